@@ -1,0 +1,81 @@
+"""The Shop application: the event store, repositories and conflict retries.
+
+Use cases live in small mixins (catalogue, members, orders, payments, jobs);
+this module holds what they share.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from typing import Any, ClassVar, ParamSpec, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import MutableOrImmutableAggregate
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Recording
+from eventsourcing.utils import EnvType
+
+from ..clock import Clock, SystemClock
+from ..domain.catalogue import Stock
+from ..domain.values import VALUE_TYPES
+from .errors import Busy, NotFound
+from .transcodings import register_value_types
+
+P = ParamSpec("P")
+R = TypeVar("R")
+A = TypeVar("A")
+
+MAX_ATTEMPTS = 60
+
+
+def retry_on_conflict(fn: Callable[P, R]) -> Callable[P, R]:
+    """Re-run a use case from a fresh load when another writer won the race.
+
+    Optimistic concurrency refuses the losing write (IntegrityError); nothing is
+    lost or half-written, so running the whole load-decide-save again is safe.
+    """
+
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        for attempt in range(MAX_ATTEMPTS):
+            try:
+                return fn(*args, **kwargs)
+            except IntegrityError:
+                time.sleep(random.uniform(0, 0.002 * (attempt + 1)))
+        raise Busy(f"{fn.__name__} kept conflicting with concurrent writes")
+
+    wrapper.__name__ = fn.__name__
+    wrapper.__doc__ = fn.__doc__
+    return wrapper
+
+
+class ShopBase(Application[UUID]):
+    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {Stock: 50}
+
+    def __init__(self, env: EnvType | None = None, *, clock: Clock | None = None) -> None:
+        super().__init__(env)
+        self.clock: Clock = clock or SystemClock()
+        self.after_save: list[Callable[[], None]] = []
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        register_value_types(transcoder, VALUE_TYPES)
+
+    def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
+        recordings = super().save(*objs, **kwargs)
+        for hook in self.after_save:
+            hook()
+        return recordings
+
+    def load(self, cls: type[A], aggregate_id: UUID, what: str) -> A:
+        try:
+            aggregate: MutableOrImmutableAggregate[UUID] = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            raise NotFound(what) from None
+        if not isinstance(aggregate, cls):
+            raise NotFound(what)
+        return aggregate
+
+    def exists(self, aggregate_id: UUID) -> bool:
+        return aggregate_id in self.repository

@@ -1,0 +1,28 @@
+"""Domain errors: a broken business rule. The API maps them to 409 Conflict."""
+
+
+class DomainError(Exception):
+    """A command conflicts with the current state of the business."""
+
+    code = "conflict"
+
+    def __init__(self, message: str, **details: object) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+
+class InvalidTransition(DomainError):
+    code = "invalid_transition"
+
+
+class OutOfStock(DomainError):
+    code = "out_of_stock"
+
+
+class PaymentMismatch(DomainError):
+    code = "payment_mismatch"
+
+
+class DeadlinePassed(DomainError):
+    code = "deadline_passed"

@@ -1,0 +1,23 @@
+"""Deterministic aggregate ids from business keys, so duplicates collide."""
+
+from __future__ import annotations
+
+from uuid import UUID, uuid5
+
+NAMESPACE = UUID("6f1d2f3e-58a4-4c1e-9a57-4d0c4f1f7a11")
+
+
+def member_id_for(*, unionid: str | None, openid: str) -> UUID:
+    return uuid5(NAMESPACE, f"member:unionid:{unionid}" if unionid else f"member:openid:{openid}")
+
+
+def product_id_for(slug: str) -> UUID:
+    return uuid5(NAMESPACE, f"product:{slug}")
+
+
+def stock_id_for(sku_id: str) -> UUID:
+    return uuid5(NAMESPACE, f"stock:{sku_id}")
+
+
+def payment_id_for(transaction_id: str) -> UUID:
+    return uuid5(NAMESPACE, f"wechatpay:transaction:{transaction_id}")

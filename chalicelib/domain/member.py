@@ -1,0 +1,36 @@
+"""A Member is a person known by their WeChat identity (unionid, else openid)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from .ids import member_id_for
+
+
+class Member(Aggregate):
+    @staticmethod
+    def create_id(openid: str, unionid: str | None) -> UUID:
+        return member_id_for(unionid=unionid, openid=openid)
+
+    @event("Registered")
+    def __init__(self, openid: str, unionid: str | None, registered_at: datetime) -> None:
+        self.openid = openid
+        self.unionid = unionid
+        self.registered_at = registered_at
+        self.logins = 0
+
+    @event("LoggedIn")
+    def log_in(self, scene: int | None, query: dict[str, str], at: datetime) -> None:
+        self.logins += 1
+        self.last_login_at = at
+
+    def link_unionid(self, unionid: str) -> None:
+        if self.unionid != unionid:
+            self._unionid_linked(unionid=unionid)
+
+    @event("UnionIdLinked")
+    def _unionid_linked(self, unionid: str) -> None:
+        self.unionid = unionid

@@ -1,0 +1,16 @@
+"""The shop's configurable time and shipping rules for orders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from .pricing import ShippingPolicy
+
+
+@dataclass(frozen=True)
+class OrderPolicy:
+    unpaid_timeout: timedelta = timedelta(minutes=30)
+    auto_receive_after: timedelta = timedelta(days=7)
+    after_sales_window: timedelta = timedelta(days=7)
+    shipping: ShippingPolicy = field(default_factory=ShippingPolicy)
