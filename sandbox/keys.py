@@ -1,0 +1,125 @@
+"""The sandbox's credentials: merchant and platform RSA keys, APIv3 key, app identity."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import string
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from chalicelib.adapters.wechat import load_private_key, load_public_key
+
+DEFAULT_APPID = "wx0000000000sandbox"
+DEFAULT_MCHID = "1900000001"
+_ALNUM = string.ascii_letters + string.digits
+_PEM_FILES = {
+    "merchant_private_pem": "merchant_private.pem",
+    "merchant_public_pem": "merchant_public.pem",
+    "platform_private_pem": "platform_private.pem",
+    "platform_public_pem": "platform_public.pem",
+}
+
+
+@dataclass(frozen=True)
+class Keyring:
+    merchant_private_pem: bytes
+    merchant_public_pem: bytes
+    merchant_serial: str
+    platform_private_pem: bytes
+    platform_public_pem: bytes
+    platform_serial: str
+    apiv3_key: bytes
+    appid: str = DEFAULT_APPID
+    mchid: str = DEFAULT_MCHID
+    app_secret: str = ""
+
+    def merchant_private_key(self) -> rsa.RSAPrivateKey:
+        return load_private_key(self.merchant_private_pem)
+
+    def merchant_public_key(self) -> rsa.RSAPublicKey:
+        return load_public_key(self.merchant_public_pem)
+
+    def platform_private_key(self) -> rsa.RSAPrivateKey:
+        return load_private_key(self.platform_private_pem)
+
+    def platform_keys(self) -> dict[str, rsa.RSAPublicKey]:
+        """What the merchant configures to verify notifications: serial -> public key."""
+        return {self.platform_serial: load_public_key(self.platform_public_pem)}
+
+
+def _key_pair() -> tuple[bytes, bytes]:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private_pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    public_pem = key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    return private_pem, public_pem
+
+
+def generate_keyring(appid: str = DEFAULT_APPID, mchid: str = DEFAULT_MCHID) -> Keyring:
+    """A fresh keyring in memory (tests)."""
+    merchant_private, merchant_public = _key_pair()
+    platform_private, platform_public = _key_pair()
+    return Keyring(
+        merchant_private_pem=merchant_private,
+        merchant_public_pem=merchant_public,
+        merchant_serial=secrets.token_hex(20).upper(),
+        platform_private_pem=platform_private,
+        platform_public_pem=platform_public,
+        platform_serial="PUB_KEY_ID_" + "".join(secrets.choice(string.digits) for _ in range(32)),
+        apiv3_key="".join(secrets.choice(_ALNUM) for _ in range(32)).encode("ascii"),
+        appid=appid,
+        mchid=mchid,
+        app_secret=secrets.token_hex(16),
+    )
+
+
+def ensure_keyring(directory: Path) -> Keyring:
+    """Loads the keyring stored in ``directory``, generating and storing it the first time.
+
+    Files: ``keyring.json`` (serials, APIv3 key, appid, mchid, app secret) and four PEMs.
+    """
+    directory = Path(directory)
+    manifest = directory / "keyring.json"
+    if manifest.exists():
+        settings = json.loads(manifest.read_text())
+        pems = {field: (directory / name).read_bytes() for field, name in _PEM_FILES.items()}
+        return Keyring(
+            **pems,
+            merchant_serial=settings["merchant_serial"],
+            platform_serial=settings["platform_serial"],
+            apiv3_key=settings["apiv3_key"].encode("ascii"),
+            appid=settings["appid"],
+            mchid=settings["mchid"],
+            app_secret=settings["app_secret"],
+        )
+    keyring = generate_keyring()
+    directory.mkdir(parents=True, exist_ok=True)
+    for field, name in _PEM_FILES.items():
+        _write(directory / name, getattr(keyring, field), private="private" in field)
+    settings = {
+        "merchant_serial": keyring.merchant_serial,
+        "platform_serial": keyring.platform_serial,
+        "apiv3_key": keyring.apiv3_key.decode("ascii"),
+        "appid": keyring.appid,
+        "mchid": keyring.mchid,
+        "app_secret": keyring.app_secret,
+    }
+    # keyring.json goes last: its presence means the PEMs are complete.
+    _write(manifest, json.dumps(settings, indent=2).encode(), private=True)
+    return keyring
+
+
+def _write(path: Path, data: bytes, *, private: bool) -> None:
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600 if private else 0o644)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(data)

@@ -1,0 +1,85 @@
+"""Mini-program endpoints: code2Session and the stable access_token."""
+
+from __future__ import annotations
+
+import base64
+import secrets
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from .state import AccessToken, LoginCode, openid_for, unionid_for
+from .web import Reply, Request
+
+if TYPE_CHECKING:
+    from .server import Sandbox
+
+CODE_TTL = timedelta(minutes=5)
+TOKEN_TTL_S = 7200
+
+
+def _errcode(errcode: int, errmsg: str) -> Reply:
+    return Reply(200, {"errcode": errcode, "errmsg": errmsg})
+
+
+def _check_app(sandbox: Sandbox, appid: Any, secret: Any) -> Reply | None:
+    if appid != sandbox.keyring.appid:
+        return _errcode(40013, "invalid appid")
+    if secret != sandbox.keyring.app_secret:
+        return _errcode(40125, "invalid appsecret")
+    return None
+
+
+def mint_login_code(sandbox: Sandbox, user: str, unionid: bool = True) -> dict[str, Any]:
+    """What ``wx.login`` would give the mini-program of ``user``."""
+    code = secrets.token_hex(16)
+    login = LoginCode(
+        user=user,
+        openid=openid_for(sandbox.keyring.appid, user),
+        unionid=unionid_for(user) if unionid else None,
+        expires_at=sandbox.clock.now() + CODE_TTL,
+    )
+    with sandbox.state.lock:
+        sandbox.state.login_codes[code] = login
+    return {"code": code, "openid": login.openid, "unionid": login.unionid}
+
+
+def jscode2session(sandbox: Sandbox, request: Request) -> Reply:
+    query = request.query
+    refusal = _check_app(sandbox, query.get("appid"), query.get("secret"))
+    if refusal is not None:
+        return refusal
+    if query.get("grant_type") != "authorization_code":
+        return _errcode(40002, "invalid grant_type")
+    now = sandbox.clock.now()
+    with sandbox.state.lock:
+        login = sandbox.state.login_codes.get(query.get("js_code", ""))
+        if login is None or login.used or now >= login.expires_at:
+            return _errcode(40029, "invalid code")
+        login.used = True
+    answer = {
+        "openid": login.openid,
+        "session_key": base64.b64encode(secrets.token_bytes(16)).decode(),
+    }
+    if login.unionid is not None:
+        answer["unionid"] = login.unionid
+    return Reply(200, answer)
+
+
+def stable_token(sandbox: Sandbox, request: Request) -> Reply:
+    data = request.json()
+    refusal = _check_app(sandbox, data.get("appid"), data.get("secret"))
+    if refusal is not None:
+        return refusal
+    if data.get("grant_type") != "client_credential":
+        return _errcode(40002, "invalid grant_type")
+    now = sandbox.clock.now()
+    with sandbox.state.lock:
+        sandbox.state.token_requests += 1
+        token = sandbox.state.access_token
+        if token is None or now >= token.expires_at or data.get("force_refresh") is True:
+            token = AccessToken(
+                "SANDBOX_" + secrets.token_urlsafe(48), now + timedelta(seconds=TOKEN_TTL_S)
+            )
+            sandbox.state.access_token = token
+    remaining = int((token.expires_at - now).total_seconds())
+    return Reply(200, {"access_token": token.value, "expires_in": remaining})

@@ -1,0 +1,150 @@
+"""A local fake of WeChat and WeChat Pay, served from a background thread."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import urllib.parse
+from collections.abc import Mapping
+from types import TracebackType
+from typing import Any
+
+from chalicelib.clock import Clock
+
+from . import control, notifications
+from .handler import SandboxHTTPServer
+from .keys import Keyring
+from .mp_api import mint_login_code
+from .state import SandboxState
+from .web import SandboxError
+
+logger = logging.getLogger("sandbox")
+
+
+class Sandbox:
+    """WeChat (login, access_token) and WeChat Pay v3 with real signatures and envelopes.
+
+    ``notify_base``: when set, notifications go to this base URL + the path of the
+    merchant's notify_url (the app's public notify URL, served locally).
+    ``auto_complete_refunds``: refunds succeed by themselves after ``refund_delay_s``.
+    """
+
+    def __init__(
+        self,
+        keyring: Keyring,
+        *,
+        clock: Clock,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        notify_base: str | None = None,
+        auto_complete_refunds: bool = False,
+        refund_delay_s: float = 1.0,
+    ) -> None:
+        self.keyring = keyring
+        self.clock = clock
+        self.state = SandboxState()
+        self.merchant_public_key = keyring.merchant_public_key()
+        self.platform_private_key = keyring.platform_private_key()
+        self.notify_base = notify_base.rstrip("/") if notify_base else None
+        self.auto_complete_refunds = auto_complete_refunds
+        self.refund_delay_s = refund_delay_s
+        self._address = (host, port)
+        self._server: SandboxHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self._timers: list[threading.Timer] = []
+        self._timers_lock = threading.Lock()
+
+    @property
+    def base_url(self) -> str:
+        if self._server is None:
+            raise RuntimeError("the sandbox is not started")
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def start(self) -> Sandbox:
+        if self._server is None:
+            self._server = SandboxHTTPServer(self._address, self)
+            self._thread = threading.Thread(
+                target=self._server.serve_forever, name="wechat-sandbox", daemon=True
+            )
+            self._thread.start()
+            logger.info("sandbox listening on %s", self.base_url)
+        return self
+
+    def stop(self) -> None:
+        with self._timers_lock:
+            for timer in self._timers:
+                timer.cancel()
+            self._timers.clear()
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+
+    def __enter__(self) -> Sandbox:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def mint_login_code(self, user: str, unionid: bool = True) -> dict[str, Any]:
+        """``{"code", "openid", "unionid"}``; the code is single-use and valid 5 minutes."""
+        return mint_login_code(self, user, unionid)
+
+    def pay(self, out_trade_no: str, times: int = 1) -> list[int]:
+        """Marks the order paid and notifies it ``times`` times; the HTTP statuses."""
+        return control.pay(self, out_trade_no, times)
+
+    def complete_refund(
+        self, out_refund_no: str, status: str = "SUCCESS", times: int = 1
+    ) -> list[int]:
+        return control.complete_refund(self, out_refund_no, status, times)
+
+    def build_payment_notification(
+        self,
+        out_trade_no: str,
+        *,
+        amount_total: int | None = None,
+        timestamp: int | None = None,
+        bad_signature: bool = False,
+    ) -> tuple[dict[str, str], bytes]:
+        return control.payment_notification(
+            self, out_trade_no, amount_total=amount_total, timestamp=timestamp,
+            bad_signature=bad_signature,
+        )
+
+    def deliver(self, url: str, headers: Mapping[str, str], body: bytes) -> int:
+        return notifications.deliver(url, headers, body)
+
+    def snapshot(self) -> dict[str, Any]:
+        return self.state.snapshot()
+
+    def notify_target(self, notify_url: str) -> str:
+        if self.notify_base is None:
+            return notify_url
+        parts = urllib.parse.urlsplit(notify_url)
+        return self.notify_base + parts.path + (f"?{parts.query}" if parts.query else "")
+
+    def refund_requested(self, out_refund_no: str) -> None:
+        if not self.auto_complete_refunds:
+            return
+        timer = threading.Timer(self.refund_delay_s, self._auto_complete, (out_refund_no,))
+        timer.daemon = True
+        with self._timers_lock:
+            self._timers = [t for t in self._timers if t.is_alive()]
+            self._timers.append(timer)
+        timer.start()
+
+    def _auto_complete(self, out_refund_no: str) -> None:
+        try:
+            self.complete_refund(out_refund_no, "SUCCESS")
+        except SandboxError as err:
+            logger.info("auto-completion of refund %s skipped: %s", out_refund_no, err)
