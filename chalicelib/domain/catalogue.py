@@ -21,7 +21,15 @@ class Product(Aggregate):
     def create_id(slug: str) -> UUID:
         return product_id_for(slug)
 
-    @event("Listed")
+    class Listed(Aggregate.Created):
+        slug: str
+        title: str
+        category: str
+        description: str
+        image_url: str
+        skus: list[SkuSpec]
+
+    @event(Listed)
     def __init__(
         self,
         slug: str,
@@ -47,7 +55,12 @@ class Stock(Aggregate):
     def create_id(sku_id: str) -> UUID:
         return stock_id_for(sku_id)
 
-    @event("Stocked")
+    class Stocked(Aggregate.Created):
+        sku_id: str
+        product_id: str
+        quantity: int
+
+    @event(Stocked)
     def __init__(self, sku_id: str, product_id: str, quantity: int) -> None:
         if quantity < 0:
             raise DomainError("stock cannot start negative", sku_id=sku_id)
@@ -64,14 +77,22 @@ class Stock(Aggregate):
             )
         self._reserved(order_id=str(order_id), quantity=quantity)
 
-    @event("Reserved")
+    class Reserved(Aggregate.Event):
+        order_id: str
+        quantity: int
+
+    @event(Reserved)
     def _reserved(self, order_id: str, quantity: int) -> None:
         self.available -= quantity
 
     def release(self, order_id: UUID, quantity: int) -> None:
         self._released(order_id=str(order_id), quantity=quantity)
 
-    @event("Released")
+    class Released(Aggregate.Event):
+        order_id: str
+        quantity: int
+
+    @event(Released)
     def _released(self, order_id: str, quantity: int) -> None:
         self.available += quantity
 
@@ -80,6 +101,9 @@ class Stock(Aggregate):
             raise DomainError("restock quantity must be positive", sku_id=self.sku_id)
         self._restocked(quantity=quantity)
 
-    @event("Restocked")
+    class Restocked(Aggregate.Event):
+        quantity: int
+
+    @event(Restocked)
     def _restocked(self, quantity: int) -> None:
         self.available += quantity

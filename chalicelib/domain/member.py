@@ -15,14 +15,24 @@ class Member(Aggregate):
     def create_id(openid: str, unionid: str | None) -> UUID:
         return member_id_for(unionid=unionid, openid=openid)
 
-    @event("Registered")
+    class Registered(Aggregate.Created):
+        openid: str
+        unionid: str | None
+        registered_at: datetime
+
+    @event(Registered)
     def __init__(self, openid: str, unionid: str | None, registered_at: datetime) -> None:
         self.openid = openid
         self.unionid = unionid
         self.registered_at = registered_at
         self.logins = 0
 
-    @event("LoggedIn")
+    class LoggedIn(Aggregate.Event):
+        scene: int | None
+        query: dict[str, str]
+        at: datetime
+
+    @event(LoggedIn)
     def log_in(self, scene: int | None, query: dict[str, str], at: datetime) -> None:
         self.logins += 1
         self.last_login_at = at
@@ -31,6 +41,9 @@ class Member(Aggregate):
         if self.unionid != unionid:
             self._unionid_linked(unionid=unionid)
 
-    @event("UnionIdLinked")
+    class UnionIdLinked(Aggregate.Event):
+        unionid: str
+
+    @event(UnionIdLinked)
     def _unionid_linked(self, unionid: str) -> None:
         self.unionid = unionid

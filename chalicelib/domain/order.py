@@ -49,7 +49,17 @@ REFUND_OPEN = {RefundStatus.REQUESTED, RefundStatus.APPROVED}
 
 
 class Order(Aggregate):
-    @event("Placed")
+    class Placed(Aggregate.Created):
+        member_id: UUID
+        payer_openid: str
+        lines: list[OrderLine]
+        delivery: Delivery
+        price: PriceBreakdown
+        note: str
+        placed_at: datetime
+        pay_deadline: datetime
+
+    @event(Placed)
     def __init__(
         self,
         member_id: UUID,
@@ -115,12 +125,22 @@ class Order(Aggregate):
         self._paid(transaction_id=transaction_id, amount_fen=amount_fen, at=paid_at)
         return True
 
-    @event("Paid")
+    class Paid(Aggregate.Event):
+        transaction_id: str
+        amount_fen: int
+        at: datetime
+
+    @event(Paid)
     def _paid(self, transaction_id: str, amount_fen: int, at: datetime) -> None:
         self.transaction_id = transaction_id
         self.status = S.PAID
 
-    @event("PaidAfterClose")
+    class PaidAfterClose(Aggregate.Event):
+        transaction_id: str
+        amount_fen: int
+        at: datetime
+
+    @event(PaidAfterClose)
     def _paid_after_close(self, transaction_id: str, amount_fen: int, at: datetime) -> None:
         self.transaction_id = transaction_id
 
@@ -132,7 +152,11 @@ class Order(Aggregate):
     def is_overdue(self, now: datetime) -> bool:
         return self.status == S.PENDING_PAYMENT and now >= self.pay_deadline
 
-    @event("Cancelled")
+    class Cancelled(Aggregate.Event):
+        reason: str
+        at: datetime
+
+    @event(Cancelled)
     def _cancelled(self, reason: str, at: datetime) -> None:
         self.status = S.CANCELLED
 
@@ -144,7 +168,12 @@ class Order(Aggregate):
         self._require_no_open_refund("ship")
         self._shipped(carrier=carrier, tracking_no=tracking_no, at=at)
 
-    @event("Shipped")
+    class Shipped(Aggregate.Event):
+        carrier: str
+        tracking_no: str
+        at: datetime
+
+    @event(Shipped)
     def _shipped(self, carrier: str, tracking_no: str, at: datetime) -> None:
         self.status = S.SHIPPED
         self.shipped_at = at
@@ -156,7 +185,10 @@ class Order(Aggregate):
         self._require_no_open_refund("prepare for pickup")
         self._ready_for_pickup(at=at)
 
-    @event("ReadyForPickup")
+    class ReadyForPickup(Aggregate.Event):
+        at: datetime
+
+    @event(ReadyForPickup)
     def _ready_for_pickup(self, at: datetime) -> None:
         self.status = S.READY_FOR_PICKUP
 
@@ -171,7 +203,11 @@ class Order(Aggregate):
             and (now >= self.shipped_at + after)
         )
 
-    @event("Received")
+    class Received(Aggregate.Event):
+        at: datetime
+        automatic: bool
+
+    @event(Received)
     def _received(self, at: datetime, automatic: bool) -> None:
         self.status = S.RECEIVED
         self.received_at = at
@@ -180,7 +216,10 @@ class Order(Aggregate):
         self._require(S.READY_FOR_PICKUP, action="pick up")
         self._picked_up(at=at)
 
-    @event("PickedUp")
+    class PickedUp(Aggregate.Event):
+        at: datetime
+
+    @event(PickedUp)
     def _picked_up(self, at: datetime) -> None:
         self.status = S.PICKED_UP
         self.received_at = at
@@ -198,7 +237,10 @@ class Order(Aggregate):
             and now >= self.received_at + after
         )
 
-    @event("Completed")
+    class Completed(Aggregate.Event):
+        at: datetime
+
+    @event(Completed)
     def _completed(self, at: datetime) -> None:
         self.status = S.COMPLETED
 
@@ -212,7 +254,11 @@ class Order(Aggregate):
         self._require_no_open_refund("request another refund")
         self._refund_requested(reason=reason, at=at)
 
-    @event("RefundRequested")
+    class RefundRequested(Aggregate.Event):
+        reason: str
+        at: datetime
+
+    @event(RefundRequested)
     def _refund_requested(self, reason: str, at: datetime) -> None:
         self.refund_status = RefundStatus.REQUESTED
 
@@ -233,7 +279,13 @@ class Order(Aggregate):
             at=at,
         )
 
-    @event("RefundApproved")
+    class RefundApproved(Aggregate.Event):
+        out_refund_no: str
+        amount_fen: int
+        reason: str
+        at: datetime
+
+    @event(RefundApproved)
     def _refund_approved(
         self, out_refund_no: str, amount_fen: int, reason: str, at: datetime
     ) -> None:
@@ -249,7 +301,11 @@ class Order(Aggregate):
             )
         self._refund_rejected(reason=reason, at=at)
 
-    @event("RefundRejected")
+    class RefundRejected(Aggregate.Event):
+        reason: str
+        at: datetime
+
+    @event(RefundRejected)
     def _refund_rejected(self, reason: str, at: datetime) -> None:
         self.refund_status = RefundStatus.REJECTED
 
@@ -280,7 +336,14 @@ class Order(Aggregate):
         )
         return True
 
-    @event("Refunded")
+    class Refunded(Aggregate.Event):
+        out_refund_no: str
+        refund_id: str
+        amount_fen: int
+        restocked: bool
+        at: datetime
+
+    @event(Refunded)
     def _refunded(
         self, out_refund_no: str, refund_id: str, amount_fen: int, restocked: bool, at: datetime
     ) -> None:
@@ -295,7 +358,12 @@ class Order(Aggregate):
         self._refund_failed(out_refund_no=out_refund_no, outcome=outcome, at=at)
         return True
 
-    @event("RefundFailed")
+    class RefundFailed(Aggregate.Event):
+        out_refund_no: str
+        outcome: str
+        at: datetime
+
+    @event(RefundFailed)
     def _refund_failed(self, out_refund_no: str, outcome: str, at: datetime) -> None:
         self.refund_status = RefundStatus.FAILED
 

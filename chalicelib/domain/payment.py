@@ -17,7 +17,13 @@ class Payment(Aggregate):
     def create_id(transaction_id: str) -> UUID:
         return payment_id_for(transaction_id)
 
-    @event("Received")
+    class Received(Aggregate.Created):
+        transaction_id: str
+        order_id: UUID
+        amount_fen: int
+        paid_at: datetime
+
+    @event(Received)
     def __init__(
         self, transaction_id: str, order_id: UUID, amount_fen: int, paid_at: datetime
     ) -> None:

@@ -1,0 +1,16 @@
+"""Read-model builders and the runner that drives them."""
+
+from .base import Projection
+from .catalogue import CatalogueProjection
+from .order_status import OrderStatusProjection
+from .order_timers import OrderTimersProjection
+from .refund_requests import RefundRequestsProjection
+
+
+def all_projections() -> list[Projection]:
+    return [
+        CatalogueProjection(),
+        OrderStatusProjection(),
+        OrderTimersProjection(),
+        RefundRequestsProjection(),
+    ]

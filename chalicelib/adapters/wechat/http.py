@@ -74,7 +74,11 @@ class HttpClient:
                 failure = f"HTTP {response.status}"
             logger.warning(
                 "%s %s failed (%s), attempt %d/%d",
-                method, _without_query(url), failure, attempt + 1, attempts,
+                method,
+                _without_query(url),
+                failure,
+                attempt + 1,
+                attempts,
             )
         raise WeChatUnavailable(f"{method} {_without_query(url)}: {failure}")
 

@@ -128,8 +128,10 @@ class WeChatPayClient:
     def _call(
         self, method: str, path: str, payload: dict[str, Any] | None = None
     ) -> dict[str, Any]:
-        body = "" if payload is None else json.dumps(
-            payload, ensure_ascii=False, separators=(",", ":")
+        body = (
+            ""
+            if payload is None
+            else json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
         )
         url = self.base_url + path
         parts = urllib.parse.urlsplit(url)
@@ -138,9 +140,14 @@ class WeChatPayClient:
         def headers() -> dict[str, str]:
             timestamp = int(self._clock.now().timestamp())
             authorization = authorization_header(
-                method, signed_path, body,
-                mchid=self.mchid, serial_no=self.serial_no, private_key=self._private_key,
-                timestamp=timestamp, nonce=random_nonce(),
+                method,
+                signed_path,
+                body,
+                mchid=self.mchid,
+                serial_no=self.serial_no,
+                private_key=self._private_key,
+                timestamp=timestamp,
+                nonce=random_nonce(),
             )
             return {"Authorization": authorization}
 
@@ -148,9 +155,11 @@ class WeChatPayClient:
         if payload is not None:
             fixed["Content-Type"] = "application/json"
         response = self._http.request(
-            method, url,
+            method,
+            url,
             body=body.encode() if payload is not None else None,
-            headers=fixed, header_factory=headers,
+            headers=fixed,
+            header_factory=headers,
         )
         if 200 <= response.status < 300:
             return self._verified(method, path, response)

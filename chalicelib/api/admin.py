@@ -1,0 +1,121 @@
+"""The shop operators' API (X-Admin-Token): catalogue, fulfilment, refunds, jobs."""
+
+from __future__ import annotations
+
+from chalice.app import Blueprint, Response
+
+from ..bootstrap import container
+from ..domain.values import SkuSpec
+from ..projections import queries
+from .inputs import body, path_id, query_param, require_admin
+from .responses import ApiError, handles_errors, json_response
+from .schemas import ProductIn, ReasonIn, RestockIn, ShipIn
+
+bp = Blueprint(__name__)
+
+
+@bp.route("/admin/products", methods=["POST"])
+@handles_errors
+def list_product() -> Response:
+    require_admin(bp)
+    p = body(bp, ProductIn)
+    c = container()
+    product_id = c.shop.list_product(
+        slug=p.slug,
+        title=p.title,
+        category=p.category,
+        description=p.description,
+        image_url=p.image_url,
+        skus=[(SkuSpec(s.sku_id, s.name, s.price_fen), s.stock) for s in p.skus],
+    )
+    return json_response(queries.product(c.views, product_id), status=201)
+
+
+@bp.route("/admin/skus/{sku_id}/restock", methods=["POST"])
+@handles_errors
+def restock(sku_id: str) -> Response:
+    require_admin(bp)
+    available = container().shop.restock(sku_id, body(bp, RestockIn).quantity)
+    return json_response({"sku_id": sku_id, "available": available})
+
+
+@bp.route("/admin/orders", methods=["GET"])
+@handles_errors
+def orders() -> Response:
+    require_admin(bp)
+    status = query_param(bp, "status") or "paid"
+    return json_response({"items": queries.orders_with_status(container().views, status)})
+
+
+@bp.route("/admin/orders/{order_id}", methods=["GET"])
+@handles_errors
+def order(order_id: str) -> Response:
+    require_admin(bp)
+    return json_response(queries.order(container().views, path_id(order_id)))
+
+
+def _order_command(order_id: str, command: str, **kwargs: object) -> Response:
+    require_admin(bp)
+    c = container()
+    oid = path_id(order_id)
+    getattr(c.shop, command)(oid, **kwargs)
+    return json_response(queries.order(c.views, oid))
+
+
+@bp.route("/admin/orders/{order_id}/ship", methods=["POST"])
+@handles_errors
+def ship(order_id: str) -> Response:
+    require_admin(bp)
+    s = body(bp, ShipIn)
+    return _order_command(order_id, "ship_order", carrier=s.carrier, tracking_no=s.tracking_no)
+
+
+@bp.route("/admin/orders/{order_id}/ready-for-pickup", methods=["POST"])
+@handles_errors
+def ready_for_pickup(order_id: str) -> Response:
+    return _order_command(order_id, "mark_ready_for_pickup")
+
+
+@bp.route("/admin/orders/{order_id}/picked-up", methods=["POST"])
+@handles_errors
+def picked_up(order_id: str) -> Response:
+    return _order_command(order_id, "record_pickup")
+
+
+@bp.route("/admin/orders/{order_id}/refund/approve", methods=["POST"])
+@handles_errors
+def approve_refund(order_id: str) -> Response:
+    return _order_command(order_id, "approve_refund")
+
+
+@bp.route("/admin/orders/{order_id}/refund/reject", methods=["POST"])
+@handles_errors
+def reject_refund(order_id: str) -> Response:
+    require_admin(bp)
+    return _order_command(order_id, "reject_refund", reason=body(bp, ReasonIn).reason)
+
+
+@bp.route("/admin/jobs/run", methods=["POST"])
+@handles_errors
+def run_jobs() -> Response:
+    require_admin(bp)
+    return json_response(container().tick())
+
+
+@bp.route("/admin/projections/{name}/rebuild", methods=["POST"])
+@handles_errors
+def rebuild(name: str) -> Response:
+    require_admin(bp)
+    runner = container().runner
+    if name not in runner.projections:
+        raise ApiError(
+            404, "not_found", f"no projection {name!r}", known=sorted(runner.projections)
+        )
+    return json_response({"projection": name, "events": runner.rebuild(name)})
+
+
+@bp.route("/admin/outbox", methods=["GET"])
+@handles_errors
+def outbox() -> Response:
+    require_admin(bp)
+    return json_response({"items": container().outbox.messages(query_param(bp, "status"))})

@@ -1,0 +1,121 @@
+"""The mini-program's API: login, catalogue, orders and payment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice.app import Blueprint, Response
+
+from ..bootstrap import container
+from ..domain.values import Address, Delivery
+from ..projections import queries
+from .inputs import body, current_member, path_id, query_param
+from .responses import handles_errors, json_response
+from .schemas import LoginIn, PlaceOrderIn, ReasonIn
+
+bp = Blueprint(__name__)
+
+
+@bp.route("/auth/login", methods=["POST"])
+@handles_errors
+def log_in() -> Response:
+    request = body(bp, LoginIn)
+    c = container()
+    session = c.wechat.code2session(request.code)
+    query = request.query if isinstance(request.query, dict) else {}
+    member_id, registered = c.shop.log_in(
+        openid=session.openid, unionid=session.unionid, scene=request.scene, query=query
+    )
+    token, expires = c.tokens.issue(member_id, c.now())
+    return json_response(
+        {
+            "token": token,
+            "expires_at": expires,
+            "member_id": str(member_id),
+            "registered": registered,
+        }
+    )
+
+
+@bp.route("/products", methods=["GET"])
+@handles_errors
+def list_products() -> Response:
+    items = queries.products(container().views, query_param(bp, "category"))
+    return json_response({"items": items})
+
+
+@bp.route("/products/{product_id}", methods=["GET"])
+@handles_errors
+def show_product(product_id: str) -> Response:
+    return json_response(queries.product(container().views, path_id(product_id, "product")))
+
+
+@bp.route("/orders", methods=["POST"])
+@handles_errors
+def place_order() -> Response:
+    member_id = current_member(bp)
+    request = body(bp, PlaceOrderIn)
+    address = request.delivery.address
+    delivery = Delivery(
+        method=request.delivery.method,
+        address=Address(**address.model_dump()) if address else None,
+        store_id=request.delivery.store_id,
+    )
+    c = container()
+    order_id = c.shop.place_order(
+        member_id=member_id,
+        items=[(line.sku_id, line.quantity) for line in request.lines],
+        delivery=delivery,
+        note=request.note,
+    )
+    return json_response(queries.order(c.views, order_id), status=201)
+
+
+@bp.route("/orders", methods=["GET"])
+@handles_errors
+def my_orders() -> Response:
+    member_id = current_member(bp)
+    items = queries.member_orders(container().views, member_id, query_param(bp, "status"))
+    return json_response({"items": items})
+
+
+@bp.route("/orders/{order_id}", methods=["GET"])
+@handles_errors
+def show_order(order_id: str) -> Response:
+    member_id = current_member(bp)
+    return json_response(queries.order(container().views, path_id(order_id), member_id))
+
+
+def _member_command(order_id: str, command: str, **kwargs: Any) -> Response:
+    member_id = current_member(bp)
+    c = container()
+    oid = path_id(order_id)
+    getattr(c.shop, command)(oid, member_id=member_id, **kwargs)
+    return json_response(queries.order(c.views, oid, member_id))
+
+
+@bp.route("/orders/{order_id}/cancel", methods=["POST"])
+@handles_errors
+def cancel_order(order_id: str) -> Response:
+    return _member_command(order_id, "cancel_order", reason="cancelled by the member")
+
+
+@bp.route("/orders/{order_id}/receive", methods=["POST"])
+@handles_errors
+def confirm_receipt(order_id: str) -> Response:
+    return _member_command(order_id, "confirm_receipt")
+
+
+@bp.route("/orders/{order_id}/refund", methods=["POST"])
+@handles_errors
+def request_refund(order_id: str) -> Response:
+    reason = body(bp, ReasonIn).reason
+    return _member_command(order_id, "request_refund", reason=reason)
+
+
+@bp.route("/orders/{order_id}/pay", methods=["POST"])
+@handles_errors
+def pay_order(order_id: str) -> Response:
+    member_id = current_member(bp)
+    params = container().shop.start_payment(path_id(order_id), member_id=member_id)
+    return json_response(params)

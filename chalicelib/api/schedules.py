@@ -1,0 +1,17 @@
+"""Scheduled work, as plain functions app.py registers with @app.schedule."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from ..bootstrap import container
+
+log = logging.getLogger(__name__)
+
+
+def run_due_jobs(event: Any = None) -> dict[str, int]:
+    """Cancels unpaid orders, confirms receipt and completes orders when due."""
+    done = container().tick()
+    log.info("scheduled jobs: %s", done)
+    return done

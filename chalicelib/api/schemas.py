@@ -1,0 +1,90 @@
+"""Request bodies, validated strictly: money is integer fen, never a float."""
+
+from __future__ import annotations
+
+from typing import Literal
+from urllib.parse import parse_qsl
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+
+class LoginIn(Strict):
+    code: str = Field(min_length=1, max_length=128)
+    scene: int | None = Field(default=None, ge=0, le=999999)
+    query: dict[str, str] | str | None = None
+
+    @field_validator("query")
+    @classmethod
+    def _as_dict(cls, value: dict[str, str] | str | None) -> dict[str, str]:
+        if value is None:
+            return {}
+        if isinstance(value, str):
+            return dict(parse_qsl(value.lstrip("?"), keep_blank_values=True))
+        return value
+
+
+class LineIn(Strict):
+    sku_id: str = Field(min_length=1, max_length=64)
+    quantity: int = Field(ge=1, le=999)
+
+
+class AddressIn(Strict):
+    receiver: str = Field(min_length=1, max_length=50)
+    phone: str = Field(pattern=r"^\+?[0-9][0-9 -]{4,19}$")
+    province: str = Field(min_length=1, max_length=30)
+    city: str = Field(min_length=1, max_length=30)
+    district: str = Field(default="", max_length=30)
+    detail: str = Field(min_length=1, max_length=200)
+
+
+class DeliveryIn(Strict):
+    method: Literal["express", "pickup"]
+    address: AddressIn | None = None
+    store_id: str | None = Field(default=None, min_length=1, max_length=64)
+
+    @model_validator(mode="after")
+    def _complete(self) -> DeliveryIn:
+        if self.method == "express" and self.address is None:
+            raise ValueError("express delivery needs an address")
+        if self.method == "pickup" and not self.store_id:
+            raise ValueError("store pickup needs a store_id")
+        return self
+
+
+class PlaceOrderIn(Strict):
+    lines: list[LineIn] = Field(min_length=1, max_length=50)
+    delivery: DeliveryIn
+    note: str = Field(default="", max_length=200)
+
+
+class ReasonIn(Strict):
+    reason: str = Field(min_length=1, max_length=200)
+
+
+class ShipIn(Strict):
+    carrier: str = Field(min_length=1, max_length=50)
+    tracking_no: str = Field(min_length=1, max_length=64)
+
+
+class SkuIn(Strict):
+    sku_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
+    name: str = Field(default="", max_length=50)
+    price_fen: int = Field(ge=1, le=100_000_000)
+    stock: int = Field(ge=0, le=10_000_000)
+
+
+class ProductIn(Strict):
+    slug: str = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9-]+$")
+    title: str = Field(min_length=1, max_length=100)
+    category: str = Field(min_length=1, max_length=50)
+    description: str = Field(default="", max_length=2000)
+    image_url: str = Field(default="", max_length=500)
+    skus: list[SkuIn] = Field(min_length=1, max_length=100)
+
+
+class RestockIn(Strict):
+    quantity: int = Field(ge=1, le=10_000_000)

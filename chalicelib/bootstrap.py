@@ -1,0 +1,220 @@
+"""The composition root: builds every adapter from settings, lazily, once.
+
+app.py and the CLI ask `container()`; tests build their own `Container` with a
+FixedClock and temporary settings and install it with `use()`.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, TypeVar
+
+from .adapters.outbox_dispatch import OutboxDispatcher
+from .adapters.sqlite_outbox import SQLiteOutbox
+from .adapters.sqlite_views import SQLiteViewStore
+from .adapters.tokens import SessionTokens
+from .adapters.wechat import (
+    WeChatClient,
+    WeChatError,
+    WeChatPayClient,
+    WeChatUnavailable,
+    load_private_key,
+    load_public_key,
+)
+from .application import Shop
+from .clock import Clock, SystemClock
+from .projections import all_projections
+from .projections.order_timers import DueOrderTimers
+from .projections.refund_requests import REFUND
+from .projections.runner import ProjectionRunner
+from .settings import Settings
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class _PaymentsPort:
+    """The Shop's payment gateway, built on first use (keys load lazily)."""
+
+    def __init__(self, client: Callable[[], WeChatPayClient]) -> None:
+        self._client = client
+
+    def jsapi_prepay(self, **kwargs: Any) -> str:
+        return self._client().jsapi_prepay(**kwargs)
+
+    def payment_params(self, prepay_id: str) -> dict[str, str]:
+        return self._client().payment_params(prepay_id)
+
+
+class Container:
+    def __init__(self, settings: Settings | None = None, *, clock: Clock | None = None) -> None:
+        self.settings = settings or Settings()
+        self.clock: Clock = clock or SystemClock()
+        self._built: dict[str, Any] = {}
+        self._lock = threading.RLock()
+
+    def _once(self, name: str, factory: Callable[[], T]) -> T:
+        with self._lock:
+            if name not in self._built:
+                self._built[name] = factory()
+            result: T = self._built[name]
+            return result
+
+    @property
+    def shop(self) -> Shop:
+        return self._once("shop", self._build_shop)
+
+    def _build_shop(self) -> Shop:
+        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        env = {
+            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "SQLITE_DBNAME": str(self.settings.events_db),
+            "SQLITE_LOCK_TIMEOUT": "30",
+        }
+        shop = Shop(env=env, clock=self.clock)
+        shop.policy = self.settings.order_policy
+        shop.payments = _PaymentsPort(lambda: self.pay_client)
+        shop.after_save.append(self.after_command)
+        return shop
+
+    @property
+    def views(self) -> SQLiteViewStore:
+        def build() -> SQLiteViewStore:
+            self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+            return SQLiteViewStore(self.settings.views_db)
+
+        return self._once("views", build)
+
+    @property
+    def runner(self) -> ProjectionRunner:
+        return self._once(
+            "runner", lambda: ProjectionRunner(self.shop, self.views, all_projections())
+        )
+
+    @property
+    def outbox(self) -> SQLiteOutbox:
+        return self._once("outbox", lambda: SQLiteOutbox(self.views))
+
+    @property
+    def dispatcher(self) -> OutboxDispatcher:
+        return self._once(
+            "dispatcher",
+            lambda: OutboxDispatcher(
+                self.outbox,
+                {REFUND: self._send_refund},
+                self.clock,
+                transient=(WeChatUnavailable,),
+                permanent=(WeChatError,),
+            ),
+        )
+
+    def _send_refund(self, payload: dict[str, Any]) -> None:
+        self.pay_client.create_refund(**payload)
+
+    @property
+    def timers(self) -> DueOrderTimers:
+        return self._once("timers", lambda: DueOrderTimers(self.views, self.settings.order_policy))
+
+    @property
+    def tokens(self) -> SessionTokens:
+        return self._once(
+            "tokens", lambda: SessionTokens(self._session_secret(), self.settings.session_ttl_s)
+        )
+
+    def _session_secret(self) -> bytes:
+        if self.settings.session_secret:
+            return self.settings.session_secret.encode()
+        path = self.settings.data_dir / "session_secret"
+        if not path.exists():
+            self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(32))
+            path.chmod(0o600)
+        return path.read_text().strip().encode()
+
+    @property
+    def platform_keys(self) -> dict[str, Any]:
+        def build() -> dict[str, Any]:
+            files = self.settings.platform_key_files
+            return {serial: load_public_key(path.read_bytes()) for serial, path in files.items()}
+
+        return self._once("platform_keys", build)
+
+    @property
+    def apiv3_key(self) -> bytes:
+        return self.settings.wechatpay_apiv3_key.encode()
+
+    @property
+    def pay_client(self) -> WeChatPayClient:
+        def build() -> WeChatPayClient:
+            key_file = self.settings.wechatpay_private_key_file
+            if key_file is None:
+                raise WeChatUnavailable("MINILOOP_WECHATPAY_PRIVATE_KEY_FILE is not configured")
+            return WeChatPayClient(
+                self.settings.wechatpay_api_base,
+                appid=self.settings.wechat_appid,
+                mchid=self.settings.wechatpay_mchid,
+                serial_no=self.settings.wechatpay_serial_no,
+                private_key=load_private_key(key_file.read_bytes()),
+                platform_keys=self.platform_keys,
+                notify_url=self.settings.notify_url,
+                clock=self.clock,
+            )
+
+        return self._once("pay_client", build)
+
+    @property
+    def wechat(self) -> WeChatClient:
+        return self._once(
+            "wechat",
+            lambda: WeChatClient(
+                self.settings.wechat_api_base,
+                appid=self.settings.wechat_appid,
+                secret=self.settings.wechat_secret,
+                clock=self.clock,
+            ),
+        )
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def after_command(self) -> None:
+        """Embedded runtime: read-your-writes projections, then side effects."""
+        self.runner.catch_up()
+        self.dispatcher.dispatch_due()
+
+    def tick(self) -> dict[str, int]:
+        """One round of the scheduler's work (the local ticker and tests call it)."""
+        self.runner.catch_up()
+        done = self.shop.run_due_jobs(self.timers)
+        done["outbox_sent"] = self.dispatcher.dispatch_due()
+        return done
+
+    def close(self) -> None:
+        with self._lock:
+            shop = self._built.pop("shop", None)
+            if shop is not None:
+                shop.close()
+            self._built.clear()
+
+
+_current: Container | None = None
+_current_lock = threading.Lock()
+
+
+def container() -> Container:
+    global _current
+    with _current_lock:
+        if _current is None:
+            _current = Container()
+        return _current
+
+
+def use(instance: Container | None) -> None:
+    """Installs the container the API and schedules use (tests, the CLI)."""
+    global _current
+    with _current_lock:
+        _current = instance

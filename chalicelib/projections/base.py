@@ -1,0 +1,54 @@
+"""What a projection is: a named mapping from events to view writes."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime
+from enum import Enum
+from typing import Any, Protocol
+from uuid import UUID
+
+Doc = dict[str, Any]
+
+
+class ViewWriter(Protocol):
+    """Writes made while processing events; they commit atomically with the
+    projection's tracking position."""
+
+    def get(self, view: str, key: str) -> Doc | None: ...
+
+    def put(self, view: str, key: str, doc: Doc, *, group: str = "", rank: str = "") -> None: ...
+
+    def delete(self, view: str, key: str) -> None: ...
+
+    def enqueue(self, message_id: str, kind: str, payload: Doc) -> None:
+        """Adds a side-effect intent to the outbox; a known id is ignored."""
+        ...
+
+
+class Projection(Protocol):
+    name: str
+
+    def apply(self, event: Any, views: ViewWriter) -> None: ...
+
+
+def rank_time(moment: datetime) -> str:
+    """A fixed-width UTC timestamp that sorts as text."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def plain(value: Any) -> Any:
+    """Event data as JSON-ready values (dataclasses, UUIDs, datetimes, enums)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    if isinstance(value, UUID):
+        return str(value)
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value

@@ -1,0 +1,60 @@
+"""Read-model queries the API serves (each reads the current generation)."""
+
+from __future__ import annotations
+
+from typing import Protocol
+from uuid import UUID
+
+from ..application.errors import NotFound
+from . import catalogue, order_status
+from .base import Doc
+
+
+class ViewReader(Protocol):
+    def get(self, projection: str, view: str, key: str) -> Doc | None: ...
+
+    def query(
+        self,
+        projection: str,
+        view: str,
+        group: str,
+        *,
+        rank_upto: str | None = None,
+        descending: bool = False,
+        limit: int = 1000,
+    ) -> list[Doc]: ...
+
+
+ORDERS = order_status.OrderStatusProjection.name
+CATALOGUE = catalogue.CatalogueProjection.name
+
+
+def order(views: ViewReader, order_id: UUID, member_id: UUID | None = None) -> Doc:
+    doc = views.get(ORDERS, order_status.VIEW, str(order_id))
+    if doc is None or (member_id is not None and doc["member_id"] != str(member_id)):
+        raise NotFound("order")
+    return doc
+
+
+def member_orders(views: ViewReader, member_id: UUID, status: str | None = None) -> list[Doc]:
+    group = order_status.member_group(str(member_id))
+    docs = views.query(ORDERS, order_status.VIEW, group, descending=True)
+    return [d for d in docs if status is None or d["status"] == status]
+
+
+def orders_with_status(views: ViewReader, status: str, limit: int = 200) -> list[Doc]:
+    refs = views.query(ORDERS, order_status.BY_STATUS, status, descending=True, limit=limit)
+    docs = (views.get(ORDERS, order_status.VIEW, ref["id"]) for ref in refs)
+    return [doc for doc in docs if doc is not None]
+
+
+def products(views: ViewReader, category: str | None = None) -> list[Doc]:
+    docs = views.query(CATALOGUE, catalogue.PRODUCTS, "all")
+    return [d for d in docs if category is None or d["category"] == category]
+
+
+def product(views: ViewReader, product_id: UUID) -> Doc:
+    doc = views.get(CATALOGUE, catalogue.PRODUCTS, str(product_id))
+    if doc is None:
+        raise NotFound("product")
+    return doc

@@ -1,0 +1,99 @@
+"""The one runner that drives every projection: catch up from the tracked
+position in batches (view writes + tracking in one transaction), or rebuild a
+fresh generation from the start of the log and switch to it when complete."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from typing import Any, Protocol
+from uuid import UUID
+
+from eventsourcing.application import Application
+from eventsourcing.persistence import IntegrityError
+
+from .base import Projection, ViewWriter
+
+Progress = Callable[[int], None]
+
+
+class ViewStore(Protocol):
+    def generation(self, projection: str) -> int: ...
+
+    def position(self, projection: str, generation: int) -> int: ...
+
+    def writing(
+        self, projection: str, generation: int, upto: int
+    ) -> AbstractContextManager[ViewWriter]: ...
+
+    def discard(self, projection: str, generation: int) -> None: ...
+
+    def switch(self, projection: str, generation: int) -> None: ...
+
+
+class ProjectionRunner:
+    def __init__(
+        self,
+        app: Application[UUID],
+        store: ViewStore,
+        projections: list[Projection],
+        *,
+        batch_size: int = 200,
+    ) -> None:
+        self.app = app
+        self.store = store
+        self.projections = {p.name: p for p in projections}
+        self.batch_size = batch_size
+        self._locks = {name: threading.Lock() for name in self.projections}
+
+    def catch_up(self) -> int:
+        """Processes every new event in every projection; returns events applied."""
+        total = 0
+        for name, projection in self.projections.items():
+            with self._locks[name]:
+                total += self._run(projection, self.store.generation(name))
+        return total
+
+    def rebuild(self, name: str, progress: Progress | None = None) -> int:
+        """Replays the whole log into a new generation, then switches readers to it."""
+        projection = self.projections[name]
+        generation = self.store.generation(name) + 1
+        self.store.discard(name, generation)
+        count = self._run(projection, generation, progress)
+        with self._locks[name]:
+            count += self._run(projection, generation, progress)
+            self.store.switch(name, generation)
+        return count
+
+    def log_length(self) -> int:
+        return int(self.app.recorder.max_notification_id() or 0)
+
+    def _batches(self, after: int) -> Iterator[list[tuple[int, Any]]]:
+        position = after
+        while True:
+            notifications = self.app.recorder.select_notifications(
+                start=position, limit=self.batch_size, inclusive_of_start=False
+            )
+            if not notifications:
+                return
+            yield [(n.id, self.app.mapper.to_domain_event(n)) for n in notifications]
+            position = notifications[-1].id
+
+    def _run(
+        self, projection: Projection, generation: int, progress: Progress | None = None
+    ) -> int:
+        count = 0
+        while True:
+            position = self.store.position(projection.name, generation)
+            try:
+                for batch in self._batches(position):
+                    with self.store.writing(projection.name, generation, batch[-1][0]) as views:
+                        for _, event in batch:
+                            projection.apply(event, views)
+                    count += len(batch)
+                    if progress:
+                        progress(len(batch))
+            except IntegrityError:
+                continue  # another process got there first: resume from its position
+            return count

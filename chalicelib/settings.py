@@ -1,0 +1,77 @@
+"""Typed settings, read from MINILOOP_* environment variables (and the stage's
+environment_variables in .chalice/config.json on AWS)."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from .domain.policy import OrderPolicy
+from .domain.pricing import ShippingPolicy
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MINILOOP_", extra="ignore")
+
+    data_dir: Path = Path("data")
+    public_url: str = "http://127.0.0.1:8000"
+
+    session_secret: str = ""
+    session_ttl_s: int = 7 * 24 * 3600
+    admin_token: str = "dev-admin-token"
+
+    unpaid_timeout_min: int = Field(default=30, ge=1)
+    auto_receive_days: int = Field(default=7, ge=1)
+    after_sales_days: int = Field(default=7, ge=0)
+    shipping_fee_fen: int = Field(default=1000, ge=0)
+    free_shipping_from_fen: int = Field(default=9900, ge=0)
+
+    wechat_api_base: str = "http://127.0.0.1:8001"
+    wechatpay_api_base: str = "http://127.0.0.1:8001"
+    wechat_appid: str = "wx0000000000sandbox"
+    wechat_secret: str = ""
+    wechatpay_mchid: str = "1900000001"
+    wechatpay_serial_no: str = ""
+    wechatpay_private_key_file: Path | None = None
+    wechatpay_platform_keys: str = "{}"
+    """JSON object: platform certificate serial (or PUB_KEY_ID_...) -> public key PEM file."""
+    wechatpay_apiv3_key: str = ""
+
+    @field_validator("wechatpay_platform_keys")
+    @classmethod
+    def _json_object(cls, value: str) -> str:
+        parsed = json.loads(value or "{}")
+        if not isinstance(parsed, dict):
+            raise ValueError("must be a JSON object of serial -> PEM file")
+        return value
+
+    @property
+    def events_db(self) -> Path:
+        return self.data_dir / "events.sqlite"
+
+    @property
+    def views_db(self) -> Path:
+        return self.data_dir / "views.sqlite"
+
+    @property
+    def notify_url(self) -> str:
+        return self.public_url.rstrip("/") + "/webhooks/wechatpay/notify"
+
+    @property
+    def platform_key_files(self) -> dict[str, Path]:
+        return {k: Path(v) for k, v in json.loads(self.wechatpay_platform_keys).items()}
+
+    @property
+    def order_policy(self) -> OrderPolicy:
+        return OrderPolicy(
+            unpaid_timeout=timedelta(minutes=self.unpaid_timeout_min),
+            auto_receive_after=timedelta(days=self.auto_receive_days),
+            after_sales_window=timedelta(days=self.after_sales_days),
+            shipping=ShippingPolicy(
+                fee_fen=self.shipping_fee_fen, free_from_fen=self.free_shipping_from_fen
+            ),
+        )
