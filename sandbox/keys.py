@@ -7,6 +7,7 @@ import os
 import secrets
 import string
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
@@ -17,6 +18,8 @@ from chalicelib.adapters.wechat import load_private_key, load_public_key
 DEFAULT_APPID = "wx0000000000sandbox"
 DEFAULT_MCHID = "1900000001"
 _ALNUM = string.ascii_letters + string.digits
+_private_key = lru_cache(maxsize=16)(load_private_key)
+_public_key = lru_cache(maxsize=16)(load_public_key)
 _PEM_FILES = {
     "merchant_private_pem": "merchant_private.pem",
     "merchant_public_pem": "merchant_public.pem",
@@ -39,17 +42,17 @@ class Keyring:
     app_secret: str = ""
 
     def merchant_private_key(self) -> rsa.RSAPrivateKey:
-        return load_private_key(self.merchant_private_pem)
+        return _private_key(self.merchant_private_pem)
 
     def merchant_public_key(self) -> rsa.RSAPublicKey:
-        return load_public_key(self.merchant_public_pem)
+        return _public_key(self.merchant_public_pem)
 
     def platform_private_key(self) -> rsa.RSAPrivateKey:
-        return load_private_key(self.platform_private_pem)
+        return _private_key(self.platform_private_pem)
 
     def platform_keys(self) -> dict[str, rsa.RSAPublicKey]:
         """What the merchant configures to verify notifications: serial -> public key."""
-        return {self.platform_serial: load_public_key(self.platform_public_pem)}
+        return {self.platform_serial: _public_key(self.platform_public_pem)}
 
 
 def _key_pair() -> tuple[bytes, bytes]:

@@ -65,7 +65,10 @@ class Sandbox:
         if self._server is None:
             self._server = SandboxHTTPServer(self._address, self)
             self._thread = threading.Thread(
-                target=self._server.serve_forever, name="wechat-sandbox", daemon=True
+                target=self._server.serve_forever,
+                kwargs={"poll_interval": 0.05},
+                name="wechat-sandbox",
+                daemon=True,
             )
             self._thread.start()
             logger.info("sandbox listening on %s", self.base_url)
