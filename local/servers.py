@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 from chalice.config import Config
-from chalice.local import LocalDevServer, create_local_server
+from chalice.local import LocalChalice, LocalDevServer, create_local_server
 
 
 class AppServer:
@@ -13,7 +13,10 @@ class AppServer:
         from app import app
 
         config = Config.create(chalice_stage="local", app_name="miniloop")
-        self._server: LocalDevServer = create_local_server(app, config, host, port)
+        if isinstance(app, LocalChalice):  # already made thread-safe by an earlier server
+            self._server = LocalDevServer(app, config, host, port)
+        else:
+            self._server = create_local_server(app, config, host, port)
         self._thread = threading.Thread(target=self._server.server.serve_forever, daemon=True)
 
     @property

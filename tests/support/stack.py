@@ -1,0 +1,103 @@
+"""A whole Miniloop on loopback for tests: the Chalice app on a real HTTP
+server, the WeChat sandbox, SQLite in a temporary directory, and one FixedClock
+shared by the app and the sandbox."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from chalicelib import bootstrap
+from chalicelib.bootstrap import Container
+from chalicelib.clock import FixedClock
+from chalicelib.settings import Settings
+from local.sandbox_env import sandbox_settings
+from local.servers import AppServer
+from sandbox import Sandbox, ensure_keyring
+
+ADMIN = {"X-Admin-Token": "test-admin-token"}
+
+
+@dataclass
+class Stack:
+    base_url: str
+    sandbox: Sandbox
+    container: Container
+    clock: FixedClock
+    http: requests.Session
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        token: str | None = None,
+        admin: bool = False,
+        body: Any = None,
+    ) -> tuple[int, Any]:
+        headers = dict(ADMIN) if admin else {}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        data = None if body is None else json.dumps(body)
+        if data is not None:
+            headers["Content-Type"] = "application/json"
+        response = self.http.request(method, self.base_url + path, data=data, headers=headers)
+        try:
+            return response.status_code, response.json()
+        except ValueError:
+            return response.status_code, response.text
+
+    def login(self, user: str) -> str:
+        code = self.sandbox.mint_login_code(user)["code"]
+        status, answer = self.call("POST", "/auth/login", body={"code": code, "scene": 1001})
+        assert status == 200, answer
+        return str(answer["token"])
+
+    def list_product(self, slug: str, skus: list[tuple[str, int, int]]) -> dict[str, Any]:
+        body = {
+            "slug": slug,
+            "title": slug.title(),
+            "category": "test",
+            "skus": [{"sku_id": s, "name": s, "price_fen": p, "stock": n} for s, p, n in skus],
+        }
+        status, answer = self.call("POST", "/admin/products", admin=True, body=body)
+        assert status == 201, answer
+        return dict(answer)
+
+    def event_count(self) -> int:
+        return int(self.container.shop.recorder.max_notification_id() or 0)
+
+
+@contextmanager
+def running_stack(tmp: Path) -> Iterator[Stack]:
+    clock = FixedClock()
+    keyring_dir = tmp / "keys"
+    keyring = ensure_keyring(keyring_dir)
+    sandbox = Sandbox(keyring, clock=clock).start()
+    env = sandbox_settings(
+        keyring,
+        keyring_dir,
+        sandbox_url=sandbox.base_url,
+        public_url="http://unset",
+        data_dir=tmp / "data",
+    )
+    fields = {k.removeprefix("MINILOOP_").lower(): v for k, v in env.items()}
+    settings = Settings(**fields, admin_token=ADMIN["X-Admin-Token"], session_secret="s" * 32)
+    container = Container(settings, clock=clock)
+    bootstrap.use(container)
+    server = AppServer().start()
+    settings.public_url = server.base_url
+    try:
+        with requests.Session() as http:
+            yield Stack(server.base_url, sandbox, container, clock, http)
+    finally:
+        server.stop()
+        sandbox.stop()
+        bootstrap.use(None)
+        container.close()
