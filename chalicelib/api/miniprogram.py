@@ -6,11 +6,12 @@ from typing import Any
 
 from chalice.app import Blueprint, Response
 
+from ..adapters.wechat import Session, WeChatError
 from ..bootstrap import container
 from ..domain.values import Address, Delivery
 from ..projections import queries
 from .inputs import body, current_member, path_id, query_param
-from .responses import handles_errors, json_response
+from .responses import ApiError, handles_errors, json_response
 from .schemas import LoginIn, PlaceOrderIn, ReasonIn
 
 bp = Blueprint(__name__)
@@ -21,7 +22,7 @@ bp = Blueprint(__name__)
 def log_in() -> Response:
     request = body(bp, LoginIn)
     c = container()
-    session = c.wechat.code2session(request.code)
+    session = _code2session(request.code)
     query = request.query if isinstance(request.query, dict) else {}
     member_id, registered = c.shop.log_in(
         openid=session.openid, unionid=session.unionid, scene=request.scene, query=query
@@ -35,6 +36,24 @@ def log_in() -> Response:
             "registered": registered,
         }
     )
+
+
+def _code2session(code: str) -> Session:
+    try:
+        return container().wechat.code2session(code)
+    except WeChatError as error:
+        if error.errcode in (40029, 40163):
+            raise ApiError(
+                400,
+                "invalid_request",
+                "code: invalid or already used wx.login code",
+                errors=[{"field": "code", "message": "invalid or used"}],
+            ) from None
+        if error.errcode == 40226:
+            raise ApiError(403, "forbidden", "WeChat flags this user as high-risk") from None
+        if error.errcode == 45011:
+            raise ApiError(429, "rate_limited", "too many logins; try again in a minute") from None
+        raise
 
 
 @bp.route("/products", methods=["GET"])
