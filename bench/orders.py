@@ -1,0 +1,99 @@
+"""Orders placed and paid through the Shop on the embedded default runtime."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from uuid import UUID
+
+from chalicelib.application import Shop
+from chalicelib.bootstrap import Container
+from chalicelib.clock import SystemClock
+from chalicelib.domain.values import Address, Delivery, SkuSpec
+from chalicelib.settings import Settings
+
+DELIVERY = Delivery(
+    method="express",
+    address=Address("Bench", "13800000000", "Guangdong", "Shenzhen", "Nanshan", "1 Bench Rd"),
+)
+
+
+@dataclass(frozen=True)
+class OrdersRun:
+    orders: int
+    events: int
+    seconds: float
+    first_event: int
+    """Notification id before the timed loop: the timed rows come after it."""
+    per_command: tuple[int, ...]
+    """Rows written by place_order and by record_payment (from the warm-up order)."""
+
+
+def new_container(data_dir: Path) -> Container:
+    return Container(Settings(data_dir=data_dir), clock=SystemClock())
+
+
+def list_sku(shop: Shop, slug: str, sku_id: str, stock: int) -> None:
+    shop.list_product(
+        slug=slug,
+        title=f"Bench {slug}",
+        category="bench",
+        description="Benchmark product.",
+        image_url="https://example.invalid/bench.jpg",
+        skus=[(SkuSpec(sku_id, "one", 6800), stock)],
+    )
+
+
+def log_in(shop: Shop, openid: str) -> UUID:
+    member_id, _ = shop.log_in(openid=openid, unionid=None, scene=None, query={})
+    return member_id
+
+
+def _last(shop: Shop) -> int:
+    return int(shop.recorder.max_notification_id() or 0)
+
+
+def _order_and_pay(container: Container, member_id: UUID, payable: int, n: int) -> None:
+    shop = container.shop
+    order_id = shop.place_order(member_id=member_id, items=[("BENCH-1", 1)], delivery=DELIVERY)
+    shop.record_payment(
+        out_trade_no=order_id.hex,
+        transaction_id=f"t{n}",
+        amount_fen=payable,
+        paid_at=container.now(),
+    )
+
+
+def run_orders(data_dir: Path, orders: int, *, projections: bool) -> tuple[Container, OrdersRun]:
+    """Places and pays `orders` orders; returns the (open) container and timings."""
+    container = new_container(data_dir)
+    shop = container.shop
+    if not projections:
+        shop.after_save.remove(container.after_command)
+    list_sku(shop, "bench", "BENCH-1", orders + 10)
+    member_id = log_in(shop, "o-bench-buyer")
+
+    # Warm-up order, untimed: learns the payable amount and rows per command.
+    before = _last(shop)
+    order_id = shop.place_order(member_id=member_id, items=[("BENCH-1", 1)], delivery=DELIVERY)
+    placed = _last(shop)
+    payable = shop.order(order_id).price.payable_fen
+    shop.record_payment(
+        out_trade_no=order_id.hex,
+        transaction_id="t-warm",
+        amount_fen=payable,
+        paid_at=container.now(),
+    )
+    per_command = (placed - before, _last(shop) - placed)
+
+    first = _last(shop)
+    start = time.perf_counter()
+    for n in range(orders):
+        _order_and_pay(container, member_id, payable, n)
+    seconds = time.perf_counter() - start
+    events = _last(shop) - first
+    expected = orders * sum(per_command)
+    if events != expected:
+        raise AssertionError(f"wrote {events} events, expected {expected} ({per_command=})")
+    return container, OrdersRun(orders, events, seconds, first, per_command)
