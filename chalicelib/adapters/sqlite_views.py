@@ -118,11 +118,20 @@ class SQLiteViewStore(TrackingRecorder):
         return self.max_tracking_id(tracking_name(projection, generation)) or 0
 
     @contextmanager
-    def writing(self, projection: str, generation: int, upto: int) -> Iterator[SQLiteViewWriter]:
-        """View writes that commit together with tracking position `upto`."""
+    def writing(
+        self, projection: str, generation: int, after: int, upto: int
+    ) -> Iterator[SQLiteViewWriter]:
+        """View writes that commit together with moving the tracking position
+        from `after` to `upto`; if another runner moved it first, nothing commits."""
+        name = tracking_name(projection, generation)
         with self.db.write() as conn:
+            row = conn.execute(
+                "SELECT notification_id FROM tracking WHERE application_name=?", (name,)
+            ).fetchone()
+            if (int(row[0]) if row else 0) != after:
+                raise IntegrityError(f"{name} moved past {after} meanwhile")
             yield SQLiteViewWriter(conn, projection, generation)
-            self._insert_tracking(conn, Tracking(tracking_name(projection, generation), upto))
+            self._insert_tracking(conn, Tracking(name, upto))
 
     def discard(self, projection: str, generation: int) -> None:
         with self.db.write() as conn:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from eventsourcing.domain import Aggregate
+
 from ..domain.ids import member_id_for
-from ..domain.member import Member
+from ..domain.member import Member, MemberAlias
 from .errors import NotFound
 from .shop import ShopBase, retry_on_conflict
 
@@ -19,12 +21,14 @@ class MemberUseCases(ShopBase):
         now = self.clock.now()
         member = self._find_member(openid=openid, unionid=unionid)
         registered = member is None
+        alias = None
         if member is None:
             member = Member(openid=openid, unionid=unionid, registered_at=now)
-        elif unionid:
+        elif unionid and member.unionid != unionid:
             member.link_unionid(unionid)
+            alias = MemberAlias(unionid=unionid, member_id=member.id)
         member.log_in(scene=scene, query=query, at=now)
-        self.save(member)
+        self.save(member, alias)
         return member.id, registered
 
     def _find_member(self, *, openid: str, unionid: str | None) -> Member | None:
@@ -32,9 +36,13 @@ class MemberUseCases(ShopBase):
         candidates.append(member_id_for(unionid=None, openid=openid))
         for member_id in candidates:
             try:
-                return self.load(Member, member_id, "member")
+                found = self.load(Aggregate, member_id, "member")
             except NotFound:
                 continue
+            if isinstance(found, MemberAlias):
+                return self.load(Member, found.member_id, "member")
+            if isinstance(found, Member):
+                return found
         return None
 
     def member(self, member_id: UUID) -> Member:

@@ -6,7 +6,6 @@ saved in one atomic write (an order and the stock it reserves or releases).
 
 from __future__ import annotations
 
-from collections import Counter
 from uuid import UUID
 
 from ..domain.catalogue import Product, Stock
@@ -36,13 +35,16 @@ class OrderUseCases(ShopBase):
     ) -> UUID:
         member = self.load(Member, member_id, "member")
         now = self.clock.now()
-        quantities: Counter[str] = Counter()
-        for sku_id, quantity in items:
-            quantities[sku_id] += quantity
+        quantities: dict[str, int] = {}
+        first_line: dict[str, int] = {}
+        for index, (sku_id, quantity) in enumerate(items):
+            quantities[sku_id] = quantities.get(sku_id, 0) + quantity
+            first_line.setdefault(sku_id, index)
         lines: list[OrderLine] = []
         stocks: list[tuple[Stock, int]] = []
-        for index, (sku_id, quantity) in enumerate(quantities.items()):
-            stock, line = self._line_for(sku_id, quantity, field=f"lines[{index}].sku_id")
+        for sku_id, quantity in quantities.items():
+            field = f"lines[{first_line[sku_id]}].sku_id"
+            stock, line = self._line_for(sku_id, quantity, field=field)
             lines.append(line)
             stocks.append((stock, quantity))
         order = Order(

@@ -47,3 +47,21 @@ class Member(Aggregate):
     @event(UnionIdLinked)
     def _unionid_linked(self, unionid: str) -> None:
         self.unionid = unionid
+
+
+class MemberAlias(Aggregate):
+    """Points a unionid learnt after registration at the member registered by
+    openid, so every app under the same WeChat Open Platform finds one person."""
+
+    @staticmethod
+    def create_id(unionid: str, member_id: UUID) -> UUID:
+        return member_id_for(unionid=unionid, openid="")
+
+    class Linked(Aggregate.Created):
+        unionid: str
+        member_id: UUID
+
+    @event(Linked)
+    def __init__(self, unionid: str, member_id: UUID) -> None:
+        self.unionid = unionid
+        self.member_id = member_id

@@ -45,7 +45,7 @@ class RefundStatus(StrEnum):
 
 S = OrderStatus
 REFUNDABLE = {S.PAID, S.READY_FOR_PICKUP, S.SHIPPED, S.RECEIVED, S.PICKED_UP}
-REFUND_OPEN = {RefundStatus.REQUESTED, RefundStatus.APPROVED}
+REFUND_OPEN = {RefundStatus.REQUESTED, RefundStatus.APPROVED, RefundStatus.FAILED}
 
 
 class Order(Aggregate):
@@ -214,6 +214,7 @@ class Order(Aggregate):
 
     def pick_up(self, at: datetime) -> None:
         self._require(S.READY_FOR_PICKUP, action="pick up")
+        self._require_no_open_refund("hand over goods")
         self._picked_up(at=at)
 
     class PickedUp(Aggregate.Event):
@@ -294,7 +295,7 @@ class Order(Aggregate):
         self.refund_status = RefundStatus.APPROVED
 
     def reject_refund(self, reason: str, at: datetime) -> None:
-        if self.refund_status != RefundStatus.REQUESTED:
+        if self.refund_status not in (RefundStatus.REQUESTED, RefundStatus.FAILED):
             raise InvalidTransition(
                 f"no refund request to reject (refund is {self.refund_status})",
                 refund_status=str(self.refund_status),

@@ -24,8 +24,11 @@ class ViewStore(Protocol):
     def position(self, projection: str, generation: int) -> int: ...
 
     def writing(
-        self, projection: str, generation: int, upto: int
-    ) -> AbstractContextManager[ViewWriter]: ...
+        self, projection: str, generation: int, after: int, upto: int
+    ) -> AbstractContextManager[ViewWriter]:
+        """Commits the writes with the move of the position from `after` to `upto`,
+        or raises IntegrityError (and commits nothing) if the position is not `after`."""
+        ...
 
     def discard(self, projection: str, generation: int) -> None: ...
 
@@ -88,9 +91,11 @@ class ProjectionRunner:
             position = self.store.position(projection.name, generation)
             try:
                 for batch in self._batches(position):
-                    with self.store.writing(projection.name, generation, batch[-1][0]) as views:
+                    upto = batch[-1][0]
+                    with self.store.writing(projection.name, generation, position, upto) as views:
                         for _, event in batch:
                             projection.apply(event, views)
+                    position = upto
                     count += len(batch)
                     if progress:
                         progress(len(batch))

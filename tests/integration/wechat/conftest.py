@@ -98,7 +98,10 @@ def wechat(
     sandbox: Sandbox, keyring: Keyring, clock: FixedClock, fast_http: HttpClient
 ) -> WeChatClient:
     return WeChatClient(
-        sandbox.base_url, appid=keyring.appid, secret=keyring.app_secret, clock=clock,
+        sandbox.base_url,
+        appid=keyring.appid,
+        secret=keyring.app_secret,
+        clock=clock,
         http=fast_http,
     )
 

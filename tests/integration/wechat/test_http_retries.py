@@ -113,9 +113,15 @@ def test_pay_requests_are_signed_afresh_on_each_attempt(
 ) -> None:
     flaky.append(stub := Flaky(10, {}))
     pay = WeChatPayClient(
-        stub.url, appid=keyring.appid, mchid=keyring.mchid, serial_no=keyring.merchant_serial,
-        private_key=keyring.merchant_private_key(), platform_keys=keyring.platform_keys(),
-        notify_url="http://n", clock=clock, http=HttpClient(retries=2, sleep=lambda _: None),
+        stub.url,
+        appid=keyring.appid,
+        mchid=keyring.mchid,
+        serial_no=keyring.merchant_serial,
+        private_key=keyring.merchant_private_key(),
+        platform_keys=keyring.platform_keys(),
+        notify_url="http://n",
+        clock=clock,
+        http=HttpClient(retries=2, sleep=lambda _: None),
     )
     with pytest.raises(WeChatUnavailable):
         pay.query_order("ML1")

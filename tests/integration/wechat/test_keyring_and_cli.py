@@ -29,7 +29,10 @@ def test_keyring_is_generated_once_then_reloaded(tmp_path: Path) -> None:
 def test_cli_serves_on_the_printed_url(tmp_path: Path) -> None:
     process = subprocess.Popen(
         [sys.executable, "-m", "sandbox", "--port", "0", "--keyring", str(tmp_path / "kr")],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
     )
     try:
         assert process.stdout is not None

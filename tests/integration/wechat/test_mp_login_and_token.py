@@ -58,11 +58,17 @@ def test_code_expires_after_five_minutes(
     [("wxWRONG", None, 40013), (None, "wrong-secret", 40125)],
 )
 def test_wrong_credentials(
-    sandbox: Sandbox, keyring: Keyring, clock: FixedClock,
-    appid: str | None, secret: str | None, errcode: int,
+    sandbox: Sandbox,
+    keyring: Keyring,
+    clock: FixedClock,
+    appid: str | None,
+    secret: str | None,
+    errcode: int,
 ) -> None:
     client = WeChatClient(
-        sandbox.base_url, appid=appid or keyring.appid, secret=secret or keyring.app_secret,
+        sandbox.base_url,
+        appid=appid or keyring.appid,
+        secret=secret or keyring.app_secret,
         clock=clock,
     )
     with pytest.raises(WeChatError) as err:
@@ -81,9 +87,7 @@ def test_login_codes_control_endpoint(sandbox: Sandbox, wechat: WeChatClient) ->
     assert (status, answer["code"]) == (400, "PARAM_ERROR")
 
 
-def test_stable_token_is_cached(
-    sandbox: Sandbox, wechat: WeChatClient, clock: FixedClock
-) -> None:
+def test_stable_token_is_cached(sandbox: Sandbox, wechat: WeChatClient, clock: FixedClock) -> None:
     token = wechat.access_token()
     assert token.startswith("SANDBOX_")
     assert wechat.access_token() == token

@@ -25,20 +25,29 @@ OPENID = "oSANDBOXpayer000000000000000"
 
 def _parse(keyring: Keyring, clock: FixedClock, headers: dict[str, str], body: bytes) -> Any:
     return parse_notification(
-        headers, body, platform_keys=keyring.platform_keys(), apiv3_key=keyring.apiv3_key,
+        headers,
+        body,
+        platform_keys=keyring.platform_keys(),
+        apiv3_key=keyring.apiv3_key,
         now=clock.now(),
     )
 
 
 def _order(pay: WeChatPayClient, out_trade_no: str, total: int = 1990) -> None:
     pay.jsapi_prepay(
-        out_trade_no=out_trade_no, description="d", total_fen=total, payer_openid=OPENID,
+        out_trade_no=out_trade_no,
+        description="d",
+        total_fen=total,
+        payer_openid=OPENID,
         attach="cart:7",
     )
 
 
 def test_pay_delivers_a_notification_the_parser_accepts(
-    pay: WeChatPayClient, sandbox: Sandbox, receiver: Receiver, keyring: Keyring,
+    pay: WeChatPayClient,
+    sandbox: Sandbox,
+    receiver: Receiver,
+    keyring: Keyring,
     clock: FixedClock,
 ) -> None:
     _order(pay, "ML10")
@@ -72,7 +81,10 @@ def test_pay_delivers_a_notification_the_parser_accepts(
 
 
 def test_repeated_notifications_share_id_and_transaction(
-    pay: WeChatPayClient, sandbox: Sandbox, receiver: Receiver, keyring: Keyring,
+    pay: WeChatPayClient,
+    sandbox: Sandbox,
+    receiver: Receiver,
+    keyring: Keyring,
     clock: FixedClock,
 ) -> None:
     _order(pay, "ML11")
@@ -97,7 +109,10 @@ def test_merchant_errors_are_reported(
 
 
 def test_forged_variants_are_rejected(
-    pay: WeChatPayClient, sandbox: Sandbox, receiver: Receiver, keyring: Keyring,
+    pay: WeChatPayClient,
+    sandbox: Sandbox,
+    receiver: Receiver,
+    keyring: Keyring,
     clock: FixedClock,
 ) -> None:
     _order(pay, "ML13")
@@ -123,7 +138,10 @@ def test_mismatched_amount_is_authentic_but_different(
 
 
 def test_refund_completion_is_notified(
-    pay: WeChatPayClient, sandbox: Sandbox, receiver: Receiver, keyring: Keyring,
+    pay: WeChatPayClient,
+    sandbox: Sandbox,
+    receiver: Receiver,
+    keyring: Keyring,
     clock: FixedClock,
 ) -> None:
     _order(pay, "ML15", total=1000)
@@ -152,7 +170,10 @@ def test_refund_completion_is_notified(
 
 
 def test_closed_refund_frees_the_amount(
-    pay: WeChatPayClient, sandbox: Sandbox, receiver: Receiver, keyring: Keyring,
+    pay: WeChatPayClient,
+    sandbox: Sandbox,
+    receiver: Receiver,
+    keyring: Keyring,
     clock: FixedClock,
 ) -> None:
     _order(pay, "ML16", total=500)
@@ -168,9 +189,7 @@ def test_closed_refund_frees_the_amount(
     assert again["status"] == "PROCESSING"
 
 
-def test_auto_complete_refunds(
-    keyring: Keyring, clock: FixedClock, receiver: Receiver
-) -> None:
+def test_auto_complete_refunds(keyring: Keyring, clock: FixedClock, receiver: Receiver) -> None:
     with Sandbox(keyring, clock=clock, auto_complete_refunds=True, refund_delay_s=0.05) as box:
         pay = make_pay_client(box, keyring, clock, receiver.url + "/notify")
         _order(pay, "ML17", total=100)
@@ -205,5 +224,6 @@ def test_bad_control_requests_do_not_break_the_server(sandbox: Sandbox) -> None:
     assert get_json(base + "/sandbox/pay")[0] == 405
     assert post_json(base + "/v3/pay/transactions/jsapi", [1, 2])[1]["code"] == "SIGN_ERROR"
     assert get_json(base + "/sandbox/state") == (
-        200, {"transactions": {}, "refunds": {}, "token_requests": 0}
+        200,
+        {"transactions": {}, "refunds": {}, "token_requests": 0},
     )

@@ -18,15 +18,21 @@ OPENID = "oSANDBOXpayer000000000000000"
 
 def _prepay(pay: WeChatPayClient, out_trade_no: str = "ML20261101000001", total: int = 990) -> str:
     return pay.jsapi_prepay(
-        out_trade_no=out_trade_no, description="Miniloop 咖啡豆", total_fen=total,
+        out_trade_no=out_trade_no,
+        description="Miniloop 咖啡豆",
+        total_fen=total,
         payer_openid=OPENID,
     )
 
 
 def test_jsapi_prepay(pay: WeChatPayClient, sandbox: Sandbox, receiver: Receiver) -> None:
     prepay_id = pay.jsapi_prepay(
-        out_trade_no="ML1", description="Miniloop 咖啡豆", total_fen=990, payer_openid=OPENID,
-        time_expire=START + timedelta(minutes=15), attach="order:1",
+        out_trade_no="ML1",
+        description="Miniloop 咖啡豆",
+        total_fen=990,
+        payer_openid=OPENID,
+        time_expire=START + timedelta(minutes=15),
+        attach="order:1",
     )
     assert prepay_id.startswith("wx") and len(prepay_id) == 36
     txn = sandbox.snapshot()["transactions"]["ML1"]
@@ -76,7 +82,10 @@ def test_unverifiable_answer_is_unavailable(
     sandbox: Sandbox, keyring: Keyring, clock: FixedClock, other_key: rsa.RSAPrivateKey
 ) -> None:
     trusting_another = make_pay_client(
-        sandbox, keyring, clock, "http://n",
+        sandbox,
+        keyring,
+        clock,
+        "http://n",
         platform_keys={keyring.platform_serial: other_key.public_key()},
     )
     with pytest.raises(WeChatUnavailable, match="bad signature"):
@@ -85,9 +94,7 @@ def test_unverifiable_answer_is_unavailable(
 
 def test_payment_params_verify_with_merchant_key(pay: WeChatPayClient, keyring: Keyring) -> None:
     params = pay.payment_params(_prepay(pay))
-    message = (
-        f"{keyring.appid}\n{params['timeStamp']}\n{params['nonceStr']}\n{params['package']}\n"
-    )
+    message = f"{keyring.appid}\n{params['timeStamp']}\n{params['nonceStr']}\n{params['package']}\n"
     keyring.merchant_private_key().public_key().verify(
         base64.b64decode(params["paySign"]), message.encode(), padding.PKCS1v15(), hashes.SHA256()
     )
@@ -106,11 +113,12 @@ def test_query_order(pay: WeChatPayClient, sandbox: Sandbox) -> None:
     assert (err.value.errcode, err.value.code) == (404, "ORDER_NOT_EXISTS")
 
 
-def test_expired_order_closes(
-    pay: WeChatPayClient, sandbox: Sandbox, clock: FixedClock
-) -> None:
+def test_expired_order_closes(pay: WeChatPayClient, sandbox: Sandbox, clock: FixedClock) -> None:
     pay.jsapi_prepay(
-        out_trade_no="ML5", description="d", total_fen=100, payer_openid=OPENID,
+        out_trade_no="ML5",
+        description="d",
+        total_fen=100,
+        payer_openid=OPENID,
         time_expire=START + timedelta(minutes=15),
     )
     clock.advance(minutes=15)

@@ -312,3 +312,25 @@ def test_a_failed_refund_is_approved_again_under_a_new_number(shop: Shop, member
     assert second[:26] == first[:26]
     assert refund_notified(shop, order_id) is True
     assert available(shop, "tea-500") == 3
+
+
+def test_an_unknown_sku_after_a_duplicate_line_names_its_own_line(
+    shop: Shop, member_id: UUID
+) -> None:
+    with pytest.raises(InvalidInput) as raised:
+        shop.place_order(
+            member_id=member_id,
+            items=[("tea-250", 1), ("tea-250", 1), ("ghost", 1)],
+            delivery=EXPRESS,
+        )
+
+    assert raised.value.field == "lines[2].sku_id"
+
+
+def test_unionid_linked_later_finds_the_member_from_another_openid(shop: Shop) -> None:
+    first, _ = shop.log_in(openid="o-mp", unionid=None, scene=None, query={})
+    shop.log_in(openid="o-mp", unionid="u-1", scene=None, query={})
+
+    again, registered = shop.log_in(openid="o-web", unionid="u-1", scene=None, query={})
+
+    assert (again, registered) == (first, False)

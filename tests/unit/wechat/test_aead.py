@@ -15,7 +15,10 @@ PLAIN = {"out_trade_no": "T1", "amount": {"total": 100}, "trade_state_desc": "æ”
 
 def test_round_trip() -> None:
     resource = encrypt_resource(
-        PLAIN, APIV3_KEY, nonce="fdasflkja484", associated_data="transaction",
+        PLAIN,
+        APIV3_KEY,
+        nonce="fdasflkja484",
+        associated_data="transaction",
         original_type="transaction",
     )
     assert resource["algorithm"] == "AEAD_AES_256_GCM"
@@ -29,8 +32,11 @@ def test_decrypts_an_independently_encrypted_vector() -> None:
     data = json.dumps(PLAIN).encode()
     sealed = AESGCM(APIV3_KEY).encrypt(b"0123456789ab", data, b"refund")
     resource = {
-        "algorithm": "AEAD_AES_256_GCM", "ciphertext": base64.b64encode(sealed).decode(),
-        "nonce": "0123456789ab", "associated_data": "refund", "original_type": "refund",
+        "algorithm": "AEAD_AES_256_GCM",
+        "ciphertext": base64.b64encode(sealed).decode(),
+        "nonce": "0123456789ab",
+        "associated_data": "refund",
+        "original_type": "refund",
     }
     assert decrypt_resource(resource, APIV3_KEY) == PLAIN
 
@@ -46,7 +52,10 @@ def test_encrypted_resource_opens_independently() -> None:
 
 def _resource() -> dict[str, str]:
     return encrypt_resource(
-        PLAIN, APIV3_KEY, nonce="abcdefghijkl", associated_data="transaction",
+        PLAIN,
+        APIV3_KEY,
+        nonce="abcdefghijkl",
+        associated_data="transaction",
         original_type="transaction",
     )
 

@@ -49,8 +49,14 @@ def test_rfc3339_china() -> None:
 
 def test_payment_params(merchant_key: rsa.RSAPrivateKey) -> None:
     client = WeChatPayClient(
-        "http://127.0.0.1:9", appid="wxAPP", mchid="1", serial_no="S", private_key=merchant_key,
-        platform_keys={}, notify_url="http://n", clock=FixedClock(NOW),
+        "http://127.0.0.1:9",
+        appid="wxAPP",
+        mchid="1",
+        serial_no="S",
+        private_key=merchant_key,
+        platform_keys={},
+        notify_url="http://n",
+        clock=FixedClock(NOW),
     )
     params = client.payment_params("wx201410272009395522657a690389285100")
     assert params["timeStamp"] == str(int(NOW.timestamp()))
@@ -83,7 +89,9 @@ def test_token_cached_until_five_minutes_before_expiry() -> None:
     method, url, body = http.requests[0]
     assert (method, url) == ("POST", "http://wx/cgi-bin/stable_token")
     assert json.loads(body or b"") == {
-        "grant_type": "client_credential", "appid": "wxA", "secret": "S"
+        "grant_type": "client_credential",
+        "appid": "wxA",
+        "secret": "S",
     }
 
 
@@ -115,7 +123,11 @@ def test_code2session_busy_is_retried_once() -> None:
 def test_code2session_busy_twice_is_an_error() -> None:
     http = ScriptedHttp({"errcode": -1, "errmsg": "busy"}, {"errcode": -1, "errmsg": "busy"})
     client = WeChatClient(
-        "http://wx", appid="a", secret="s", clock=FixedClock(NOW), http=http,
+        "http://wx",
+        appid="a",
+        secret="s",
+        clock=FixedClock(NOW),
+        http=http,
         sleep=lambda _: None,
     )
     with pytest.raises(WeChatError) as err:

@@ -21,8 +21,12 @@ from chalicelib.adapters.wechat import (
 from .conftest import APIV3_KEY, NOW, PLATFORM_SERIAL
 
 PLAIN = {
-    "appid": "wx1", "mchid": "1900000001", "out_trade_no": "T1", "transaction_id": "4200",
-    "trade_state": "SUCCESS", "amount": {"total": 990, "payer_total": 990, "currency": "CNY"},
+    "appid": "wx1",
+    "mchid": "1900000001",
+    "out_trade_no": "T1",
+    "transaction_id": "4200",
+    "trade_state": "SUCCESS",
+    "amount": {"total": 990, "payer_total": 990, "currency": "CNY"},
 }
 
 
@@ -34,7 +38,10 @@ def _envelope(**overrides: Any) -> dict[str, Any]:
         "event_type": "TRANSACTION.SUCCESS",
         "summary": "支付成功",
         "resource": encrypt_resource(
-            PLAIN, APIV3_KEY, nonce="nonce1234567", associated_data="transaction",
+            PLAIN,
+            APIV3_KEY,
+            nonce="nonce1234567",
+            associated_data="transaction",
             original_type="transaction",
         ),
     }
@@ -49,7 +56,9 @@ def _signed(
     message = f"{ts}\nNONCE\n".encode() + body + b"\n"
     signature = key.sign(message, padding.PKCS1v15(), hashes.SHA256())
     return {
-        "Wechatpay-Serial": serial, "Wechatpay-Timestamp": ts, "Wechatpay-Nonce": "NONCE",
+        "Wechatpay-Serial": serial,
+        "Wechatpay-Timestamp": ts,
+        "Wechatpay-Nonce": "NONCE",
         "Wechatpay-Signature": base64.b64encode(signature).decode(),
         "Wechatpay-Signature-Type": "WECHATPAY2-SHA256-RSA2048",
     }
@@ -57,8 +66,11 @@ def _signed(
 
 def _parse(platform_key: rsa.RSAPrivateKey, headers: dict[str, str], body: bytes) -> Any:
     return parse_notification(
-        headers, body, platform_keys={PLATFORM_SERIAL: platform_key.public_key()},
-        apiv3_key=APIV3_KEY, now=NOW,
+        headers,
+        body,
+        platform_keys={PLATFORM_SERIAL: platform_key.public_key()},
+        apiv3_key=APIV3_KEY,
+        now=NOW,
     )
 
 
@@ -66,8 +78,10 @@ def test_accepts_and_decrypts(platform_key: rsa.RSAPrivateKey) -> None:
     body = json.dumps(_envelope(), ensure_ascii=False).encode()
     notification = _parse(platform_key, _signed(platform_key, body), body)
     assert notification == PayNotification(
-        id="EV-1", event_type="TRANSACTION.SUCCESS",
-        create_time="2026-11-01T10:00:00+08:00", resource=PLAIN,
+        id="EV-1",
+        event_type="TRANSACTION.SUCCESS",
+        create_time="2026-11-01T10:00:00+08:00",
+        resource=PLAIN,
     )
 
 

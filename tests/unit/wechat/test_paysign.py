@@ -43,9 +43,14 @@ def _rsa_verify(key: rsa.RSAPublicKey, signature: str, message: bytes) -> None:
 def test_authorization_header_format_and_signature(merchant_key: rsa.RSAPrivateKey) -> None:
     body = '{"a":"中文"}'
     header = authorization_header(
-        "post", "/v3/pay/transactions/jsapi?x=1", body,
-        mchid="1900000001", serial_no="ABC123", private_key=merchant_key,
-        timestamp=TS, nonce="NONCE1",
+        "post",
+        "/v3/pay/transactions/jsapi?x=1",
+        body,
+        mchid="1900000001",
+        serial_no="ABC123",
+        private_key=merchant_key,
+        timestamp=TS,
+        nonce="NONCE1",
     )
     match = re.fullmatch(
         r'WECHATPAY2-SHA256-RSA2048 mchid="1900000001",nonce_str="NONCE1",'
@@ -70,8 +75,11 @@ def test_verify_authorization_accepts_independent_signature(
     public_key = merchant_key.public_key()
     fields = verify_authorization("GET", "/v3/x?mchid=1", "", header, public_key, NOW)
     assert fields == {
-        "mchid": "1", "nonce_str": "N2", "signature": signature,
-        "timestamp": str(TS), "serial_no": "S",
+        "mchid": "1",
+        "nonce_str": "N2",
+        "signature": signature,
+        "timestamp": str(TS),
+        "serial_no": "S",
     }
 
 
@@ -87,8 +95,14 @@ def test_verify_authorization_rejects(
     merchant_key: rsa.RSAPrivateKey, path: str, body: str, now_shift: int, reason: str
 ) -> None:
     header = authorization_header(
-        "POST", "/v3/x", "{}", mchid="1", serial_no="S", private_key=merchant_key,
-        timestamp=TS, nonce="N",
+        "POST",
+        "/v3/x",
+        "{}",
+        mchid="1",
+        serial_no="S",
+        private_key=merchant_key,
+        timestamp=TS,
+        nonce="N",
     )
     now = NOW + timedelta(seconds=now_shift)
     with pytest.raises(NotificationRejected) as err:
@@ -100,8 +114,14 @@ def test_verify_authorization_rejects_another_key(
     merchant_key: rsa.RSAPrivateKey, other_key: rsa.RSAPrivateKey
 ) -> None:
     header = authorization_header(
-        "POST", "/v3/x", "{}", mchid="1", serial_no="S", private_key=other_key,
-        timestamp=TS, nonce="N",
+        "POST",
+        "/v3/x",
+        "{}",
+        mchid="1",
+        serial_no="S",
+        private_key=other_key,
+        timestamp=TS,
+        nonce="N",
     )
     with pytest.raises(NotificationRejected, match="bad signature"):
         verify_authorization("POST", "/v3/x", "{}", header, merchant_key.public_key(), NOW)
@@ -135,8 +155,10 @@ def test_sign_message_is_verifiable(platform_key: rsa.RSAPrivateKey) -> None:
 def _signed_headers(key: rsa.RSAPrivateKey, body: bytes, ts: int, serial: str) -> dict[str, str]:
     signature = _rsa_sign(key, f"{ts}\nN4\n".encode() + body + b"\n")
     return {
-        "Wechatpay-Serial": serial, "Wechatpay-Timestamp": str(ts),
-        "Wechatpay-Nonce": "N4", "Wechatpay-Signature": signature,
+        "Wechatpay-Serial": serial,
+        "Wechatpay-Timestamp": str(ts),
+        "Wechatpay-Nonce": "N4",
+        "Wechatpay-Signature": signature,
     }
 
 
@@ -158,9 +180,13 @@ def test_notification_signature_independent_and_case_insensitive(
 def test_notification_signature_with_certificate_serial(platform_key: rsa.RSAPrivateKey) -> None:
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Tenpay.com Root CA")])
     cert = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name)
-        .public_key(platform_key.public_key()).serial_number(0x5157F09EFDC096DE15EBE81A47057A72)
-        .not_valid_before(NOW - timedelta(days=1)).not_valid_after(NOW + timedelta(days=365))
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(platform_key.public_key())
+        .serial_number(0x5157F09EFDC096DE15EBE81A47057A72)
+        .not_valid_before(NOW - timedelta(days=1))
+        .not_valid_after(NOW + timedelta(days=365))
         .sign(platform_key, hashes.SHA256())
     )
     serial = format(cert.serial_number, "X")
@@ -172,7 +198,8 @@ def test_notification_signature_with_certificate_serial(platform_key: rsa.RSAPri
 
 def test_load_keys_round_trip(merchant_key: rsa.RSAPrivateKey) -> None:
     private_pem = merchant_key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
     public_pem = merchant_key.public_key().public_bytes(

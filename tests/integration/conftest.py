@@ -1,0 +1,32 @@
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from chalicelib.bootstrap import Container
+from chalicelib.clock import FixedClock
+from chalicelib.domain.values import SkuSpec
+from chalicelib.settings import Settings
+
+
+def make_container(data_dir: Path, clock: FixedClock | None = None) -> Container:
+    settings = Settings(data_dir=data_dir, session_secret="x" * 32)
+    return Container(settings, clock=clock or FixedClock())
+
+
+@pytest.fixture
+def container(tmp_path: Path) -> Iterator[Container]:
+    c = make_container(tmp_path / "data")
+    yield c
+    c.close()
+
+
+def list_tea(c: Container, stock: int) -> None:
+    c.shop.list_product(
+        slug="tea",
+        title="Tea",
+        category="tea",
+        description="",
+        image_url="",
+        skus=[(SkuSpec("TEA", "50g", 6800), stock)],
+    )
