@@ -47,8 +47,12 @@ def payment_notification(
         plaintext = payment_plaintext(txn, transaction_id, success_time, total)
         notification_id = txn.notification_id or new_id()
     body = envelope(
-        sandbox, notification_id=notification_id, event_type="TRANSACTION.SUCCESS",
-        summary="支付成功", plaintext=plaintext, original_type="transaction",
+        sandbox,
+        notification_id=notification_id,
+        event_type="TRANSACTION.SUCCESS",
+        summary="支付成功",
+        plaintext=plaintext,
+        original_type="transaction",
     )
     return signed_headers(sandbox, body, timestamp=timestamp, bad_signature=bad_signature), body
 
@@ -92,8 +96,12 @@ def complete_refund(
         url = sandbox.notify_target(refund.notify_url)
         notification_id = refund.notification_id
     body = envelope(
-        sandbox, notification_id=notification_id, event_type=f"REFUND.{status}",
-        summary=REFUND_SUMMARIES[status], plaintext=plaintext, original_type="refund",
+        sandbox,
+        notification_id=notification_id,
+        event_type=f"REFUND.{status}",
+        summary=REFUND_SUMMARIES[status],
+        plaintext=plaintext,
+        original_type="refund",
     )
     return [sandbox.deliver(url, signed_headers(sandbox, body), body) for _ in range(times)]
 

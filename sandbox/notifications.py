@@ -60,7 +60,10 @@ def payment_plaintext(
         "success_time": success_time,
         "payer": {"openid": txn.payer_openid},
         "amount": {
-            "total": total, "payer_total": total, "currency": "CNY", "payer_currency": "CNY",
+            "total": total,
+            "payer_total": total,
+            "currency": "CNY",
+            "payer_currency": "CNY",
         },
     }
 
@@ -75,8 +78,10 @@ def refund_plaintext(sandbox: Sandbox, refund: Refund) -> dict[str, Any]:
         "refund_status": refund.status,
         "user_received_account": "支付用户零钱",
         "amount": {
-            "total": refund.total, "refund": refund.refund,
-            "payer_total": refund.total, "payer_refund": refund.refund,
+            "total": refund.total,
+            "refund": refund.refund,
+            "payer_total": refund.total,
+            "payer_refund": refund.refund,
         },
     }
     if refund.success_time is not None:

@@ -22,8 +22,12 @@ def authenticate(sandbox: Sandbox, request: Request) -> None:
         raise SandboxError(401, "SIGN_ERROR", "Authorization header missing")
     try:
         fields = verify_authorization(
-            request.method, request.target, request.text(), header,
-            sandbox.merchant_public_key, sandbox.clock.now(),
+            request.method,
+            request.target,
+            request.text(),
+            header,
+            sandbox.merchant_public_key,
+            sandbox.clock.now(),
         )
     except NotificationRejected as exc:
         raise SandboxError(401, "SIGN_ERROR", f"signature verification failed: {exc}") from exc
@@ -80,7 +84,9 @@ def jsapi(sandbox: Sandbox, request: Request) -> Reply:
         if state == "CLOSED":
             raise SandboxError(400, "ORDER_CLOSED", "the order is closed")
         same = (known.total, known.description, known.payer_openid) == (
-            txn.total, txn.description, txn.payer_openid,
+            txn.total,
+            txn.description,
+            txn.payer_openid,
         )
         if not same:
             raise SandboxError(400, "INVALID_REQUEST", "out_trade_no reused with other parameters")
@@ -100,8 +106,11 @@ def refund_view(refund: Refund) -> dict[str, Any]:
         "status": refund.status,
         "funds_account": "AVAILABLE",
         "amount": {
-            "total": refund.total, "refund": refund.refund, "payer_total": refund.total,
-            "payer_refund": refund.refund, "currency": "CNY",
+            "total": refund.total,
+            "refund": refund.refund,
+            "payer_total": refund.total,
+            "payer_refund": refund.refund,
+            "currency": "CNY",
         },
     }
     return {name: value for name, value in view.items() if value is not None}
@@ -156,15 +165,23 @@ def query_order(sandbox: Sandbox, request: Request, out_trade_no: str) -> Reply:
             raise SandboxError(404, "ORDER_NOT_EXISTS", "order does not exist")
         state = txn.state_at(sandbox.clock.now())
         answer: dict[str, Any] = {
-            "appid": txn.appid, "mchid": txn.mchid, "out_trade_no": txn.out_trade_no,
-            "trade_type": "JSAPI", "trade_state": state, "attach": txn.attach,
-            "trade_state_desc": {"SUCCESS": "支付成功", "REFUND": "转入退款",
-                                 "CLOSED": "已关闭"}.get(state, "未支付"),
+            "appid": txn.appid,
+            "mchid": txn.mchid,
+            "out_trade_no": txn.out_trade_no,
+            "trade_type": "JSAPI",
+            "trade_state": state,
+            "attach": txn.attach,
+            "trade_state_desc": {
+                "SUCCESS": "支付成功",
+                "REFUND": "转入退款",
+                "CLOSED": "已关闭",
+            }.get(state, "未支付"),
             "payer": {"openid": txn.payer_openid},
             "amount": {"total": txn.total, "currency": "CNY"},
         }
         if txn.transaction_id is not None:
-            answer.update(transaction_id=txn.transaction_id, success_time=txn.success_time,
-                          bank_type="OTHERS")
+            answer.update(
+                transaction_id=txn.transaction_id, success_time=txn.success_time, bank_type="OTHERS"
+            )
             answer["amount"].update(payer_total=txn.total, payer_currency="CNY")
     return Reply(200, answer)

@@ -120,7 +120,10 @@ class Sandbox:
         bad_signature: bool = False,
     ) -> tuple[dict[str, str], bytes]:
         return control.payment_notification(
-            self, out_trade_no, amount_total=amount_total, timestamp=timestamp,
+            self,
+            out_trade_no,
+            amount_total=amount_total,
+            timestamp=timestamp,
             bad_signature=bad_signature,
         )
 
