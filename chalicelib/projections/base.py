@@ -26,6 +26,21 @@ class ViewWriter(Protocol):
         ...
 
 
+class ViewReader(Protocol):
+    def get(self, projection: str, view: str, key: str) -> Doc | None: ...
+
+    def query(
+        self,
+        projection: str,
+        view: str,
+        group: str,
+        *,
+        rank_upto: str | None = None,
+        descending: bool = False,
+        limit: int = 1000,
+    ) -> list[Doc]: ...
+
+
 class Projection(Protocol):
     name: str
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from functools import singledispatchmethod
-from typing import Any, Protocol
+from typing import Any
 from uuid import UUID
 
 from ..domain.order import Order
 from ..domain.policy import OrderPolicy
-from .base import Doc, ViewWriter, rank_time
+from .base import ViewReader, ViewWriter, rank_time
 
 VIEW = "timers"
 UNPAID, AUTO_RECEIVE, COMPLETE = "unpaid", "auto_receive", "complete"
@@ -73,23 +73,10 @@ class OrderTimersProjection:
             _stop(views, kind, e)
 
 
-class TimerReader(Protocol):
-    def query(
-        self,
-        projection: str,
-        view: str,
-        group: str,
-        *,
-        rank_upto: str | None = None,
-        descending: bool = False,
-        limit: int = 1000,
-    ) -> list[Doc]: ...
-
-
 class DueOrderTimers:
     """Answers the jobs' question "which orders may be due now?" from the view."""
 
-    def __init__(self, views: TimerReader, policy: OrderPolicy) -> None:
+    def __init__(self, views: ViewReader, policy: OrderPolicy) -> None:
         self.views = views
         self.delays = {
             UNPAID: timedelta(0),

@@ -2,28 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Protocol
 from uuid import UUID
 
 from ..application.errors import NotFound
 from . import catalogue, order_status
-from .base import Doc
-
-
-class ViewReader(Protocol):
-    def get(self, projection: str, view: str, key: str) -> Doc | None: ...
-
-    def query(
-        self,
-        projection: str,
-        view: str,
-        group: str,
-        *,
-        rank_upto: str | None = None,
-        descending: bool = False,
-        limit: int = 1000,
-    ) -> list[Doc]: ...
-
+from .base import Doc, ViewReader
 
 ORDERS = order_status.OrderStatusProjection.name
 CATALOGUE = catalogue.CatalogueProjection.name
