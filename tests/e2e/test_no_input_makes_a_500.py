@@ -1,0 +1,71 @@
+"""Whatever a caller sends, the answer is never a 500 and nothing is half-done."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.stack import ADMIN, Stack
+
+JUNK: list[bytes] = [
+    b"",
+    b"null",
+    b"[]",
+    b'"text"',
+    b"42",
+    b"{",
+    b'{"a":',
+    b"\xff\xfe",
+    b'{"lines": null}',
+    b'{"lines": [{"sku_id": {"x": 1}, "quantity": 1e99}]}',
+    b'{"code": ""}',
+    b'{"code": "' + b"x" * 5000 + b'"}',
+    b'{"quantity": -1}',
+    b'{"reason": ""}',
+    b'{"skus": [{"sku_id": "../x", "price_fen": -5, "stock": 1}]}',
+]
+# Routes whose command needs a valid body: junk must leave the event store as it was.
+BODY_ROUTES = [
+    ("POST", "/auth/login"),
+    ("POST", "/orders"),
+    ("POST", "/orders/{id}/refund"),
+    ("POST", "/admin/products"),
+    ("POST", "/admin/skus/NOPE/restock"),
+    ("POST", "/admin/orders/{id}/ship"),
+    ("POST", "/admin/orders/{id}/refund/reject"),
+    ("POST", "/webhooks/wechatpay/notify"),
+]
+# Routes that take no body: junk is ignored and the command itself may be legal.
+OTHER_ROUTES = [
+    ("GET", "/orders?status=%00"),
+    ("GET", "/orders/{id}"),
+    ("POST", "/orders/{id}/pay"),
+    ("POST", "/orders/{id}/cancel"),
+    ("POST", "/orders/{id}/receive"),
+    ("GET", "/products/{id}"),
+    ("GET", "/products?category=%E4%B8%AD"),
+    ("POST", "/admin/orders/{id}/refund/approve"),
+    ("POST", "/admin/orders/{id}/picked-up"),
+]
+ROUTES = [(*r, True) for r in BODY_ROUTES] + [(*r, False) for r in OTHER_ROUTES]
+
+
+@pytest.mark.parametrize(("method", "route", "needs_body"), ROUTES)
+def test_junk_never_yields_a_500(stack: Stack, method: str, route: str, needs_body: bool) -> None:
+    stack.list_product("tea", [("TEA", 6800, 5)])
+    token = stack.login("alice")
+    body = {
+        "lines": [{"sku_id": "TEA", "quantity": 1}],
+        "delivery": {"method": "pickup", "store_id": "s1"},
+    }
+    _, order = stack.call("POST", "/orders", token=token, body=body)
+    before = stack.event_count()
+    for oid in (order["id"], "x" * 300):
+        url = stack.base_url + route.replace("{id}", oid)
+        for payload in JUNK:
+            for content_type in ("application/json", "text/plain"):
+                headers = {"Authorization": f"Bearer {token}", "Content-Type": content_type}
+                headers.update(ADMIN)
+                response = stack.http.request(method, url, data=payload, headers=headers)
+                assert response.status_code < 500, (route, payload, response.text)
+    if needs_body:
+        assert stack.event_count() == before
