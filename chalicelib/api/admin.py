@@ -65,7 +65,7 @@ def _order_command(order_id: str, command: str, **kwargs: object) -> Response:
 @bp.route("/admin/orders/{order_id}/ship", methods=["POST"])
 @handles_errors
 def ship(order_id: str) -> Response:
-    require_admin(bp)
+    require_admin(bp)  # before reading the body: strangers get 401, not a 400
     s = body(bp, ShipIn)
     return _order_command(order_id, "ship_order", carrier=s.carrier, tracking_no=s.tracking_no)
 

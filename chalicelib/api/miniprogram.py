@@ -23,9 +23,8 @@ def log_in() -> Response:
     request = body(bp, LoginIn)
     c = container()
     session = _code2session(request.code)
-    query = request.query if isinstance(request.query, dict) else {}
     member_id, registered = c.shop.log_in(
-        openid=session.openid, unionid=session.unionid, scene=request.scene, query=query
+        openid=session.openid, unionid=session.unionid, scene=request.scene, query=request.query
     )
     token, expires = c.tokens.issue(member_id, c.now())
     return json_response(

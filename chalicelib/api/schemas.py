@@ -15,11 +15,12 @@ class Strict(BaseModel):
 class LoginIn(Strict):
     code: str = Field(min_length=1, max_length=128)
     scene: int | None = Field(default=None, ge=0, le=999999)
-    query: dict[str, str] | str | None = None
+    query: dict[str, str] = Field(default_factory=dict)
 
-    @field_validator("query")
+    @field_validator("query", mode="before")
     @classmethod
-    def _as_dict(cls, value: dict[str, str] | str | None) -> dict[str, str]:
+    def _as_dict(cls, value: object) -> object:
+        """The page query may come as "from=menu&type=home" or as an object."""
         if value is None:
             return {}
         if isinstance(value, str):

@@ -16,6 +16,7 @@ from eventsourcing.persistence import IntegrityError
 from .base import Projection, ViewWriter
 
 Progress = Callable[[int], None]
+Batch = list[tuple[int, Any]]
 
 
 class ViewStore(Protocol):
@@ -51,11 +52,15 @@ class ProjectionRunner:
         self._locks = {name: threading.Lock() for name in self.projections}
 
     def catch_up(self) -> int:
-        """Processes every new event in every projection; returns events applied."""
+        """Processes every new event in every projection; returns events applied.
+
+        Projections usually stand at the same position, so each page of the log
+        is read and deserialised once and shared by all of them."""
+        pages: dict[int, Batch] = {}
         total = 0
         for name, projection in self.projections.items():
             with self._locks[name]:
-                total += self._run(projection, self.store.generation(name))
+                total += self._run(projection, self.store.generation(name), pages=pages)
         return total
 
     def rebuild(self, name: str, progress: Progress | None = None) -> int:
@@ -72,25 +77,38 @@ class ProjectionRunner:
     def log_length(self) -> int:
         return int(self.app.recorder.max_notification_id() or 0)
 
-    def _batches(self, after: int) -> Iterator[list[tuple[int, Any]]]:
+    def _read(self, after: int) -> Batch:
+        notifications = self.app.recorder.select_notifications(
+            start=after, limit=self.batch_size, inclusive_of_start=False
+        )
+        return [(n.id, self.app.mapper.to_domain_event(n)) for n in notifications]
+
+    def _batches(self, after: int, pages: dict[int, Batch] | None) -> Iterator[Batch]:
         position = after
         while True:
-            notifications = self.app.recorder.select_notifications(
-                start=position, limit=self.batch_size, inclusive_of_start=False
-            )
-            if not notifications:
+            if pages is None:
+                batch = self._read(position)
+            elif position in pages:
+                batch = pages[position]
+            else:
+                batch = pages[position] = self._read(position)
+            if not batch:
                 return
-            yield [(n.id, self.app.mapper.to_domain_event(n)) for n in notifications]
-            position = notifications[-1].id
+            yield batch
+            position = batch[-1][0]
 
     def _run(
-        self, projection: Projection, generation: int, progress: Progress | None = None
+        self,
+        projection: Projection,
+        generation: int,
+        progress: Progress | None = None,
+        pages: dict[int, Batch] | None = None,
     ) -> int:
         count = 0
         while True:
             position = self.store.position(projection.name, generation)
             try:
-                for batch in self._batches(position):
+                for batch in self._batches(position, pages):
                     upto = batch[-1][0]
                     with self.store.writing(projection.name, generation, position, upto) as views:
                         for _, event in batch:

@@ -10,20 +10,10 @@ from chalicelib.application import Shop
 from chalicelib.domain.catalogue import Stock
 from chalicelib.domain.ids import stock_id_for
 from chalicelib.domain.order import Order
-from chalicelib.domain.values import Address, Delivery
 
-EXPRESS = Delivery(
-    method="express",
-    address=Address(
-        receiver="Li Lei",
-        phone="13800000000",
-        province="Guangdong",
-        city="Shenzhen",
-        district="Nanshan",
-        detail="1 Keji Rd",
-    ),
-)
-PICKUP = Delivery(method="pickup", store_id="store-1")
+from ..domain.given import EXPRESS, PICKUP
+
+__all__ = ["EXPRESS", "PICKUP", "available", "stored_events", "stored_topics"]
 
 
 def available(shop: Shop, sku_id: str) -> int:
