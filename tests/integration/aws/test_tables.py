@@ -1,0 +1,18 @@
+"""The tables the AWS runtime uses are the ones infra/ defines."""
+
+from local.aws_tables import create_tables, delete_tables, table_definitions
+from local.engines import Engines
+
+
+def test_terraform_table_blocks_create_real_tables_with_streams(engines: Engines) -> None:
+    dynamodb = engines.client("dynamodb")
+    names = create_tables(dynamodb, "tables-test")
+    try:
+        assert set(names) == set(table_definitions("tables-test"))
+        events = dynamodb.describe_table(TableName=names["events"])["Table"]
+        assert events["StreamSpecification"]["StreamViewType"] == "NEW_IMAGE"
+        views = dynamodb.describe_table(TableName=names["views"])["Table"]
+        assert {i["IndexName"] for i in views["GlobalSecondaryIndexes"]} == {"by_group", "by_view"}
+        assert create_tables(dynamodb, "tables-test") == names  # idempotent
+    finally:
+        delete_tables(dynamodb, "tables-test")
