@@ -1,8 +1,11 @@
-"""Miniloop: the Chalice app. Wiring only; the logic lives in chalicelib/."""
+"""Miniloop: the Chalice app. Wiring only; the logic lives in chalicelib/.
 
-from chalice.app import Chalice, Rate
+The event sources below name placeholders: Terraform (infra/) owns the real
+event source mappings, with the failure settings Chalice cannot express."""
 
-from chalicelib.api import admin, miniprogram, schedules, webhooks
+from chalice.app import Chalice, Cron, Rate
+
+from chalicelib.api import admin, miniprogram, schedules, streams, webhooks
 
 app = Chalice(app_name="miniloop")
 app.register_blueprint(miniprogram.bp)
@@ -10,6 +13,26 @@ app.register_blueprint(webhooks.bp)
 app.register_blueprint(admin.bp)
 
 
+@app.on_dynamodb_record(stream_arn=streams.EVENTS_STREAM, batch_size=100, name="index_events")
+def index_events(event: streams.Records) -> dict[str, list[dict[str, str]]]:
+    return streams.index_events(event)
+
+
+@app.on_dynamodb_record(stream_arn=streams.LOG_STREAM, batch_size=100, name="project_log")
+def project_log(event: streams.Records) -> dict[str, list[dict[str, str]]]:
+    return streams.project_log(event)
+
+
+@app.on_sqs_message(queue_arn=streams.OUTBOX_QUEUE, batch_size=10, name="send_outbox")
+def send_outbox(event: streams.Records) -> dict[str, list[dict[str, str]]]:
+    return streams.send_outbox(event)
+
+
 @app.schedule(Rate(1, unit=Rate.MINUTES))
 def run_due_jobs(event: object) -> None:
     schedules.run_due_jobs(event)
+
+
+@app.schedule(Cron(0, 19, "*", "*", "?", "*"), name="rebuild_projections")
+def rebuild_projections(event: object) -> None:
+    schedules.rebuild_projections(event)

@@ -15,3 +15,11 @@ def run_due_jobs(event: Any = None) -> dict[str, int]:
     done = container().tick()
     log.info("scheduled jobs: %s", done)
     return done
+
+
+def rebuild_projections(event: Any = None) -> dict[str, int]:
+    """Replays the log into a new generation of every view, switching when complete."""
+    runner = container().runner
+    counts = {name: runner.rebuild(name) for name in runner.projections}
+    log.info("rebuilt projections: %s", counts)
+    return counts

@@ -1,0 +1,95 @@
+"""One low-level DynamoDB client per process, and transactions whose refused
+conditions surface as the library's IntegrityError."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from eventsourcing.persistence import IntegrityError, OperationalError, ProgrammingError
+
+MAX_TRANSACTION_ITEMS = 100
+_RETRYABLE = {"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"}
+
+
+@dataclass(frozen=True)
+class Tables:
+    """The stage's table names, from one prefix (see infra/tables.tf.json)."""
+
+    prefix: str
+
+    @property
+    def events(self) -> str:
+        return f"{self.prefix}-events"
+
+    @property
+    def snapshots(self) -> str:
+        return f"{self.prefix}-snapshots"
+
+    @property
+    def log(self) -> str:
+        return f"{self.prefix}-log"
+
+    @property
+    def views(self) -> str:
+        return f"{self.prefix}-views"
+
+    @property
+    def outbox(self) -> str:
+        return f"{self.prefix}-outbox"
+
+
+_clients: dict[tuple[str, str | None, str | None], Any] = {}
+_clients_lock = threading.Lock()
+
+
+def client(service: str, endpoint_url: str | None = None, region: str | None = None) -> Any:
+    """A shared boto3 client (clients are thread-safe; sessions are not).
+
+    boto3 is imported here, on first use, to keep it off the cold-start path
+    of functions that never touch AWS."""
+    key = (service, endpoint_url or None, region or None)
+    with _clients_lock:
+        if key not in _clients:
+            import boto3
+            from botocore.config import Config
+
+            config = Config(
+                retries={"max_attempts": 8, "mode": "adaptive"},
+                max_pool_connections=64,
+                connect_timeout=3,
+                read_timeout=10,
+            )
+            _clients[key] = boto3.session.Session().client(
+                service,
+                endpoint_url=endpoint_url or None,
+                region_name=region or None,
+                config=config,
+            )
+        return _clients[key]
+
+
+def transact(ddb: Any, items: Sequence[dict[str, Any]]) -> None:
+    """Runs TransactWriteItems; a refused condition raises IntegrityError.
+
+    Transient cancellations (another transaction touching the same items,
+    throttling) raise OperationalError, which callers may retry."""
+    if not items:
+        return
+    if len(items) > MAX_TRANSACTION_ITEMS:
+        raise ProgrammingError(
+            f"one transaction may write at most {MAX_TRANSACTION_ITEMS} items, got {len(items)}"
+        )
+    try:
+        ddb.transact_write_items(TransactItems=list(items))
+    except ddb.exceptions.TransactionCanceledException as error:
+        reasons = [r.get("Code", "None") for r in error.response.get("CancellationReasons", [])]
+        if "ConditionalCheckFailed" in reasons or "DuplicateItem" in reasons:
+            raise IntegrityError(f"write refused: {reasons}") from error
+        if set(reasons) - {"None"} <= _RETRYABLE:
+            raise OperationalError(f"transaction cancelled: {reasons}") from error
+        raise
+    except ddb.exceptions.TransactionConflictException as error:
+        raise OperationalError("transaction conflict") from error
