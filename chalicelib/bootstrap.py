@@ -13,9 +13,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, TypeVar
 
-from .adapters.outbox_dispatch import OutboxDispatcher
-from .adapters.sqlite_outbox import SQLiteOutbox
-from .adapters.sqlite_views import SQLiteViewStore
+from .adapters.outbox_dispatch import Outbox, OutboxDispatcher
 from .adapters.tokens import SessionTokens
 from .adapters.wechat import (
     WeChatClient,
@@ -31,6 +29,7 @@ from .projections import all_projections
 from .projections.order_timers import DueOrderTimers
 from .projections.refund_requests import REFUND
 from .projections.runner import ProjectionRunner
+from .runtimes import Aws, Embedded, ReadModels, Runtime, runtime_for
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -54,6 +53,7 @@ class Container:
     def __init__(self, settings: Settings | None = None, *, clock: Clock | None = None) -> None:
         self.settings = settings or Settings()
         self.clock: Clock = clock or SystemClock()
+        self.runtime: Runtime = runtime_for(self.settings, self.clock)
         self._built: dict[str, Any] = {}
         self._lock = threading.RLock()
 
@@ -69,25 +69,15 @@ class Container:
         return self._once("shop", self._build_shop)
 
     def _build_shop(self) -> Shop:
-        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
-        env = {
-            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
-            "SQLITE_DBNAME": str(self.settings.events_db),
-            "SQLITE_LOCK_TIMEOUT": "30",
-        }
-        shop = Shop(env=env, clock=self.clock)
+        shop = Shop(env=self.runtime.persistence_env(), clock=self.clock)
         shop.policy = self.settings.order_policy
         shop.payments = _PaymentsPort(lambda: self.pay_client)
         shop.after_save.append(self.after_command)
         return shop
 
     @property
-    def views(self) -> SQLiteViewStore:
-        def build() -> SQLiteViewStore:
-            self.settings.data_dir.mkdir(parents=True, exist_ok=True)
-            return SQLiteViewStore(self.settings.views_db)
-
-        return self._once("views", build)
+    def views(self) -> ReadModels:
+        return self.runtime.views
 
     @property
     def runner(self) -> ProjectionRunner:
@@ -96,8 +86,8 @@ class Container:
         )
 
     @property
-    def outbox(self) -> SQLiteOutbox:
-        return self._once("outbox", lambda: SQLiteOutbox(self.views))
+    def outbox(self) -> Outbox:
+        return self.runtime.outbox
 
     @property
     def dispatcher(self) -> OutboxDispatcher:
@@ -109,6 +99,7 @@ class Container:
                 self.clock,
                 transient=(WeChatUnavailable,),
                 permanent=(WeChatError,),
+                on_retry=self.runtime.retry_later,
             ),
         )
 
@@ -128,6 +119,8 @@ class Container:
     def _session_secret(self) -> bytes:
         if self.settings.session_secret:
             return self.settings.session_secret.encode()
+        if isinstance(self.runtime, Aws):
+            raise RuntimeError("MINILOOP_SESSION_SECRET must be set: every function shares it")
         path = self.settings.data_dir / "session_secret"
         if not path.exists():
             self.settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -138,8 +131,8 @@ class Container:
     @property
     def platform_keys(self) -> dict[str, Any]:
         def build() -> dict[str, Any]:
-            files = self.settings.platform_key_files
-            return {serial: load_public_key(path.read_bytes()) for serial, path in files.items()}
+            pems = self.settings.platform_key_pems
+            return {serial: load_public_key(pem) for serial, pem in pems.items()}
 
         return self._once("platform_keys", build)
 
@@ -150,21 +143,27 @@ class Container:
     @property
     def pay_client(self) -> WeChatPayClient:
         def build() -> WeChatPayClient:
-            key_file = self.settings.wechatpay_private_key_file
-            if key_file is None:
-                raise WeChatUnavailable("MINILOOP_WECHATPAY_PRIVATE_KEY_FILE is not configured")
+            key_pem = self._merchant_key_pem()
             return WeChatPayClient(
                 self.settings.wechatpay_api_base,
                 appid=self.settings.wechat_appid,
                 mchid=self.settings.wechatpay_mchid,
                 serial_no=self.settings.wechatpay_serial_no,
-                private_key=load_private_key(key_file.read_bytes()),
+                private_key=load_private_key(key_pem),
                 platform_keys=self.platform_keys,
                 notify_url=self.settings.notify_url,
                 clock=self.clock,
             )
 
         return self._once("pay_client", build)
+
+    def _merchant_key_pem(self) -> bytes:
+        if self.settings.wechatpay_private_key:
+            return self.settings.wechatpay_private_key.encode()
+        key_file = self.settings.wechatpay_private_key_file
+        if key_file is None:
+            raise WeChatUnavailable("MINILOOP_WECHATPAY_PRIVATE_KEY_FILE is not configured")
+        return key_file.read_bytes()
 
     @property
     def wechat(self) -> WeChatClient:
@@ -182,15 +181,29 @@ class Container:
         return self.clock.now()
 
     def after_command(self) -> None:
-        """Embedded runtime: read-your-writes projections, then side effects."""
-        self.runner.catch_up()
-        self.dispatcher.dispatch_due()
+        """Embedded runtime: read-your-writes projections, then side effects.
+        On AWS the event streams drive both, asynchronously."""
+        if isinstance(self.runtime, Embedded):
+            self.runner.catch_up()
+            self.dispatcher.dispatch_due()
+
+    @property
+    def aws(self) -> Aws:
+        if not isinstance(self.runtime, Aws):
+            raise RuntimeError("this handler runs only with MINILOOP_RUNTIME=aws")
+        return self.runtime
 
     def tick(self) -> dict[str, int]:
-        """One round of the scheduler's work (the local ticker and tests call it)."""
+        """One round of the scheduler's work (the ticker, EventBridge and tests call it)."""
         self.runner.catch_up()
         done = self.shop.run_due_jobs(self.timers)
-        done["outbox_sent"] = self.dispatcher.dispatch_due()
+        if isinstance(self.runtime, Aws):
+            # Intents whose SQS message was lost, or whose retry fell due, go back on the queue.
+            due = [message.id for message in self.outbox.due(self.clock.now())]
+            self.runtime.queue.send(due)
+            done["outbox_requeued"] = len(due)
+        else:
+            done["outbox_sent"] = self.dispatcher.dispatch_due()
         return done
 
     def close(self) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -16,6 +17,9 @@ from .domain.pricing import ShippingPolicy
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="MINILOOP_", extra="ignore")
+
+    runtime: Literal["embedded", "aws"] = "embedded"
+    """embedded: SQLite files under data_dir; aws: DynamoDB tables and an SQS queue."""
 
     data_dir: Path = Path("data")
     public_url: str = "http://127.0.0.1:8000"
@@ -37,9 +41,20 @@ class Settings(BaseSettings):
     wechatpay_mchid: str = "1900000001"
     wechatpay_serial_no: str = ""
     wechatpay_private_key_file: Path | None = None
+    wechatpay_private_key: str = ""
+    """The merchant key's PEM text; on Lambda, instead of a file (takes precedence)."""
     wechatpay_platform_keys: str = "{}"
-    """JSON object: platform certificate serial (or PUB_KEY_ID_...) -> public key PEM file."""
+    """JSON object: platform certificate serial (or PUB_KEY_ID_...) -> public key PEM file,
+    or the PEM text itself."""
     wechatpay_apiv3_key: str = ""
+
+    table_prefix: str = "miniloop-dev"
+    """aws: the stage's DynamoDB tables are <prefix>-events, -snapshots, -log, -views, -outbox."""
+    outbox_queue_url: str = ""
+    aws_region: str = ""
+    dynamodb_endpoint: str = ""
+    """aws: a local DynamoDB (tests, benchmarks); empty on AWS itself."""
+    sqs_endpoint: str = ""
 
     @field_validator("wechatpay_platform_keys")
     @classmethod
@@ -62,8 +77,13 @@ class Settings(BaseSettings):
         return self.public_url.rstrip("/") + "/webhooks/wechatpay/notify"
 
     @property
-    def platform_key_files(self) -> dict[str, Path]:
-        return {k: Path(v) for k, v in json.loads(self.wechatpay_platform_keys).items()}
+    def platform_key_pems(self) -> dict[str, bytes]:
+        """Serial -> PEM bytes, read from the file when the value is a path."""
+        pems = {}
+        for serial, value in json.loads(self.wechatpay_platform_keys).items():
+            text = str(value)
+            pems[serial] = text.encode() if "-----BEGIN" in text else Path(text).read_bytes()
+        return pems
 
     @property
     def order_policy(self) -> OrderPolicy:

@@ -26,6 +26,10 @@ class OutboxMessage:
 
 
 class Outbox(Protocol):
+    def get(self, message_id: str) -> OutboxMessage | None:
+        """The message if it is still to be sent, else None."""
+        ...
+
     def due(self, now: datetime, limit: int = 50) -> list[OutboxMessage]: ...
 
     def claim(self, message_id: str, now: datetime, lease: timedelta) -> bool: ...
@@ -36,8 +40,13 @@ class Outbox(Protocol):
 
     def mark_failed(self, message_id: str, error: str) -> None: ...
 
+    def messages(self, status: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
+        """Recent messages, newest first, for the admin page."""
+        ...
+
 
 Handler = Callable[[dict[str, Any]], None]
+Retry = Callable[[str, timedelta], None]
 
 
 class OutboxDispatcher:
@@ -51,6 +60,7 @@ class OutboxDispatcher:
         permanent: tuple[type[Exception], ...],
         max_attempts: int = 12,
         lease: timedelta = timedelta(minutes=2),
+        on_retry: Retry | None = None,
     ) -> None:
         self.outbox = outbox
         self.handlers = handlers
@@ -59,6 +69,7 @@ class OutboxDispatcher:
         self.permanent = permanent
         self.max_attempts = max_attempts
         self.lease = lease
+        self.on_retry = on_retry
 
     def dispatch_due(self) -> int:
         sent = 0
@@ -66,6 +77,13 @@ class OutboxDispatcher:
             if self.outbox.claim(message.id, self.clock.now(), self.lease):
                 sent += self._send(message)
         return sent
+
+    def send_one(self, message_id: str) -> int:
+        """Sends one message if it is still open and no other sender holds it."""
+        message = self.outbox.get(message_id)
+        if message is None or not self.outbox.claim(message.id, self.clock.now(), self.lease):
+            return 0
+        return self._send(message)
 
     def _send(self, message: OutboxMessage) -> int:
         handler = self.handlers.get(message.kind)
@@ -85,6 +103,8 @@ class OutboxDispatcher:
             else:
                 delay = timedelta(seconds=min(3600, 5 * 2**attempts))
                 self.outbox.mark_retry(message.id, str(error), self.clock.now() + delay)
+                if self.on_retry is not None:
+                    self.on_retry(message.id, delay)
             return 0
         self.outbox.mark_sent(message.id, self.clock.now())
         return 1

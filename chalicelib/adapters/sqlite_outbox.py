@@ -15,6 +15,20 @@ class SQLiteOutbox:
     def __init__(self, store: SQLiteViewStore) -> None:
         self.db = store.db
 
+    def get(self, message_id: str) -> OutboxMessage | None:
+        row = (
+            self.db.read()
+            .execute(
+                "SELECT id, kind, payload, attempts FROM outbox "
+                "WHERE id=? AND status IN ('pending','sending')",
+                (message_id,),
+            )
+            .fetchone()
+        )
+        if row is None:
+            return None
+        return OutboxMessage(row["id"], row["kind"], json.loads(row["payload"]), row["attempts"])
+
     def due(self, now: datetime, limit: int = 50) -> list[OutboxMessage]:
         rows = self.db.read().execute(
             "SELECT id, kind, payload, attempts FROM outbox WHERE "

@@ -8,6 +8,9 @@ from __future__ import annotations
 import logging
 from typing import Any, Protocol
 
+from eventsourcing.persistence import OperationalError
+
+from ..adapters.sqs_queue import message_id
 from ..bootstrap import container
 
 log = logging.getLogger(__name__)
@@ -32,14 +35,31 @@ def _records(event: Records) -> list[dict[str, Any]]:
 
 def index_events(event: Records) -> BatchResponse:
     """Assigns notification ids to new events, writing them to log pages."""
-    return container().index_events(_records(event))
+    return container().aws.indexer.handle(_records(event))
 
 
 def project_log(event: Records) -> BatchResponse:
-    """New log pages wake the projections, which catch up from their positions."""
-    return container().project_log(_records(event))
+    """New log pages wake the projections, which catch up from their tracked
+    positions; a failure raises, and the retried batch resumes exactly there."""
+    applied = container().runner.catch_up()
+    log.info("projected %d events", applied)
+    return {"batchItemFailures": []}
 
 
 def send_outbox(event: Records) -> BatchResponse:
     """Carries out side-effect intents (WeChat Pay refunds) once each."""
-    return container().send_outbox(_records(event))
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    dispatcher = container().dispatcher
+    failures = []
+    for record in _records(event):
+        outbox_id = message_id(record)
+        if outbox_id is None:
+            log.warning("dropping SQS message %s: no outbox id", record.get("messageId"))
+            continue
+        try:
+            dispatcher.send_one(outbox_id)
+        except (BotoCoreError, ClientError, OperationalError):
+            log.exception("outbox %s: storage unavailable, SQS will redeliver", outbox_id)
+            failures.append({"itemIdentifier": str(record["messageId"])})
+    return {"batchItemFailures": failures}

@@ -11,6 +11,10 @@ from uuid import UUID
 Doc = dict[str, Any]
 
 
+class BatchTooLarge(Exception):
+    """A view store cannot commit this many writes at once; the runner splits the batch."""
+
+
 class ViewWriter(Protocol):
     """Writes made while processing events; they commit atomically with the
     projection's tracking position."""

@@ -13,7 +13,7 @@ from uuid import UUID
 from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError
 
-from .base import Projection, ViewWriter
+from .base import BatchTooLarge, Projection, ViewWriter
 
 Progress = Callable[[int], None]
 Batch = list[tuple[int, Any]]
@@ -109,14 +109,24 @@ class ProjectionRunner:
             position = self.store.position(projection.name, generation)
             try:
                 for batch in self._batches(position, pages):
-                    upto = batch[-1][0]
-                    with self.store.writing(projection.name, generation, position, upto) as views:
-                        for _, event in batch:
-                            projection.apply(event, views)
-                    position = upto
+                    self._commit(projection, generation, position, batch)
+                    position = batch[-1][0]
                     count += len(batch)
                     if progress:
                         progress(len(batch))
             except IntegrityError:
                 continue  # another process got there first: resume from its position
             return count
+
+    def _commit(self, projection: Projection, generation: int, after: int, batch: Batch) -> None:
+        """Applies a batch in one commit, halving it while the store finds it too large."""
+        try:
+            with self.store.writing(projection.name, generation, after, batch[-1][0]) as views:
+                for _, event in batch:
+                    projection.apply(event, views)
+        except BatchTooLarge:
+            if len(batch) == 1:
+                raise
+            half = len(batch) // 2
+            self._commit(projection, generation, after, batch[:half])
+            self._commit(projection, generation, batch[half - 1][0], batch[half:])

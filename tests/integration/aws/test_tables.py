@@ -12,7 +12,10 @@ def test_terraform_table_blocks_create_real_tables_with_streams(engines: Engines
         events = dynamodb.describe_table(TableName=names["events"])["Table"]
         assert events["StreamSpecification"]["StreamViewType"] == "NEW_IMAGE"
         views = dynamodb.describe_table(TableName=names["views"])["Table"]
-        assert {i["IndexName"] for i in views["GlobalSecondaryIndexes"]} == {"by_group", "by_generation"}
+        assert {i["IndexName"] for i in views["GlobalSecondaryIndexes"]} == {
+            "by_group",
+            "by_generation",
+        }
         assert create_tables(dynamodb, "tables-test") == names  # idempotent
     finally:
         delete_tables(dynamodb, "tables-test")

@@ -1,0 +1,141 @@
+"""The two runtimes' storage: where events, views and the outbox live, and
+whether projections run right after each command (embedded) or from the
+event streams (AWS). Chosen by MINILOOP_RUNTIME; everything else is shared."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Protocol
+
+from .adapters.outbox_dispatch import Outbox
+from .clock import Clock
+from .projections.base import Doc, ViewReader, rank_time
+from .projections.runner import ViewStore
+from .settings import Settings
+
+if TYPE_CHECKING:
+    from .adapters.dynamodb.connection import Tables
+    from .adapters.dynamodb.indexer import Indexer
+    from .adapters.sqlite_views import SQLiteViewStore
+    from .adapters.sqs_queue import OutboxQueue
+
+
+class ReadModels(ViewStore, ViewReader, Protocol):
+    """A view store: written by the projection runner, read by the API and jobs."""
+
+    def dump(self, projection: str, generation: int | None = None) -> dict[str, Doc]: ...
+
+
+class Embedded:
+    """SQLite files under data_dir; projections and the outbox run in-process
+    after every command, so a caller reads its own writes."""
+
+    def __init__(self, settings: Settings, clock: Clock) -> None:
+        self.settings = settings
+        self.clock = clock
+
+    def persistence_env(self) -> dict[str, str]:
+        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "SQLITE_DBNAME": str(self.settings.events_db),
+            "SQLITE_LOCK_TIMEOUT": "30",
+        }
+
+    @cached_property
+    def sqlite_views(self) -> SQLiteViewStore:
+        from .adapters.sqlite_views import SQLiteViewStore
+
+        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        return SQLiteViewStore(self.settings.views_db)
+
+    @property
+    def views(self) -> ReadModels:
+        return self.sqlite_views
+
+    @cached_property
+    def outbox(self) -> Outbox:
+        from .adapters.sqlite_outbox import SQLiteOutbox
+
+        return SQLiteOutbox(self.sqlite_views)
+
+    def retry_later(self, message_id: str, delay: timedelta) -> None:
+        """The ticker's dispatch_due picks retries up when they fall due."""
+
+
+class Aws:
+    """DynamoDB tables and an SQS queue; the indexer and projector run from the
+    tables' streams, the sender from the queue (see app.py and infra/)."""
+
+    def __init__(self, settings: Settings, clock: Clock) -> None:
+        self.settings = settings
+        self.clock = clock
+
+    def persistence_env(self) -> dict[str, str]:
+        env = {
+            "PERSISTENCE_MODULE": "chalicelib.adapters.dynamodb.factory",
+            "DYNAMODB_TABLE_PREFIX": self.settings.table_prefix,
+        }
+        if self.settings.dynamodb_endpoint:
+            env["DYNAMODB_ENDPOINT_URL"] = self.settings.dynamodb_endpoint
+        if self.settings.aws_region:
+            env["AWS_REGION"] = self.settings.aws_region
+        return env
+
+    def _client(self, service: str, endpoint: str) -> Any:
+        from .adapters.dynamodb.connection import client
+
+        return client(service, endpoint, self.settings.aws_region)
+
+    @cached_property
+    def tables(self) -> Tables:
+        from .adapters.dynamodb.connection import Tables
+
+        return Tables(self.settings.table_prefix)
+
+    @cached_property
+    def ddb(self) -> Any:
+        return self._client("dynamodb", self.settings.dynamodb_endpoint)
+
+    @cached_property
+    def queue(self) -> OutboxQueue:
+        from .adapters.sqs_queue import OutboxQueue
+
+        if not self.settings.outbox_queue_url:
+            raise RuntimeError("MINILOOP_OUTBOX_QUEUE_URL is not configured")
+        return OutboxQueue(
+            self._client("sqs", self.settings.sqs_endpoint), self.settings.outbox_queue_url
+        )
+
+    @cached_property
+    def views(self) -> ReadModels:
+        from .adapters.dynamodb.views import DynamoDBViewStore
+
+        now: Callable[[], str] = lambda: rank_time(self.clock.now())  # noqa: E731
+        return DynamoDBViewStore(self.ddb, self.tables, now, self.queue.send)
+
+    @cached_property
+    def outbox(self) -> Outbox:
+        from .adapters.dynamodb.outbox import DynamoDBOutbox
+
+        return DynamoDBOutbox(self.ddb, self.tables)
+
+    @cached_property
+    def indexer(self) -> Indexer:
+        from .adapters.dynamodb.indexer import Indexer
+
+        return Indexer(self.ddb, self.tables)
+
+    def retry_later(self, message_id: str, delay: timedelta) -> None:
+        self.queue.send([message_id], int(delay.total_seconds()))
+
+
+Runtime = Embedded | Aws
+
+
+def runtime_for(settings: Settings, clock: Clock) -> Runtime:
+    if settings.runtime == "aws":
+        return Aws(settings, clock)
+    return Embedded(settings, clock)
