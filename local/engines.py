@@ -51,6 +51,7 @@ def _dynamodb_local_command(port: int) -> list[str]:
         "-jar",
         str(jar),
         "-inMemory",
+        "-sharedDb",  # one database whatever the credentials and region of a client
         "-port",
         str(port),
     ]
