@@ -1,0 +1,60 @@
+"""Fresh DynamoDB tables (made from infra/tables.tf.json) for every test, on
+the suite's DynamoDB Local, and the pieces the AWS event store is made of."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+from uuid import uuid4
+
+import pytest
+
+from chalicelib.adapters.dynamodb.connection import Tables, client
+from chalicelib.adapters.dynamodb.indexer import Indexer
+from local.aws_tables import create_tables, delete_tables
+from local.engines import REGION, Engines
+from local.stream_pump import StreamPump
+
+
+def new_tables(engines: Engines) -> Tables:
+    prefix = f"t{uuid4().hex[:12]}"
+    create_tables(engines.client("dynamodb"), prefix)
+    return Tables(prefix)
+
+
+def dynamodb(engines: Engines) -> Any:
+    """The shared client the runtime uses (pooled, retrying), aimed at DynamoDB Local."""
+    return client("dynamodb", engines.dynamodb_url, REGION)
+
+
+def stream_arn(ddb: Any, table: str) -> str:
+    arn: str = ddb.describe_table(TableName=table)["Table"]["LatestStreamArn"]
+    return arn
+
+
+def indexing_pump(engines: Engines, tables: Tables, **options: Any) -> StreamPump:
+    """The events table's stream delivered to the real indexer, as Lambda would."""
+    indexer = Indexer(dynamodb(engines), tables)
+
+    def index_events(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        return dict(indexer.handle(event["Records"]))
+
+    routes = {stream_arn(dynamodb(engines), tables.events): index_events}
+    return StreamPump(engines.client("dynamodbstreams"), routes, region=REGION, **options)
+
+
+@pytest.fixture
+def tables(engines: Engines) -> Iterator[Tables]:
+    fresh = new_tables(engines)
+    yield fresh
+    delete_tables(engines.client("dynamodb"), fresh.prefix)
+
+
+@pytest.fixture
+def ddb(engines: Engines) -> Any:
+    return dynamodb(engines)
+
+
+@pytest.fixture
+def streams(engines: Engines) -> Any:
+    return engines.client("dynamodbstreams")
