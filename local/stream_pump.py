@@ -190,19 +190,28 @@ class StreamPump:
         return len(records)
 
     def _read(self, route: _Route, shard: _Shard) -> list[dict[str, Any]]:
-        if shard.iterator is None:
-            shard.iterator = self._iterator(route, shard)
+        stale = (
+            self.streams.exceptions.ExpiredIteratorException,
+            self.streams.exceptions.TrimmedDataAccessException,
+        )
         try:
-            response = self.streams.get_records(ShardIterator=shard.iterator, Limit=self.batch_size)
-        except self.streams.exceptions.ExpiredIteratorException:
+            response = self._get_records(route, shard)
+        except stale:
+            # Iterators expire; and DynamoDB Local refuses a TRIM_HORIZON iterator
+            # taken while the shard was empty once records arrive. Resume afresh.
             shard.iterator = None
-            return []
+            response = self._get_records(route, shard)
         shard.iterator = response.get("NextShardIterator")
         shard.closed = shard.iterator is None
         records = response["Records"]
         if records:
             shard.position = records[-1]["dynamodb"]["SequenceNumber"]
         return [lambda_record(r, route.arn, self.region) for r in records]
+
+    def _get_records(self, route: _Route, shard: _Shard) -> Any:
+        if shard.iterator is None:
+            shard.iterator = self._iterator(route, shard)
+        return self.streams.get_records(ShardIterator=shard.iterator, Limit=self.batch_size)
 
     def _iterator(self, route: _Route, shard: _Shard) -> str:
         """From the start of a shard first read, else just after the last record read."""

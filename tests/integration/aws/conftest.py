@@ -13,7 +13,7 @@ from chalicelib.adapters.dynamodb.connection import Tables, client
 from chalicelib.adapters.dynamodb.indexer import Indexer
 from local.aws_tables import create_tables, delete_tables
 from local.engines import REGION, Engines
-from local.stream_pump import StreamPump
+from local.stream_pump import StreamPump, lambda_record
 
 
 def new_tables(engines: Engines) -> Tables:
@@ -58,3 +58,33 @@ def ddb(engines: Engines) -> Any:
 @pytest.fixture
 def streams(engines: Engines) -> Any:
     return engines.client("dynamodbstreams")
+
+
+def stream_records(engines: Engines, table: str) -> list[dict[str, Any]]:
+    """Every record of the table's stream so far, in Lambda's event shape."""
+    streams = engines.client("dynamodbstreams")
+    arn = stream_arn(dynamodb(engines), table)
+    records: list[dict[str, Any]] = []
+    for shard in streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
+        iterator = streams.get_shard_iterator(
+            StreamArn=arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
+        )["ShardIterator"]
+        while iterator:
+            response = streams.get_records(ShardIterator=iterator, Limit=1000)
+            if not response["Records"]:
+                break
+            records.extend(lambda_record(r, arn, REGION) for r in response["Records"])
+            iterator = response.get("NextShardIterator")
+    return records
+
+
+def log_items(ddb: Any, tables: Tables) -> list[dict[str, Any]]:
+    """The whole log table (head, pages, cursors), in key order."""
+    items: list[dict[str, Any]] = []
+    request: dict[str, Any] = {"TableName": tables.log, "ConsistentRead": True}
+    while True:
+        response = ddb.scan(**request)
+        items.extend(response["Items"])
+        if "LastEvaluatedKey" not in response:
+            return sorted(items, key=lambda i: (i["pk"]["S"], int(i["sk"]["N"])))
+        request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
