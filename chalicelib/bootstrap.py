@@ -9,9 +9,10 @@ from __future__ import annotations
 import logging
 import secrets
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any, TypeVar
+from uuid import UUID
 
 from .adapters.outbox_dispatch import Outbox, OutboxDispatcher
 from .adapters.tokens import SessionTokens
@@ -176,6 +177,10 @@ class Container:
                 clock=self.clock,
             ),
         )
+
+    def events_of(self, aggregate_id: UUID) -> Iterator[Any]:
+        """An aggregate's events straight from the event store (never stale)."""
+        return self.shop.repository.event_store.get(aggregate_id)
 
     def now(self) -> datetime:
         return self.clock.now()

@@ -6,7 +6,7 @@ from chalice.app import Blueprint, Response
 
 from ..bootstrap import container
 from ..domain.values import SkuSpec
-from ..projections import queries
+from ..projections import fresh, queries
 from .inputs import body, path_id, query_param, require_admin
 from .responses import ApiError, handles_errors, json_response
 from .schemas import ProductIn, ReasonIn, RestockIn, ShipIn
@@ -28,7 +28,7 @@ def list_product() -> Response:
         image_url=p.image_url,
         skus=[(SkuSpec(s.sku_id, s.name, s.price_fen), s.stock) for s in p.skus],
     )
-    return json_response(queries.product(c.views, product_id), status=201)
+    return json_response(fresh.product(c.events_of, product_id), status=201)
 
 
 @bp.route("/admin/skus/{sku_id}/restock", methods=["POST"])
@@ -59,7 +59,7 @@ def _order_command(order_id: str, command: str, **kwargs: object) -> Response:
     c = container()
     oid = path_id(order_id)
     getattr(c.shop, command)(oid, **kwargs)
-    return json_response(queries.order(c.views, oid))
+    return json_response(fresh.order(c.events_of, oid))
 
 
 @bp.route("/admin/orders/{order_id}/ship", methods=["POST"])

@@ -9,7 +9,7 @@ from chalice.app import Blueprint, Response
 from ..adapters.wechat import Session, WeChatError
 from ..bootstrap import container
 from ..domain.values import Address, Delivery
-from ..projections import queries
+from ..projections import fresh, queries
 from .inputs import body, current_member, path_id, query_param
 from .responses import ApiError, handles_errors, json_response
 from .schemas import LoginIn, PlaceOrderIn, ReasonIn
@@ -86,7 +86,7 @@ def place_order() -> Response:
         delivery=delivery,
         note=request.note,
     )
-    return json_response(queries.order(c.views, order_id), status=201)
+    return json_response(fresh.order(c.events_of, order_id), status=201)
 
 
 @bp.route("/orders", methods=["GET"])
@@ -109,7 +109,7 @@ def _member_command(order_id: str, command: str, **kwargs: Any) -> Response:
     c = container()
     oid = path_id(order_id)
     getattr(c.shop, command)(oid, member_id=member_id, **kwargs)
-    return json_response(queries.order(c.views, oid, member_id))
+    return json_response(fresh.order(c.events_of, oid, member_id))
 
 
 @bp.route("/orders/{order_id}/cancel", methods=["POST"])

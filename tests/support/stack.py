@@ -1,6 +1,11 @@
 """A whole Miniloop on loopback for tests: the Chalice app on a real HTTP
-server, the WeChat sandbox, SQLite in a temporary directory, and one FixedClock
-shared by the app and the sandbox."""
+server, the WeChat sandbox, either runtime's storage (SQLite in a temporary
+directory, or DynamoDB Local + moto with the local Lambda plumbing), and one
+FixedClock shared by the app and the sandbox.
+
+On the AWS runtime projections are asynchronous, as on Lambda: every request
+first waits until what earlier requests committed has been indexed and
+projected, so a test reads its own writes on both runtimes."""
 
 from __future__ import annotations
 
@@ -11,15 +16,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
 import requests
 
-from chalicelib import bootstrap
 from chalicelib.bootstrap import Container
 from chalicelib.clock import FixedClock
-from chalicelib.settings import Settings
 from local.sandbox_env import sandbox_settings
 from local.servers import AppServer
 from sandbox import Sandbox, ensure_keyring
+
+from .runtimes import Running, running_container
 
 ADMIN = {"X-Admin-Token": "test-admin-token"}
 
@@ -27,10 +33,23 @@ ADMIN = {"X-Admin-Token": "test-admin-token"}
 @dataclass
 class Stack:
     base_url: str
-    sandbox: Sandbox
-    container: Container
+    wechat: Sandbox
+    running: Running
     clock: FixedClock
     http: requests.Session
+
+    @property
+    def container(self) -> Container:
+        return self.running.container
+
+    def settle(self) -> None:
+        self.running.settle()
+
+    @property
+    def sandbox(self) -> Sandbox:
+        """The WeChat sandbox, once side effects committed so far have reached it."""
+        self.settle()
+        return self.wechat
 
     def call(
         self,
@@ -41,6 +60,7 @@ class Stack:
         admin: bool = False,
         body: Any = None,
     ) -> tuple[int, Any]:
+        self.settle()
         headers = dict(ADMIN) if admin else {}
         if token:
             headers["Authorization"] = f"Bearer {token}"
@@ -71,11 +91,14 @@ class Stack:
         return dict(answer)
 
     def event_count(self) -> int:
+        self.settle()
         return int(self.container.shop.recorder.max_notification_id() or 0)
 
 
 @contextmanager
-def running_stack(tmp: Path) -> Iterator[Stack]:
+def running_stack(
+    tmp: Path, runtime: str = "embedded", request: pytest.FixtureRequest | None = None
+) -> Iterator[Stack]:
     clock = FixedClock()
     keyring_dir = tmp / "keys"
     keyring = ensure_keyring(keyring_dir)
@@ -88,16 +111,16 @@ def running_stack(tmp: Path) -> Iterator[Stack]:
         data_dir=tmp / "data",
     )
     fields = {k.removeprefix("MINILOOP_").lower(): v for k, v in env.items()}
-    settings = Settings(**fields, admin_token=ADMIN["X-Admin-Token"], session_secret="s" * 32)
-    container = Container(settings, clock=clock)
-    bootstrap.use(container)
-    server = AppServer().start()
-    settings.public_url = server.base_url
+    fields.update(admin_token=ADMIN["X-Admin-Token"], session_secret="s" * 32)
+    data_dir = fields.pop("data_dir")
     try:
-        with requests.Session() as http:
-            yield Stack(server.base_url, sandbox, container, clock, http)
+        with running_container(runtime, request, data_dir, clock, **fields) as running:
+            server = AppServer().start()
+            running.container.settings.public_url = server.base_url
+            try:
+                with requests.Session() as http:
+                    yield Stack(server.base_url, sandbox, running, clock, http)
+            finally:
+                server.stop()
     finally:
-        server.stop()
         sandbox.stop()
-        bootstrap.use(None)
-        container.close()
