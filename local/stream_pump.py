@@ -147,8 +147,15 @@ class StreamPump:
             self._thread = None
 
     def _run(self, interval_s: float) -> None:
+        from botocore.exceptions import BotoCoreError, ClientError
+
         while not self._stop.is_set():
-            if self.poll() == 0:
+            try:
+                delivered = self.poll()
+            except (BotoCoreError, ClientError) as error:  # the engine hiccuped: poll again
+                log.warning("reading the streams failed: %r", error)
+                delivered = 0
+            if delivered == 0:
                 self._stop.wait(interval_s)
 
     def _poll_route(self, route: _Route) -> int:

@@ -14,6 +14,7 @@ from eventsourcing.persistence import (
     AggregateRecorder,
     ApplicationRecorder,
     InfrastructureFactory,
+    InfrastructureFactoryError,
     ProcessRecorder,
 )
 from eventsourcing.utils import Environment, EnvType, resolve_topic
@@ -75,5 +76,6 @@ class DynamoDBFactory(InfrastructureFactory[DynamoDBTrackingRecorder]):
             return default
         cls = resolve_topic(topic)
         if not (isinstance(cls, type) and issubclass(cls, default)):
-            raise OSError(f"{topic_key}={topic!r} is not a subclass of {default.__qualname__}")
+            msg = f"{topic_key}={topic!r} is not a subclass of {default.__qualname__}"
+            raise InfrastructureFactoryError(msg)
         return cls

@@ -23,8 +23,9 @@ from typing import Any
 from eventsourcing.persistence import DatabaseError, IntegrityError, OperationalError
 
 from .connection import MAX_TRANSACTION_ITEMS, Tables, transact
-from .items import KEY_NAMES
+from .items import originator_id_of
 from .log import HEAD_KEY, PAGE_BYTES, LogEvent, cursor_key, put_page, split_pages
+from .recorders import DynamoDBAggregateRecorder
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +74,7 @@ class Indexer:
         self.tables = tables
         self.max_attempts = max_attempts
         self.page_bytes = page_bytes
+        self.events = DynamoDBAggregateRecorder(ddb, tables)
 
     def handle(self, records: Sequence[dict[str, Any]]) -> BatchResponse:
         """Indexes a Lambda stream batch; on failure names the first record
@@ -197,27 +199,10 @@ class Indexer:
         ordered = sorted(seen)
         if cursor is not None and ordered == list(range(cursor + 1, cursor + 1 + len(ordered))):
             return [seen[v] for v in ordered]
-        values: dict[str, Any] = {":s": {"S": stream}, ":hi": {"N": str(ordered[-1])}}
-        condition = "#s = :s AND #v <= :hi"
-        if cursor is not None:
-            condition = "#s = :s AND #v BETWEEN :lo AND :hi"
-            values[":lo"] = {"N": str(cursor + 1)}
-        request: dict[str, Any] = {
-            "TableName": self.tables.events,
-            "KeyConditionExpression": condition,
-            "ExpressionAttributeNames": KEY_NAMES,
-            "ExpressionAttributeValues": values,
-            "ConsistentRead": True,
-        }
-        stored = dict(seen)
-        while True:
-            response = self.ddb.query(**request)
-            for item in response["Items"]:
-                event = LogEvent.from_event_item(item)
-                stored[event.version] = event
-            if "LastEvaluatedKey" not in response:
-                return [stored[v] for v in sorted(stored)]
-            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        originator_id = originator_id_of(stream, seen[ordered[0]].is_uuid)
+        stored = self.events.select_events(originator_id, gt=cursor, lte=ordered[-1])
+        complete = {**seen, **{e.originator_version: LogEvent.from_stored(e) for e in stored}}
+        return [complete[v] for v in sorted(complete)]
 
     def _transactions(self, events: Sequence[LogEvent]) -> Iterator[list[LogEvent]]:
         """Runs of events that fit one transaction: the head, their pages and

@@ -17,8 +17,9 @@ from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
-from eventsourcing.persistence import ApplicationRecorder, Notification, Subscription
+from eventsourcing.persistence import ApplicationRecorder, Notification, StoredEvent, Subscription
 
 from .items import binary, originator_id_of
 
@@ -55,6 +56,13 @@ class LogEvent:
             topic=item["topic"]["S"],
             state=binary(item["state"]),
             is_uuid=bool(item.get("uuid", {}).get("BOOL", False)),
+        )
+
+    @classmethod
+    def from_stored(cls, event: StoredEvent) -> LogEvent:
+        is_uuid = isinstance(event.originator_id, UUID)
+        return cls(
+            str(event.originator_id), event.originator_version, event.topic, event.state, is_uuid
         )
 
     @classmethod

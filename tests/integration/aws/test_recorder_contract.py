@@ -19,6 +19,8 @@ from typing import Any
 from uuid import UUID
 
 import pytest
+from eventsourcing.application import Application
+from eventsourcing.domain import Aggregate, event
 from eventsourcing.persistence import (
     AggregateRecorder,
     ApplicationRecorder,
@@ -74,6 +76,7 @@ class IndexedApplicationRecorder(DynamoDBApplicationRecorder):
         scanned = after
         deadline = time.monotonic() + self.timeout_s
         while True:
+            self.pump.poll()
             for n in self.log.notifications(scanned + 1, limit=10_000):
                 found[(str(n.originator_id), n.originator_version)] = n.id
                 scanned = n.id
@@ -81,7 +84,6 @@ class IndexedApplicationRecorder(DynamoDBApplicationRecorder):
                 return [found[key] for key in wanted]
             if time.monotonic() > deadline:
                 raise TimeoutError(f"events not indexed within {self.timeout_s}s")
-            self.pump.poll()
 
 
 class OnDynamoDBLocal:
@@ -115,7 +117,9 @@ class TestAggregateRecorderWithTextIds(TestAggregateRecorder):
 
 class TestApplicationRecorder(OnDynamoDBLocal, ApplicationRecorderTestCase[ApplicationRecorder]):
     def create_recorder(self) -> ApplicationRecorder:
-        return IndexedApplicationRecorder(self.ddb, self.tables, indexing_pump(self.engines, self.tables))
+        return IndexedApplicationRecorder(
+            self.ddb, self.tables, indexing_pump(self.engines, self.tables)
+        )
 
     def test_insert_subscribe(self) -> None:
         self.optional_test_insert_subscribe()
@@ -128,7 +132,9 @@ class TestNonInterleavingNotificationIDs(OnDynamoDBLocal, NonInterleavingNotific
     insert_num = 99
 
     def create_recorder(self) -> ApplicationRecorder:
-        return IndexedApplicationRecorder(self.ddb, self.tables, indexing_pump(self.engines, self.tables))
+        return IndexedApplicationRecorder(
+            self.ddb, self.tables, indexing_pump(self.engines, self.tables)
+        )
 
 
 class TestTrackingRecorder(OnDynamoDBLocal, TrackingRecorderTestCase):
@@ -139,6 +145,15 @@ class TestTrackingRecorder(OnDynamoDBLocal, TrackingRecorderTestCase):
 class TestProcessRecorder(OnDynamoDBLocal, ProcessRecorderTestCase):
     def create_recorder(self) -> ProcessRecorder:
         return DynamoDBProcessRecorder(self.ddb, self.tables)
+
+
+class Counter(Aggregate):
+    def __init__(self) -> None:
+        self.count = 0
+
+    @event("Incremented")
+    def increment(self) -> None:
+        self.count += 1
 
 
 class CustomTrackingRecorder(DynamoDBTrackingRecorder):
@@ -179,6 +194,23 @@ class TestFactory(OnDynamoDBLocal, InfrastructureFactoryTestCase[DynamoDBFactory
         del self.env["DYNAMODB_TABLE_PREFIX"]
         with pytest.raises(OSError, match="DYNAMODB_TABLE_PREFIX"):
             DynamoDBFactory(self.env)
+
+    def test_an_application_runs_on_it(self) -> None:
+        app = Application[UUID](env={**self.env, "IS_SNAPSHOTTING_ENABLED": "y"})
+        counter = Counter()
+        counter.increment()
+        counter.increment()
+        app.save(counter)
+        app.take_snapshot(counter.id)
+        counter = app.repository.get(counter.id)
+        counter.increment()
+        app.save(counter)
+
+        assert app.repository.get(counter.id).count == 3
+        assert app.repository.get(counter.id, version=2).count == 1
+        snapshots = DynamoDBAggregateRecorder(self.ddb, self.tables, "snapshots")
+        assert [s.originator_version for s in snapshots.select_events(counter.id)] == [3]
+        assert app.recorder.max_notification_id() is None  # ids come from the indexer
 
     def test_snapshots_have_their_own_table(self) -> None:
         recorder = self.factory.aggregate_recorder(purpose="snapshots")
