@@ -149,10 +149,10 @@ class LogReader:
         for page_id, events in self.pages_from(first):
             for offset, event in enumerate(events):
                 notification_id = page_id + offset
-                if notification_id < first or (wanted and event.topic not in wanted):
-                    continue
                 if stop is not None and notification_id > stop:
                     return found
+                if notification_id < first or (wanted and event.topic not in wanted):
+                    continue
                 found.append(event.notification(notification_id))
                 if len(found) == limit:
                     return found
@@ -162,16 +162,15 @@ class LogReader:
         """The page holding id `first` (found by the greatest first id not above
         it), then every later page."""
         lower = first
-        for item in self._query("sk <= :sk", first, forward=False, limit=1):
+        for item in self._query("sk <= :sk", first, forward=False, limit=1)["Items"]:
             lower = int(item["sk"]["N"]) + 1
             if int(item["last"]["N"]) >= first:
                 yield self._page(item)
         start: dict[str, Any] | None = None
         while True:
-            request: dict[str, Any] = {}
-            if start is not None:
-                request["ExclusiveStartKey"] = start
-            response = self._query_page("sk >= :sk", lower, True, PAGES_PER_QUERY, request)
+            response = self._query(
+                "sk >= :sk", lower, forward=True, limit=PAGES_PER_QUERY, start=start
+            )
             for item in response["Items"]:
                 yield self._page(item)
             start = response.get("LastEvaluatedKey")
@@ -182,22 +181,20 @@ class LogReader:
     def _page(item: dict[str, Any]) -> tuple[int, list[LogEvent]]:
         return int(item["sk"]["N"]), [LogEvent.from_page_entry(e) for e in item["events"]["L"]]
 
-    def _query(self, condition: str, sk: int, *, forward: bool, limit: int) -> list[Any]:
-        items: list[Any] = self._query_page(condition, sk, forward, limit, {})["Items"]
-        return items
-
-    def _query_page(
-        self, condition: str, sk: int, forward: bool, limit: int, extra: dict[str, Any]
+    def _query(
+        self, condition: str, sk: int, *, forward: bool, limit: int, start: Any = None
     ) -> Any:
-        return self.ddb.query(
-            TableName=self.table,
-            KeyConditionExpression=f"pk = :pk AND {condition}",
-            ExpressionAttributeValues={":pk": {"S": PAGE_PK}, ":sk": {"N": str(sk)}},
-            ScanIndexForward=forward,
-            Limit=limit,
-            ConsistentRead=True,
-            **extra,
-        )
+        request: dict[str, Any] = {
+            "TableName": self.table,
+            "KeyConditionExpression": f"pk = :pk AND {condition}",
+            "ExpressionAttributeValues": {":pk": {"S": PAGE_PK}, ":sk": {"N": str(sk)}},
+            "ScanIndexForward": forward,
+            "Limit": limit,
+            "ConsistentRead": True,
+        }
+        if start is not None:
+            request["ExclusiveStartKey"] = start
+        return self.ddb.query(**request)
 
 
 class PollingSubscription(Subscription[ApplicationRecorder]):
