@@ -25,6 +25,7 @@ from eventsourcing.persistence import (
     AggregateRecorder,
     ApplicationRecorder,
     ProcessRecorder,
+    ProgrammingError,
     StoredEvent,
     TrackingRecorder,
 )
@@ -103,6 +104,14 @@ class OnDynamoDBLocal:
 class TestAggregateRecorder(OnDynamoDBLocal, AggregateRecorderTestCase):
     def create_recorder(self) -> AggregateRecorder:
         return DynamoDBAggregateRecorder(self.ddb, self.tables)
+
+    def test_a_save_over_one_transaction_is_refused_whole(self) -> None:
+        recorder = self.create_recorder()
+        originator_id = self.new_originator_id()
+        events = [StoredEvent(originator_id, v, "topic", b"") for v in range(1, 102)]
+        with pytest.raises(ProgrammingError, match="at most 100"):
+            recorder.insert_events(events)
+        assert recorder.select_events(originator_id) == []
 
 
 class TestSnapshotRecorder(OnDynamoDBLocal, AggregateRecorderTestCase):
