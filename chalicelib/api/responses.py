@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from chalice.app import BadRequestError, Response
+from eventsourcing.persistence import OperationalError
 from pydantic import ValidationError
 
 from ..adapters.wechat import WeChatError, WeChatUnavailable
@@ -68,6 +69,8 @@ def _translate(error: Exception) -> Response:
         return error_response(502, "wechat_error", str(error))
     if isinstance(error, WeChatUnavailable):
         return error_response(503, "wechat_unavailable", str(error))
+    if isinstance(error, OperationalError):
+        return error_response(503, "storage_unavailable", "the store is busy; try again")
     raise error
 
 
@@ -81,6 +84,7 @@ HANDLED = (
     Busy,
     WeChatError,
     WeChatUnavailable,
+    OperationalError,
 )
 
 

@@ -3,7 +3,9 @@ conditions surface as the library's IntegrityError."""
 
 from __future__ import annotations
 
+import random
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -71,17 +73,29 @@ def client(service: str, endpoint_url: str | None = None, region: str | None = N
         return _clients[key]
 
 
-def transact(ddb: Any, items: Sequence[dict[str, Any]]) -> None:
+def transact(ddb: Any, items: Sequence[dict[str, Any]], *, attempts: int = 6) -> None:
     """Runs TransactWriteItems; a refused condition raises IntegrityError.
 
-    Transient cancellations (another transaction touching the same items,
-    throttling) raise OperationalError, which callers may retry."""
+    DynamoDB may cancel a transaction because another one touched the same
+    items at that moment, or throttled it; nothing was written, so it is tried
+    again after a jittered backoff. If that persists, OperationalError."""
     if not items:
         return
     if len(items) > MAX_TRANSACTION_ITEMS:
         raise ProgrammingError(
             f"one transaction may write at most {MAX_TRANSACTION_ITEMS} items, got {len(items)}"
         )
+    for attempt in range(attempts):
+        try:
+            _transact_once(ddb, items)
+            return
+        except OperationalError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(random.uniform(0, 0.01 * 2**attempt))
+
+
+def _transact_once(ddb: Any, items: Sequence[dict[str, Any]]) -> None:
     try:
         ddb.transact_write_items(TransactItems=list(items))
     except ddb.exceptions.TransactionCanceledException as error:
