@@ -28,7 +28,6 @@ class OutboxMessage:
 class Outbox(Protocol):
     def get(self, message_id: str) -> OutboxMessage | None:
         """The message if it is still to be sent, else None."""
-        ...
 
     def due(self, now: datetime, limit: int = 50) -> list[OutboxMessage]: ...
 
@@ -42,7 +41,6 @@ class Outbox(Protocol):
 
     def messages(self, status: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
         """Recent messages, newest first, for the admin page."""
-        ...
 
 
 Handler = Callable[[dict[str, Any]], None]
