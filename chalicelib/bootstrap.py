@@ -30,7 +30,7 @@ from .projections import all_projections
 from .projections.order_timers import DueOrderTimers
 from .projections.refund_requests import REFUND
 from .projections.runner import ProjectionRunner
-from .runtimes import Aws, Embedded, ReadModels, Runtime, runtime_for
+from .runtimes import Aws, ReadModels, Runtime, runtime_for
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -120,7 +120,7 @@ class Container:
     def _session_secret(self) -> bytes:
         if self.settings.session_secret:
             return self.settings.session_secret.encode()
-        if isinstance(self.runtime, Aws):
+        if not self.runtime.keeps_files:
             raise RuntimeError("MINILOOP_SESSION_SECRET must be set: every function shares it")
         path = self.settings.data_dir / "session_secret"
         if not path.exists():
@@ -188,9 +188,7 @@ class Container:
     def after_command(self) -> None:
         """Embedded runtime: read-your-writes projections, then side effects.
         On AWS the event streams drive both, asynchronously."""
-        if isinstance(self.runtime, Embedded):
-            self.runner.catch_up()
-            self.dispatcher.dispatch_due()
+        self.runtime.after_command(self.runner, self.dispatcher)
 
     @property
     def aws(self) -> Aws:
@@ -202,13 +200,7 @@ class Container:
         """One round of the scheduler's work (the ticker, EventBridge and tests call it)."""
         self.runner.catch_up()
         done = self.shop.run_due_jobs(self.timers)
-        if isinstance(self.runtime, Aws):
-            # Intents whose SQS message was lost, or whose retry fell due, go back on the queue.
-            due = [message.id for message in self.outbox.due(self.clock.now())]
-            self.runtime.queue.send(due)
-            done["outbox_requeued"] = len(due)
-        else:
-            done["outbox_sent"] = self.dispatcher.dispatch_due()
+        done.update(self.runtime.send_due(self.dispatcher))
         return done
 
     def close(self) -> None:

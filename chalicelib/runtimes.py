@@ -9,10 +9,10 @@ from datetime import timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Protocol
 
-from .adapters.outbox_dispatch import Outbox
+from .adapters.outbox_dispatch import Outbox, OutboxDispatcher
 from .clock import Clock
 from .projections.base import Doc, ViewReader, rank_time
-from .projections.runner import ViewStore
+from .projections.runner import ProjectionRunner, ViewStore
 from .settings import Settings
 
 if TYPE_CHECKING:
@@ -60,6 +60,16 @@ class Embedded:
         from .adapters.sqlite_outbox import SQLiteOutbox
 
         return SQLiteOutbox(self.sqlite_views)
+
+    keeps_files = True
+
+    def after_command(self, runner: ProjectionRunner, dispatcher: OutboxDispatcher) -> None:
+        """Read-your-writes: projections, then side effects, before the response."""
+        runner.catch_up()
+        dispatcher.dispatch_due()
+
+    def send_due(self, dispatcher: OutboxDispatcher) -> dict[str, int]:
+        return {"outbox_sent": dispatcher.dispatch_due()}
 
     def retry_later(self, message_id: str, delay: timedelta) -> None:
         """The ticker's dispatch_due picks retries up when they fall due."""
@@ -127,6 +137,17 @@ class Aws:
         from .adapters.dynamodb.indexer import Indexer
 
         return Indexer(self.ddb, self.tables)
+
+    keeps_files = False  # every Lambda instance has its own /tmp
+
+    def after_command(self, runner: ProjectionRunner, dispatcher: OutboxDispatcher) -> None:
+        """The event streams drive projections and side effects, asynchronously."""
+
+    def send_due(self, dispatcher: OutboxDispatcher) -> dict[str, int]:
+        """Intents whose SQS message was lost, or whose retry fell due, go back on the queue."""
+        due = [message.id for message in self.outbox.due(self.clock.now())]
+        self.queue.send(due)
+        return {"outbox_requeued": len(due)}
 
     def retry_later(self, message_id: str, delay: timedelta) -> None:
         self.queue.send([message_id], int(delay.total_seconds()))

@@ -71,6 +71,8 @@ class SandboxHandler(BaseHTTPRequestHandler):
             reply = route(sandbox, request)
         except SandboxError as err:
             reply = err.reply()
+        # The server's boundary: like WeChat, answer any fault with SYSTEM_ERROR (500),
+        # logged, so clients' retry-on-5xx paths are exercised instead of a dropped socket.
         except Exception:
             logger.exception("sandbox failed on %s %s", self.command, _redact(self.path))
             reply = Reply(500, {"code": "SYSTEM_ERROR", "message": "sandbox internal error"})

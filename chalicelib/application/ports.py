@@ -25,10 +25,8 @@ class PaymentGateway(Protocol):
 class IdentityProvider(Protocol):
     def code2session(self, code: str) -> Any:
         """Returns an object with openid and unionid (session_key is never kept)."""
-        ...
 
 
 class DueTimers(Protocol):
     def due(self, kind: str, now: datetime, limit: int = 200) -> list[UUID]:
         """Ids of orders whose `kind` timer (unpaid, auto_receive, complete) is due."""
-        ...

@@ -27,7 +27,6 @@ class ViewWriter(Protocol):
 
     def enqueue(self, message_id: str, kind: str, payload: Doc) -> None:
         """Adds a side-effect intent to the outbox; a known id is ignored."""
-        ...
 
 
 class ViewReader(Protocol):

@@ -29,7 +29,6 @@ class ViewStore(Protocol):
     ) -> AbstractContextManager[ViewWriter]:
         """Commits the writes with the move of the position from `after` to `upto`,
         or raises IntegrityError (and commits nothing) if the position is not `after`."""
-        ...
 
     def discard(self, projection: str, generation: int) -> None: ...
 
