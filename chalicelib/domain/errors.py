@@ -26,3 +26,34 @@ class PaymentMismatch(DomainError):
 
 class DeadlinePassed(DomainError):
     code = "deadline_passed"
+
+
+# -- coupons ---------------------------------------------------------------------
+class CouponUnavailable(DomainError):
+    code = "coupon_unavailable"
+
+
+class CouponsExhausted(DomainError):
+    code = "coupons_exhausted"
+
+
+class CouponLimitReached(DomainError):
+    code = "coupon_limit_reached"
+
+
+class AccountClosed(DomainError):
+    code = "account_closed"
+
+
+# -- members ---------------------------------------------------------------------
+class BirthdayAlreadySet(DomainError):
+    code = "birthday_already_set"
+
+
+# -- points ----------------------------------------------------------------------
+class InsufficientPoints(DomainError):
+    code = "insufficient_points"
+
+
+class AlreadyCheckedIn(DomainError):
+    code = "already_checked_in"

@@ -21,3 +21,18 @@ def stock_id_for(sku_id: str) -> UUID:
 
 def payment_id_for(transaction_id: str) -> UUID:
     return uuid5(NAMESPACE, f"wechatpay:transaction:{transaction_id}")
+
+
+def points_account_id_for(member_id: UUID) -> UUID:
+    return uuid5(NAMESPACE, f"points:{member_id}")
+
+
+def wallet_id_for(member_id: UUID) -> UUID:
+    return uuid5(NAMESPACE, f"wallet:{member_id}")
+
+
+def coupon_template_id_for(code: str) -> UUID:
+    return uuid5(NAMESPACE, f"coupon-template:{code}")
+
+
+LEVEL_SCHEME_ID = uuid5(NAMESPACE, "level-scheme")

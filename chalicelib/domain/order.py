@@ -91,6 +91,11 @@ class Order(Aggregate):
     def out_trade_no(self) -> str:
         return self.id.hex
 
+    @property
+    def paid_goods_fen(self) -> int:
+        """What the member paid for the goods (points are earned on it)."""
+        return self.price.payable_fen - self.price.shipping_fen
+
     def _require(self, *allowed: OrderStatus, action: str) -> None:
         if self.status not in allowed:
             raise InvalidTransition(
@@ -262,6 +267,16 @@ class Order(Aggregate):
     @event(RefundRequested)
     def _refund_requested(self, reason: str, at: datetime) -> None:
         self.refund_status = RefundStatus.REQUESTED
+
+    def refund_by_shop(self, reason: str, at: datetime) -> None:
+        """The shop refunds on its own initiative (e.g. a complaint after the
+        after-sales window): also allowed once the order is completed."""
+        if self.status not in REFUNDABLE | {S.COMPLETED}:
+            raise InvalidTransition(
+                f"cannot refund an order that is {self.status}", status=str(self.status)
+            )
+        self._require_no_open_refund("refund again")
+        self._approve_refund(reason=reason, at=at)
 
     def approve_refund(self, at: datetime) -> None:
         if self.refund_status not in (RefundStatus.REQUESTED, RefundStatus.FAILED):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 
 
@@ -20,6 +21,7 @@ class OrderLine:
     title: str
     unit_price_fen: int
     quantity: int
+    category: str = ""
 
     @property
     def total_fen(self) -> int:
@@ -28,6 +30,8 @@ class OrderLine:
 
 @dataclass(frozen=True)
 class Address:
+    """Personal data: never stored as is; orders carry it sealed (see Delivery)."""
+
     receiver: str
     phone: str
     province: str
@@ -43,8 +47,11 @@ class DeliveryMethod(StrEnum):
 
 @dataclass(frozen=True)
 class Delivery:
+    """How an order reaches the member. The address is sealed: AES-GCM under the
+    member's own key (adapters/pii), so deleting the key shreds it."""
+
     method: str
-    address: Address | None = None
+    sealed_address: str | None = None
     store_id: str | None = None
 
     @property
@@ -54,10 +61,61 @@ class Delivery:
 
 @dataclass(frozen=True)
 class PriceBreakdown:
+    """Checkout pricing, step by step (see pricing.py for the order and rounding)."""
+
     items_fen: int
-    discount_fen: int
+    discount_fen: int  # member + coupon + points, the total taken off the goods
     shipping_fen: int
     payable_fen: int
+    member_discount_fen: int = 0
+    coupon_discount_fen: int = 0
+    points_used: int = 0
+    points_discount_fen: int = 0
+    level: str = ""
+    coupon_id: str | None = None
 
 
-VALUE_TYPES: tuple[type, ...] = (SkuSpec, OrderLine, Address, Delivery, PriceBreakdown)
+@dataclass(frozen=True)
+class CouponTerms:
+    kind: str  # "threshold" 满减 | "discount" 折扣 | "no_threshold" 无门槛
+    amount_fen: int = 0  # taken off, for threshold / no_threshold
+    threshold_fen: int = 0  # 满 X: the eligible amount needed (threshold kind)
+    rate_percent: int = 100  # discount kind: pay this percent (80 = 8折)
+    cap_fen: int = 0  # discount kind: the most it takes off (0 = no cap)
+    scope: str = "all"  # "all" | "category" | "products"
+    scope_ids: list[str] = field(default_factory=list)  # categories or product ids
+
+
+@dataclass(frozen=True)
+class Coupon:
+    """One issued coupon, as a member's wallet holds it."""
+
+    coupon_id: str
+    template_id: str
+    title: str
+    terms: CouponTerms
+    valid_from: datetime
+    expires_at: datetime  # exclusive: usable while valid_from <= now < expires_at
+
+
+@dataclass(frozen=True)
+class Level:
+    code: str  # "regular" | "vip" | "supreme" by default
+    name: str  # 普通 | VIP | 至尊
+    threshold_fen: int  # paid spend over the last 12 months to reach it (first level: 0)
+    discount_percent: int = 100  # member price: pay this percent (95 = 95折)
+    points_multiplier_percent: int = 100  # 150 = 1.5x points
+    birthday_coupon: str = ""  # coupon template code issued on the birthday ("" = none)
+    free_shipping_from_fen: int = 0  # 0 = the shop's default threshold
+
+
+VALUE_TYPES: tuple[type, ...] = (
+    SkuSpec,
+    OrderLine,
+    Address,
+    Delivery,
+    PriceBreakdown,
+    CouponTerms,
+    Coupon,
+    Level,
+)

@@ -21,17 +21,15 @@ PAYABLE_FEN = 5000
 TRANSACTION_ID = "4200000001202611010000000001"
 UNPAID_TIMEOUT = timedelta(minutes=30)
 
-EXPRESS = Delivery(
-    method="express",
-    address=Address(
-        receiver="Li Lei",
-        phone="13800000000",
-        province="Guangdong",
-        city="Shenzhen",
-        district="Nanshan",
-        detail="1 Keji Rd",
-    ),
+ADDRESS = Address(
+    receiver="Li Lei",
+    phone="13800000000",
+    province="Guangdong",
+    city="Shenzhen",
+    district="Nanshan",
+    detail="1 Keji Rd",
 )
+EXPRESS = Delivery(method="express", sealed_address="pii1:sealed-by-the-application")
 PICKUP = Delivery(method="pickup", store_id="store-1")
 
 LINE = OrderLine(
