@@ -18,6 +18,7 @@ from .settings import Settings
 if TYPE_CHECKING:
     from .adapters.dynamodb.connection import Tables
     from .adapters.dynamodb.indexer import Indexer
+    from .adapters.pii import KeyStore
     from .adapters.sqlite_views import SQLiteViewStore
     from .adapters.sqs_queue import OutboxQueue
 
@@ -60,6 +61,13 @@ class Embedded:
         from .adapters.sqlite_outbox import SQLiteOutbox
 
         return SQLiteOutbox(self.sqlite_views)
+
+    @cached_property
+    def keys(self) -> KeyStore:
+        from .adapters.pii.sqlite_keys import SQLiteKeyStore
+
+        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        return SQLiteKeyStore(self.settings.keys_db)
 
     keeps_files = True
 
@@ -131,6 +139,12 @@ class Aws:
         from .adapters.dynamodb.outbox import DynamoDBOutbox
 
         return DynamoDBOutbox(self.ddb, self.tables)
+
+    @cached_property
+    def keys(self) -> KeyStore:
+        from .adapters.pii.dynamodb_keys import DynamoDBKeyStore
+
+        return DynamoDBKeyStore(self.ddb, self.tables.keys)
 
     @cached_property
     def indexer(self) -> Indexer:

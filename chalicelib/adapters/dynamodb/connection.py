@@ -42,6 +42,10 @@ class Tables:
     def outbox(self) -> str:
         return f"{self.prefix}-outbox"
 
+    @property
+    def keys(self) -> str:
+        return f"{self.prefix}-keys"
+
 
 _clients: dict[tuple[str, str | None, str | None], Any] = {}
 _clients_lock = threading.Lock()

@@ -227,6 +227,9 @@ CONSUME = {
     "sqs:GetQueueAttributes",
 }
 LOGS = {"logs:CreateLogStream", "logs:PutLogEvents"}
+# Members' personal-data keys, one item each: made on first seal, read to
+# open, deleted to shred. Never listed (no Query or Scan).
+KEYS = {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"}
 
 EVENT_STORE = {"events": APPEND, "snapshots": APPEND}
 PROJECTING = {
@@ -245,6 +248,7 @@ NEEDS: dict[str, dict[str, set[str]]] = {
         **PROJECTING,
         "outbox": WRITE | SCAN,
         "outbox/index": READ | SCAN,
+        "keys": KEYS,
     },
     # Reads the events table too, for versions a batch skipped (a new stream, a gap).
     "index_events": {
@@ -259,7 +263,8 @@ NEEDS: dict[str, dict[str, set[str]]] = {
         "outbox": WRITE,
         "outbox/index": READ,
     },
-    "run_due_jobs": {**EVENT_STORE, **PROJECTING, "queue:failures": SEND},
+    # Commands run by the clock (cancel unpaid orders, confirm receipt, complete).
+    "run_due_jobs": {**EVENT_STORE, **PROJECTING, "keys": KEYS, "queue:failures": SEND},
     "rebuild_projections": {**EVENT_STORE, **PROJECTING, "queue:failures": SEND},
 }
 
