@@ -1,4 +1,4 @@
-"""Sandbox-only actions (not WeChat APIs): the user pays, a refund completes, login codes."""
+"""Sandbox-only actions (not WeChat APIs): the user pays, a refund completes, login/phone codes."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from chalicelib.adapters.wechat import rfc3339_china
 
-from .mp_api import mint_login_code
+from .mp_api import mint_login_code, mint_phone_code
 from .notifications import (
     REFUND_SUMMARIES,
     envelope,
@@ -112,6 +112,24 @@ def login_codes_endpoint(sandbox: Sandbox, request: Request) -> Reply:
     if not isinstance(unionid, bool):
         raise SandboxError(400, "PARAM_ERROR", "unionid must be a boolean")
     return Reply(200, mint_login_code(sandbox, require_str(data, "user"), unionid))
+
+
+def _optional_digits(data: dict[str, Any], name: str, sizes: range) -> str | None:
+    value = data.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.isascii() or not value.isdigit():
+        raise SandboxError(400, "PARAM_ERROR", f"{name} must be a string of digits")
+    if len(value) not in sizes:
+        raise SandboxError(400, "PARAM_ERROR", f"{name} must have {sizes[0]}-{sizes[-1]} digits")
+    return value
+
+
+def phone_codes_endpoint(sandbox: Sandbox, request: Request) -> Reply:
+    data = request.json()
+    phone = _optional_digits(data, "phone", range(5, 16))
+    country_code = _optional_digits(data, "country_code", range(1, 5)) or "86"
+    return Reply(200, mint_phone_code(sandbox, require_str(data, "user"), phone, country_code))
 
 
 def pay_endpoint(sandbox: Sandbox, request: Request) -> Reply:

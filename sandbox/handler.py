@@ -23,10 +23,12 @@ Endpoint = Callable[..., Reply]
 ROUTES: list[tuple[str, re.Pattern[str], Endpoint]] = [
     ("GET", re.compile(r"/sns/jscode2session"), mp_api.jscode2session),
     ("POST", re.compile(r"/cgi-bin/stable_token"), mp_api.stable_token),
+    ("POST", re.compile(r"/wxa/business/getuserphonenumber"), mp_api.getuserphonenumber),
     ("POST", re.compile(r"/v3/pay/transactions/jsapi"), pay_api.jsapi),
     ("POST", re.compile(r"/v3/refund/domestic/refunds"), pay_api.create_refund),
     ("GET", re.compile(r"/v3/pay/transactions/out-trade-no/([^/]+)"), pay_api.query_order),
     ("POST", re.compile(r"/sandbox/login-codes"), control.login_codes_endpoint),
+    ("POST", re.compile(r"/sandbox/phone-codes"), control.phone_codes_endpoint),
     ("POST", re.compile(r"/sandbox/pay"), control.pay_endpoint),
     ("POST", re.compile(r"/sandbox/refunds/([^/]+)/complete"), control.complete_refund_endpoint),
     ("GET", re.compile(r"/sandbox/state"), control.state_endpoint),

@@ -1,4 +1,4 @@
-"""Mini-program endpoints: code2Session and the stable access_token."""
+"""Mini-program endpoints: code2Session, the stable access_token, the user's phone number."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import secrets
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from .state import AccessToken, LoginCode, openid_for, unionid_for
+from .state import AccessToken, LoginCode, PhoneCode, openid_for, phone_for, unionid_for
 from .web import Reply, Request
 
 if TYPE_CHECKING:
@@ -41,6 +41,27 @@ def mint_login_code(sandbox: Sandbox, user: str, unionid: bool = True) -> dict[s
     with sandbox.state.lock:
         sandbox.state.login_codes[code] = login
     return {"code": code, "openid": login.openid, "unionid": login.unionid}
+
+
+def mint_phone_code(
+    sandbox: Sandbox, user: str, phone: str | None = None, country_code: str = "86"
+) -> dict[str, Any]:
+    """What ``getPhoneNumber`` would give the mini-program of ``user`` (phone: digits)."""
+    code = secrets.token_hex(16)
+    pending = PhoneCode(
+        user=user,
+        pure_phone_number=phone or phone_for(user),
+        country_code=country_code,
+        expires_at=sandbox.clock.now() + CODE_TTL,
+    )
+    with sandbox.state.lock:
+        sandbox.state.phone_codes[code] = pending
+    return {
+        "code": code,
+        "phone_number": pending.phone_number,
+        "pure_phone_number": pending.pure_phone_number,
+        "country_code": pending.country_code,
+    }
 
 
 def jscode2session(sandbox: Sandbox, request: Request) -> Reply:
@@ -83,3 +104,35 @@ def stable_token(sandbox: Sandbox, request: Request) -> Reply:
             sandbox.state.access_token = token
     remaining = int((token.expires_at - now).total_seconds())
     return Reply(200, {"access_token": token.value, "expires_in": remaining})
+
+
+def _check_token(sandbox: Sandbox, request: Request) -> Reply | None:
+    value = request.query.get("access_token")
+    if not value:
+        return _errcode(41001, "access_token missing")
+    with sandbox.state.lock:
+        token = sandbox.state.access_token
+    if token is None:
+        return _errcode(40001, "invalid credential, access_token is invalid or not latest")
+    refusal = token.check(value, sandbox.clock.now())
+    return None if refusal is None else _errcode(*refusal)
+
+
+def getuserphonenumber(sandbox: Sandbox, request: Request) -> Reply:
+    refusal = _check_token(sandbox, request)
+    if refusal is not None:
+        return refusal
+    code = request.json().get("code")
+    now = sandbox.clock.now()
+    with sandbox.state.lock:
+        pending = sandbox.state.phone_codes.get(code) if isinstance(code, str) else None
+        if pending is None or pending.used or now >= pending.expires_at:
+            return _errcode(40029, "invalid code")
+        pending.used = True
+    phone_info = {
+        "phoneNumber": pending.phone_number,
+        "purePhoneNumber": pending.pure_phone_number,
+        "countryCode": pending.country_code,
+        "watermark": {"timestamp": int(now.timestamp()), "appid": sandbox.keyring.appid},
+    }
+    return Reply(200, {"errcode": 0, "errmsg": "ok", "phone_info": phone_info})

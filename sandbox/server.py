@@ -14,7 +14,7 @@ from chalicelib.clock import Clock
 from . import control, notifications
 from .handler import SandboxHTTPServer
 from .keys import Keyring
-from .mp_api import mint_login_code
+from .mp_api import mint_login_code, mint_phone_code
 from .state import SandboxState
 from .web import SandboxError
 
@@ -22,7 +22,8 @@ logger = logging.getLogger("sandbox")
 
 
 class Sandbox:
-    """WeChat (login, access_token) and WeChat Pay v3 with real signatures and envelopes.
+    """WeChat (login, access_token, phone numbers) and WeChat Pay v3 with real signatures
+    and envelopes.
 
     ``notify_base``: when set, notifications go to this base URL + the path of the
     merchant's notify_url (the app's public notify URL, served locally).
@@ -101,6 +102,14 @@ class Sandbox:
     def mint_login_code(self, user: str, unionid: bool = True) -> dict[str, Any]:
         """``{"code", "openid", "unionid"}``; the code is single-use and valid 5 minutes."""
         return mint_login_code(self, user, unionid)
+
+    def mint_phone_code(
+        self, user: str, phone: str | None = None, country_code: str = "86"
+    ) -> dict[str, Any]:
+        """``{"code", "phone_number", "pure_phone_number", "country_code"}`` for
+        ``getuserphonenumber``; single-use, valid 5 minutes; ``phone`` defaults to a
+        stable number per user."""
+        return mint_phone_code(self, user, phone, country_code)
 
     def pay(self, out_trade_no: str, times: int = 1) -> list[int]:
         """Marks the order paid and notifies it ``times`` times; the HTTP statuses."""

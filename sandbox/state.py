@@ -1,4 +1,4 @@
-"""What the sandbox remembers: login codes, the access token, transactions, refunds."""
+"""What the sandbox remembers: login and phone codes, the access token, transactions, refunds."""
 
 from __future__ import annotations
 
@@ -20,6 +20,24 @@ class LoginCode:
     unionid: str | None
     expires_at: datetime
     used: bool = False
+
+
+@dataclass
+class PhoneCode:
+    """What ``getPhoneNumber`` gave the mini-program: a code for the user's bound phone."""
+
+    user: str
+    pure_phone_number: str
+    country_code: str
+    expires_at: datetime
+    used: bool = False
+
+    @property
+    def phone_number(self) -> str:
+        """Like WeChat: the bare number in China, ``+<country code> <number>`` elsewhere."""
+        if self.country_code == "86":
+            return self.pure_phone_number
+        return f"+{self.country_code} {self.pure_phone_number}"
 
 
 @dataclass
@@ -68,11 +86,20 @@ class AccessToken:
     value: str
     expires_at: datetime
 
+    def check(self, value: str, now: datetime) -> tuple[int, str] | None:
+        """None when ``value`` is this token and still valid, else WeChat's errcode/errmsg."""
+        if value != self.value:
+            return 40001, "invalid credential, access_token is invalid or not latest"
+        if now >= self.expires_at:
+            return 42001, "access_token expired"
+        return None
+
 
 @dataclass
 class SandboxState:
     lock: threading.RLock = field(default_factory=threading.RLock)
     login_codes: dict[str, LoginCode] = field(default_factory=dict)
+    phone_codes: dict[str, PhoneCode] = field(default_factory=dict)
     transactions: dict[str, Transaction] = field(default_factory=dict)
     refunds: dict[str, Refund] = field(default_factory=dict)
     access_token: AccessToken | None = None
@@ -119,6 +146,11 @@ def unionid_for(user: str) -> str:
 
 def _digits(count: int, *parts: str) -> str:
     return str(int.from_bytes(_digest(*parts), "big") % 10**count).zfill(count)
+
+
+def phone_for(user: str) -> str:
+    """A stable mainland mobile number (11 digits, 13x) per user."""
+    return "13" + _digits(9, "phone", user)
 
 
 def transaction_id_for(out_trade_no: str) -> str:

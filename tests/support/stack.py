@@ -79,6 +79,10 @@ class Stack:
         assert status == 200, answer
         return str(answer["token"])
 
+    def phone_code(self, user: str, phone: str) -> str:
+        """A ``getPhoneNumber`` code for ``user``'s bound ``phone`` (single-use, 5 minutes)."""
+        return str(self.sandbox.mint_phone_code(user, phone)["code"])
+
     def list_product(self, slug: str, skus: list[tuple[str, int, int]]) -> dict[str, Any]:
         body = {
             "slug": slug,

@@ -2,7 +2,7 @@
 
 from .errors import NotificationRejected, WeChatError, WeChatUnavailable
 from .http import HttpClient, HttpResponse
-from .mp_client import Session, WeChatClient
+from .mp_client import PhoneNumber, Session, WeChatClient
 from .pay_client import WeChatPayClient, rfc3339_china
 from .paysign import (
     PayNotification,
@@ -26,6 +26,7 @@ __all__ = [
     "HttpResponse",
     "NotificationRejected",
     "PayNotification",
+    "PhoneNumber",
     "Session",
     "WeChatClient",
     "WeChatError",

@@ -1,4 +1,4 @@
-"""Mini-program server APIs: login (code2Session) and the cached stable access_token."""
+"""Mini-program server APIs: login (code2Session), the cached stable access_token, phone numbers."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ from .errors import WeChatError, WeChatUnavailable
 from .http import HttpClient
 
 BUSY = -1
+STALE_TOKEN = frozenset({40001, 42001})
+PHONE_FIELDS = ("phoneNumber", "purePhoneNumber", "countryCode")
 TOKEN_REFRESH_MARGIN = timedelta(minutes=5)
 
 
@@ -25,6 +27,18 @@ class Session:
     openid: str
     session_key: str = field(repr=False)
     unionid: str | None = None
+
+
+@dataclass(frozen=True)
+class PhoneNumber:
+    """The user's bound phone; ``phone_number`` carries ``+<country code>`` outside China.
+
+    Personal data: kept out of ``repr`` so it does not reach logs by accident.
+    """
+
+    phone_number: str = field(repr=False)
+    pure_phone_number: str = field(repr=False)
+    country_code: str
 
 
 class WeChatClient:
@@ -70,6 +84,21 @@ class WeChatClient:
             raise WeChatUnavailable("code2session answer without openid/session_key")
         return Session(openid, session_key, unionid if isinstance(unionid, str) else None)
 
+    def user_phone(self, code: str) -> PhoneNumber:
+        """Exchanges a ``getPhoneNumber`` code; WeChatError(40029) for an invalid or used code."""
+        answer = self._post_with_token("/wxa/business/getuserphonenumber", {"code": code})
+        _raise_for_errcode(answer)
+        info = answer.get("phone_info")
+        if not isinstance(info, dict):
+            raise WeChatUnavailable("getuserphonenumber answer without phone_info")
+        phone, pure, country = (info.get(name) for name in PHONE_FIELDS)
+        if not (isinstance(phone, str) and isinstance(pure, str) and isinstance(country, str)):
+            raise WeChatUnavailable("phone_info without phoneNumber/purePhoneNumber/countryCode")
+        watermark = info.get("watermark")
+        if isinstance(watermark, dict) and watermark.get("appid", self.appid) != self.appid:
+            raise WeChatUnavailable("phone_info watermarked for another appid")
+        return PhoneNumber(phone, pure, country)
+
     def access_token(self) -> str:
         """The stable access_token, cached until five minutes before it expires."""
         with self._token_lock:
@@ -90,10 +119,26 @@ class WeChatClient:
             self._token = (token, refresh_at)
             return token
 
-    def invalidate_token(self) -> None:
-        """Forget the cached token (after errcode 40001/42001)."""
+    def invalidate_token(self, stale: str | None = None) -> None:
+        """Forget the cached token (after errcode 40001/42001); given ``stale``, only if
+        the cache still holds it (another thread may have refreshed it already)."""
         with self._token_lock:
-            self._token = None
+            if stale is None or (self._token is not None and self._token[0] == stale):
+                self._token = None
+
+    def _post_with_token(self, path: str, payload: dict[str, Any]) -> dict[str, Any]:
+        """POSTs with ``?access_token=``; retried once after a stale token (refreshed
+        first) or -1 busy (after the busy delay)."""
+        token = self.access_token()
+        answer = self._post_json(_with_token(path, token), payload)
+        errcode = answer.get("errcode")
+        if errcode in STALE_TOKEN:
+            self.invalidate_token(token)
+        elif errcode == BUSY:
+            self._sleep(self._busy_retry_delay)
+        else:
+            return answer
+        return self._post_json(_with_token(path, self.access_token()), payload)
 
     def _get_json(self, path_and_query: str) -> dict[str, Any]:
         response = self._http.request("GET", self.base_url + path_and_query)
@@ -117,6 +162,10 @@ def _json_object(status: int, body: bytes) -> dict[str, Any]:
     if not isinstance(answer, dict):
         raise WeChatUnavailable(f"HTTP {status}: answer is not a JSON object")
     return answer
+
+
+def _with_token(path: str, token: str) -> str:
+    return f"{path}?{urllib.parse.urlencode({'access_token': token})}"
 
 
 def _raise_for_errcode(answer: dict[str, Any]) -> None:
