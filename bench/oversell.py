@@ -11,7 +11,7 @@ from chalicelib.domain.catalogue import Stock
 from chalicelib.domain.errors import OutOfStock
 from chalicelib.domain.ids import stock_id_for
 
-from .orders import DELIVERY, list_sku, log_in
+from .orders import ADDRESS, DELIVERY, list_sku, log_in
 
 SKU = "BENCH-SCARCE"
 
@@ -41,7 +41,12 @@ def run_oversell(container: Container, *, buyers: int = 50, stock: int = 10) -> 
     def buy(member_index: int) -> None:
         barrier.wait()
         try:
-            shop.place_order(member_id=members[member_index], items=[(SKU, 1)], delivery=DELIVERY)
+            shop.place_order(
+                member_id=members[member_index],
+                items=[(SKU, 1)],
+                delivery=DELIVERY,
+                address=ADDRESS,
+            )
             outcome = "sold"
         except OutOfStock:
             outcome = "out of stock"

@@ -11,6 +11,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from .domain.points import PointsPolicy
 from .domain.policy import OrderPolicy
 from .domain.pricing import ShippingPolicy
 
@@ -34,6 +35,17 @@ class Settings(BaseSettings):
     shipping_fee_fen: int = Field(default=1000, ge=0)
     free_shipping_from_fen: int = Field(default=9900, ge=0)
 
+    points_per_yuan_spent: int = Field(default=1, ge=0)
+    checkin_points: int = Field(default=5, ge=0)
+    streak_bonus_every: int = Field(default=7, ge=1)
+    streak_bonus_points: int = Field(default=20, ge=0)
+    points_per_yuan: int = Field(default=100, ge=1)
+    """Redemption: this many points pay ¥1."""
+    max_redeem_percent: int = Field(default=50, ge=0, le=100)
+    points_lifetime_months: int = Field(default=12, ge=1)
+    welcome_coupons: str = "welcome"
+    """Comma-separated codes of the first_login coupon templates (新人券)."""
+
     wechat_api_base: str = "http://127.0.0.1:8001"
     wechatpay_api_base: str = "http://127.0.0.1:8001"
     wechat_appid: str = "wx0000000000sandbox"
@@ -49,7 +61,8 @@ class Settings(BaseSettings):
     wechatpay_apiv3_key: str = ""
 
     table_prefix: str = "miniloop-dev"
-    """aws: the stage's DynamoDB tables are <prefix>-events, -snapshots, -log, -views, -outbox."""
+    """aws: the stage's DynamoDB tables are <prefix>-events, -snapshots, -log, -views, -outbox,
+    -keys."""
     outbox_queue_url: str = ""
     aws_region: str = ""
     dynamodb_endpoint: str = ""
@@ -73,6 +86,11 @@ class Settings(BaseSettings):
         return self.data_dir / "views.sqlite"
 
     @property
+    def keys_db(self) -> Path:
+        """Members' personal-data keys: deleting one shreds that member's data."""
+        return self.data_dir / "keys.sqlite"
+
+    @property
     def notify_url(self) -> str:
         return self.public_url.rstrip("/") + "/webhooks/wechatpay/notify"
 
@@ -84,6 +102,22 @@ class Settings(BaseSettings):
             text = str(value)
             pems[serial] = text.encode() if "-----BEGIN" in text else Path(text).read_bytes()
         return pems
+
+    @property
+    def points_policy(self) -> PointsPolicy:
+        return PointsPolicy(
+            points_per_yuan_spent=self.points_per_yuan_spent,
+            checkin_points=self.checkin_points,
+            streak_bonus_every=self.streak_bonus_every,
+            streak_bonus_points=self.streak_bonus_points,
+            points_per_yuan=self.points_per_yuan,
+            max_redeem_percent=self.max_redeem_percent,
+            lifetime_months=self.points_lifetime_months,
+        )
+
+    @property
+    def welcome_coupon_codes(self) -> tuple[str, ...]:
+        return tuple(code.strip() for code in self.welcome_coupons.split(",") if code.strip())
 
     @property
     def order_policy(self) -> OrderPolicy:

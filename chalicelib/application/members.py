@@ -1,4 +1,5 @@
-"""Member use cases: log in through code2Session, registering on first sight."""
+"""Member use cases: log in through code2Session (registering on first sight,
+with the 新人券), the profile, the bound phone, and closing the account."""
 
 from __future__ import annotations
 
@@ -8,27 +9,41 @@ from eventsourcing.domain import Aggregate
 
 from ..domain.ids import member_id_for
 from ..domain.member import Member, MemberAlias
+from .coupons import CouponUseCases
 from .errors import NotFound
-from .shop import ShopBase, retry_on_conflict
+from .ports import Vault
+from .shop import retry_on_conflict
 
 
-class MemberUseCases(ShopBase):
+class MemberUseCases(CouponUseCases):
+    vault: Vault
+
     @retry_on_conflict
     def log_in(
         self, *, openid: str, unionid: str | None, scene: int | None, query: dict[str, str]
     ) -> tuple[UUID, bool]:
-        """Finds or registers the member; returns (member id, newly registered)."""
+        """Finds or registers the member; returns (member id, newly registered).
+        A member who closed their account starts afresh."""
         now = self.clock.now()
         member = self._find_member(openid=openid, unionid=unionid)
-        registered = member is None
+        registered = member is None or member.closed
         alias = None
         if member is None:
             member = Member(openid=openid, unionid=unionid, registered_at=now)
+        elif member.closed:
+            member.rejoin(now)
         elif unionid and member.unionid != unionid:
             member.link_unionid(unionid)
             alias = MemberAlias(unionid=unionid, member_id=member.id)
         member.log_in(scene=scene, query=query, at=now)
-        self.save(member, alias)
+        gifts: list[Aggregate] = []
+        if registered:
+            wallet = self.wallet_of(member.id)
+            points = self.points_of(member.id)
+            wallet.reopen(now)
+            points.reopen(now)
+            gifts = [*self.welcome_gifts(wallet), wallet, points]
+        self.save(member, alias, *gifts)
         return member.id, registered
 
     def _find_member(self, *, openid: str, unionid: str | None) -> Member | None:
@@ -47,3 +62,49 @@ class MemberUseCases(ShopBase):
 
     def member(self, member_id: UUID) -> Member:
         return self.load(Member, member_id, "member")
+
+    @retry_on_conflict
+    def update_profile(
+        self,
+        member_id: UUID,
+        *,
+        nickname: str | None = None,
+        avatar_url: str | None = None,
+        birthday: str | None = None,
+    ) -> None:
+        member = self.active_member(member_id)
+        now = self.clock.now()
+        if nickname is not None or avatar_url is not None:
+            member.update_profile(
+                nickname=member.nickname if nickname is None else nickname,
+                avatar_url=member.avatar_url if avatar_url is None else avatar_url,
+                at=now,
+            )
+        if birthday is not None:
+            member.set_birthday(birthday, now)
+        self.save(member)
+
+    @retry_on_conflict
+    def bind_phone(self, member_id: UUID, phone: str) -> None:
+        """The number WeChat verified (getuserphonenumber), sealed before it is recorded."""
+        member = self.active_member(member_id)
+        member.bind_phone(self.vault.seal(member_id, phone), self.clock.now())
+        self.save(member)
+
+    @retry_on_conflict
+    def close_account(self, member_id: UUID) -> None:
+        """注销: the member's key is deleted first, so every sealed field of theirs
+        in the event store (phone, receiver, address) can never be read again;
+        then the member, wallet and points account close in one write. Closing
+        twice is harmless."""
+        member = self.member(member_id)
+        self.vault.shred(member_id)
+        if member.closed:
+            return
+        now = self.clock.now()
+        member.close(now)
+        wallet = self.wallet_of(member_id)
+        wallet.close(now)
+        points = self.points_of(member_id)
+        points.close(now)
+        self.save(member, wallet, points)

@@ -1,26 +1,27 @@
 """Order use cases: place, cancel, fulfil, and after-sales.
 
 Each is load -> call the aggregate -> save, with every aggregate it touches
-saved in one atomic write (an order and the stock it reserves or releases).
+saved in one atomic write (an order, the stock it reserves or releases, and the
+member's coupon, points and spend — see benefits.py).
 """
 
 from __future__ import annotations
 
+from dataclasses import asdict, replace
 from uuid import UUID
 
-from ..domain.catalogue import Product, Stock
+from ..domain.catalogue import Stock
 from ..domain.ids import stock_id_for
-from ..domain.member import Member
 from ..domain.order import Order
-from ..domain.policy import OrderPolicy
-from ..domain.pricing import price_order
-from ..domain.values import Delivery, OrderLine
-from .errors import InvalidInput, NotFound
-from .shop import ShopBase, retry_on_conflict
+from ..domain.values import Address, Delivery
+from .benefits import BenefitUseCases
+from .errors import NotFound
+from .ports import Vault
+from .shop import retry_on_conflict
 
 
-class OrderUseCases(ShopBase):
-    policy: OrderPolicy = OrderPolicy()
+class OrderUseCases(BenefitUseCases):
+    vault: Vault
 
     def order(self, order_id: UUID, member_id: UUID | None = None) -> Order:
         """The order; with member_id, only if it is that member's (else 404)."""
@@ -31,54 +32,52 @@ class OrderUseCases(ShopBase):
 
     @retry_on_conflict
     def place_order(
-        self, *, member_id: UUID, items: list[tuple[str, int]], delivery: Delivery, note: str = ""
+        self,
+        *,
+        member_id: UUID,
+        items: list[tuple[str, int]],
+        delivery: Delivery,
+        address: Address | None = None,
+        note: str = "",
+        coupon_id: str | None = None,
+        points: int = 0,
+        quote_id: str | None = None,
     ) -> UUID:
-        member = self.load(Member, member_id, "member")
+        """Prices the cart as a quote would, refuses a stale quote, then records
+        the order, its stock reservations, the coupon lock and the points
+        redemption in one atomic write."""
+        checkout = self.check_out(
+            member_id=member_id,
+            items=items,
+            pickup=delivery.is_pickup,
+            coupon_id=coupon_id,
+            points=points,
+        )
+        self.require_quote(checkout, quote_id)
+        if address is not None:
+            delivery = replace(
+                delivery, sealed_address=self.vault.seal_json(member_id, asdict(address))
+            )
         now = self.clock.now()
-        quantities: dict[str, int] = {}
-        first_line: dict[str, int] = {}
-        for index, (sku_id, quantity) in enumerate(items):
-            quantities[sku_id] = quantities.get(sku_id, 0) + quantity
-            first_line.setdefault(sku_id, index)
-        lines: list[OrderLine] = []
-        stocks: list[tuple[Stock, int]] = []
-        for sku_id, quantity in quantities.items():
-            field = f"lines[{first_line[sku_id]}].sku_id"
-            stock, line = self._line_for(sku_id, quantity, field=field)
-            lines.append(line)
-            stocks.append((stock, quantity))
         order = Order(
             member_id=member_id,
-            payer_openid=member.openid,
-            lines=lines,
+            payer_openid=checkout.member.openid,
+            lines=checkout.lines,
             delivery=delivery,
-            price=price_order(lines, delivery, self.policy.shipping),
+            price=checkout.price,
             note=note,
             placed_at=now,
             pay_deadline=now + self.policy.unpaid_timeout,
         )
-        for stock, quantity in stocks:
+        for stock, quantity in checkout.stocks:
             stock.reserve(order.id, quantity)
-        self.save(order, *(stock for stock, _ in stocks))
+        if checkout.wallet is not None and coupon_id:
+            checkout.wallet.lock(coupon_id, order.id, now)
+        if checkout.points is not None and checkout.price.points_used:
+            checkout.points.redeem(order.id, checkout.price.points_used, now)
+        stocks = [stock for stock, _ in checkout.stocks]
+        self.save(order, *stocks, checkout.wallet, checkout.points)
         return order.id
-
-    def _line_for(self, sku_id: str, quantity: int, field: str) -> tuple[Stock, OrderLine]:
-        try:
-            stock = self.load(Stock, stock_id_for(sku_id), "SKU")
-            product = self.load(Product, UUID(stock.product_id), "product")
-        except NotFound:
-            raise InvalidInput(field, f"no SKU {sku_id!r} in the catalogue") from None
-        spec = product.sku(sku_id)
-        if spec is None:
-            raise InvalidInput(field, f"no SKU {sku_id!r} in the catalogue")
-        line = OrderLine(
-            product_id=str(product.id),
-            sku_id=sku_id,
-            title=f"{product.title} {spec.name}".strip(),
-            unit_price_fen=spec.price_fen,
-            quantity=quantity,
-        )
-        return stock, line
 
     def _released_stock(self, order: Order) -> list[Stock]:
         stocks = []
@@ -92,7 +91,9 @@ class OrderUseCases(ShopBase):
     def cancel_order(self, order_id: UUID, *, member_id: UUID | None, reason: str) -> None:
         order = self.order(order_id, member_id)
         order.cancel(reason=reason, at=self.clock.now())
-        self.save(order, *self._released_stock(order))
+        self.save(
+            order, *self._released_stock(order), *self.benefits_returned(order, refunded=False)
+        )
 
     @retry_on_conflict
     def expire_order(self, order_id: UUID) -> bool:
@@ -101,7 +102,9 @@ class OrderUseCases(ShopBase):
         if not order.is_overdue(self.clock.now()):
             return False
         order.cancel(reason="payment timeout", at=self.clock.now())
-        self.save(order, *self._released_stock(order))
+        self.save(
+            order, *self._released_stock(order), *self.benefits_returned(order, refunded=False)
+        )
         return True
 
     @retry_on_conflict
@@ -143,7 +146,7 @@ class OrderUseCases(ShopBase):
         if not order.is_due_for_completion(self.clock.now(), self.policy.after_sales_window):
             return False
         order.complete(at=self.clock.now())
-        self.save(order)
+        self.save(order, *self.benefits_on_completion(order))
         return True
 
     @retry_on_conflict
@@ -156,6 +159,14 @@ class OrderUseCases(ShopBase):
     def approve_refund(self, order_id: UUID) -> str:
         order = self.order(order_id)
         order.approve_refund(at=self.clock.now())
+        self.save(order)
+        assert order.out_refund_no is not None
+        return order.out_refund_no
+
+    @retry_on_conflict
+    def refund_by_shop(self, order_id: UUID, *, reason: str) -> str:
+        order = self.order(order_id)
+        order.refund_by_shop(reason=reason, at=self.clock.now())
         self.save(order)
         assert order.out_refund_no is not None
         return order.out_refund_no

@@ -53,7 +53,8 @@ class PaymentUseCases(OrderUseCases):
         payment = Payment(
             transaction_id=transaction_id, order_id=order.id, amount_fen=amount_fen, paid_at=paid_at
         )
-        self.save(order, payment)
+        benefits = self.benefits_on_payment(order) if order.status == OrderStatus.PAID else []
+        self.save(order, payment, *benefits)
         return True
 
     def payment_recorded(self, transaction_id: str) -> bool:
@@ -73,7 +74,8 @@ class PaymentUseCases(OrderUseCases):
         restock = order.returns_stock_on_refund
         if not order.record_refund(out_refund_no, refund_id, amount_fen, refunded_at):
             return False
-        self.save(order, *(self._released_stock(order) if restock else []))
+        stocks = self._released_stock(order) if restock else []
+        self.save(order, *stocks, *self.benefits_returned(order, refunded=True))
         return True
 
     @retry_on_conflict

@@ -29,4 +29,17 @@ class IdentityProvider(Protocol):
 
 class DueTimers(Protocol):
     def due(self, kind: str, now: datetime, limit: int = 200) -> list[UUID]:
-        """Ids of orders whose `kind` timer (unpaid, auto_receive, complete) is due."""
+        """Ids of the aggregates whose `kind` timer is due: orders (unpaid,
+        auto_receive, complete), points accounts (points_expiry), members
+        (level_review, birthday)."""
+
+
+class Vault(Protocol):
+    """Seals personal data under the member's own key (adapters/pii)."""
+
+    def seal(self, member_id: UUID, text: str) -> str: ...
+
+    def seal_json(self, member_id: UUID, obj: dict[str, Any]) -> str: ...
+
+    def shred(self, member_id: UUID) -> None:
+        """Deletes the member's key: everything sealed under it reads as redacted."""

@@ -68,6 +68,9 @@ class PointsAccount(Aggregate):
     @event(Opened)
     def __init__(self, member_id: UUID, balance_after: int = 0) -> None:
         self.member_id = member_id
+        self._start_afresh()
+
+    def _start_afresh(self) -> None:
         self.lots: dict[str, Lot] = {}  # in earned order
         self.last_check_in: str | None = None
         self.streak = 0
@@ -356,3 +359,18 @@ class PointsAccount(Aggregate):
         for lot in self.lots.values():
             lot.remaining = 0
         self.closed = True
+
+    def reopen(self, at: datetime) -> bool:
+        """A member who closed their account and came back starts from zero."""
+        if not self.closed:
+            return False
+        self._reopened(at=at, balance_after=0)
+        return True
+
+    class Reopened(Aggregate.Event):
+        at: datetime
+        balance_after: int
+
+    @event(Reopened)
+    def _reopened(self, at: datetime, balance_after: int) -> None:
+        self._start_afresh()

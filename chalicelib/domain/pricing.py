@@ -90,7 +90,8 @@ def price_checkout(
     points: int = 0,
 ) -> PriceBreakdown:
     items = sum(line.total_fen for line in lines)
-    member_off = {line.sku_id: percent_off(line.total_fen, level.discount_percent) for line in lines}
+    pay_percent = level.discount_percent
+    member_off = {line.sku_id: percent_off(line.total_fen, pay_percent) for line in lines}
     member = sum(member_off.values())
     coupon_off = coupon_discount(coupon, lines, member_off) if coupon else 0
     goods = items - member - coupon_off

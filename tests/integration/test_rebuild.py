@@ -7,9 +7,8 @@ from chalicelib.domain.values import Address, Delivery
 
 from .conftest import list_tea
 
-HOME = Delivery(
-    method="express", address=Address("王五", "13700000000", "上海", "上海", "徐汇", "1")
-)
+HOME = Delivery(method="express")
+ADDRESS = Address("王五", "13700000000", "上海", "上海", "徐汇", "1")
 
 
 def make_history(c: Container) -> None:
@@ -17,7 +16,9 @@ def make_history(c: Container) -> None:
     shop = c.shop
     members = [shop.log_in(openid=f"o{i}", unionid=None, scene=1001, query={})[0] for i in range(4)]
     for i, member in enumerate(members * 3):
-        order_id = shop.place_order(member_id=member, items=[("TEA", 1 + i % 3)], delivery=HOME)
+        order_id = shop.place_order(
+            member_id=member, items=[("TEA", 1 + i % 3)], delivery=HOME, address=ADDRESS
+        )
         order = shop.order(order_id)
         if i % 4 == 0:
             shop.cancel_order(order_id, member_id=member, reason="changed my mind")

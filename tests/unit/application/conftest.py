@@ -5,9 +5,12 @@ from uuid import UUID
 
 import pytest
 
+from chalicelib.adapters.pii import PersonalData
 from chalicelib.application import Shop
 from chalicelib.clock import FixedClock
 from chalicelib.domain.values import SkuSpec
+
+from .support import MemoryKeys
 
 START = datetime(2026, 11, 1, 2, 0, tzinfo=UTC)
 
@@ -20,6 +23,7 @@ def clock() -> FixedClock:
 @pytest.fixture
 def shop(clock: FixedClock) -> Shop:
     shop = Shop(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}, clock=clock)
+    shop.vault = PersonalData(MemoryKeys())
     shop.list_product(
         slug="oolong",
         title="Oolong",

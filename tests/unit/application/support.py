@@ -10,10 +10,29 @@ from chalicelib.application import Shop
 from chalicelib.domain.catalogue import Stock
 from chalicelib.domain.ids import stock_id_for
 from chalicelib.domain.order import Order
+from chalicelib.domain.values import Delivery
 
-from ..domain.given import EXPRESS, PICKUP
+from ..domain.given import ADDRESS, PICKUP
 
-__all__ = ["EXPRESS", "PICKUP", "available", "stored_events", "stored_topics"]
+EXPRESS = Delivery(method="express")  # the application seals the address it is given
+
+__all__ = ["ADDRESS", "EXPRESS", "PICKUP", "MemoryKeys", "available", "stored_events"]
+
+
+class MemoryKeys:
+    """The key store port in a dict: application tests do no I/O."""
+
+    def __init__(self) -> None:
+        self.keys: dict[UUID, bytes] = {}
+
+    def get(self, member_id: UUID) -> bytes | None:
+        return self.keys.get(member_id)
+
+    def put_if_absent(self, member_id: UUID, key: bytes) -> bytes:
+        return self.keys.setdefault(member_id, key)
+
+    def delete(self, member_id: UUID) -> None:
+        self.keys.pop(member_id, None)
 
 
 def available(shop: Shop, sku_id: str) -> int:

@@ -1,0 +1,147 @@
+"""Checkout: the cart, the member's level, coupon and points, priced by the one
+pricing function — for the quote the mini-program shows and for the order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from ..domain.catalogue import Product, Stock
+from ..domain.coupons import CouponWallet
+from ..domain.errors import DomainError, InsufficientPoints
+from ..domain.ids import LEVEL_SCHEME_ID, points_account_id_for, stock_id_for, wallet_id_for
+from ..domain.levels import LevelScheme, level_for, scheme_levels
+from ..domain.member import Member
+from ..domain.points import PointsAccount, PointsPolicy
+from ..domain.policy import OrderPolicy
+from ..domain.pricing import price_checkout, quote_id
+from ..domain.values import Level, OrderLine, PriceBreakdown
+from .errors import InvalidInput, NotFound
+from .shop import ShopBase
+
+
+class StaleQuote(DomainError):
+    code = "quote_stale"
+
+
+@dataclass
+class Checkout:
+    """A priced cart and the aggregates an order placed from it changes."""
+
+    member: Member
+    lines: list[OrderLine]
+    stocks: list[tuple[Stock, int]]
+    price: PriceBreakdown
+    wallet: CouponWallet | None
+    points: PointsAccount | None
+
+    @property
+    def quote_id(self) -> str:
+        return quote_id(self.lines, self.price)
+
+
+class CheckoutUseCases(ShopBase):
+    policy: OrderPolicy = OrderPolicy()
+    points_policy: PointsPolicy = PointsPolicy()
+
+    def levels(self) -> list[Level]:
+        try:
+            scheme = self.load(LevelScheme, LEVEL_SCHEME_ID, "level scheme")
+        except NotFound:
+            return scheme_levels(None)
+        return scheme_levels(scheme)
+
+    def level_of(self, member: Member, levels: list[Level] | None = None) -> Level:
+        levels = levels or self.levels()
+        recorded = next((lv for lv in levels if lv.code == member.level), None)
+        return recorded or level_for(levels, member.spend_within_year(self.clock.now()))
+
+    def active_member(self, member_id: UUID) -> Member:
+        member = self.load(Member, member_id, "member")
+        member.require_open()
+        return member
+
+    def wallet_of(self, member_id: UUID) -> CouponWallet:
+        try:
+            return self.load(CouponWallet, wallet_id_for(member_id), "wallet")
+        except NotFound:
+            return CouponWallet(member_id=member_id)
+
+    def points_of(self, member_id: UUID) -> PointsAccount:
+        try:
+            return self.load(PointsAccount, points_account_id_for(member_id), "points account")
+        except NotFound:
+            return PointsAccount(member_id=member_id)
+
+    def check_out(
+        self,
+        *,
+        member_id: UUID,
+        items: list[tuple[str, int]],
+        pickup: bool,
+        coupon_id: str | None = None,
+        points: int = 0,
+    ) -> Checkout:
+        member = self.active_member(member_id)
+        now = self.clock.now()
+        lines, stocks = self._cart(items)
+        wallet = self.wallet_of(member_id) if coupon_id else None
+        coupon = wallet.usable(coupon_id, now) if wallet and coupon_id else None
+        account = self.points_of(member_id) if points else None
+        if account is not None and points > account.available(now):
+            balance = account.available(now)
+            raise InsufficientPoints(f"only {balance} points available", balance=balance)
+        price = price_checkout(
+            lines,
+            pickup=pickup,
+            level=self.level_of(member),
+            shipping=self.policy.shipping,
+            points_policy=self.points_policy,
+            coupon=coupon,
+            points=points,
+        )
+        return Checkout(member, lines, stocks, price, wallet, account)
+
+    def require_quote(self, checkout: Checkout, quoted: str | None) -> None:
+        if quoted is not None and quoted != checkout.quote_id:
+            raise StaleQuote(
+                "prices, coupon, points or level changed since the quote; quote again",
+                quote_id=checkout.quote_id,
+                payable_fen=checkout.price.payable_fen,
+            )
+
+    def _cart(
+        self, items: list[tuple[str, int]]
+    ) -> tuple[list[OrderLine], list[tuple[Stock, int]]]:
+        quantities: dict[str, int] = {}
+        first_line: dict[str, int] = {}
+        for index, (sku_id, quantity) in enumerate(items):
+            quantities[sku_id] = quantities.get(sku_id, 0) + quantity
+            first_line.setdefault(sku_id, index)
+        lines: list[OrderLine] = []
+        stocks: list[tuple[Stock, int]] = []
+        for sku_id, quantity in quantities.items():
+            field = f"lines[{first_line[sku_id]}].sku_id"
+            stock, line = self._line_for(sku_id, quantity, field=field)
+            lines.append(line)
+            stocks.append((stock, quantity))
+        return lines, stocks
+
+    def _line_for(self, sku_id: str, quantity: int, field: str) -> tuple[Stock, OrderLine]:
+        try:
+            stock = self.load(Stock, stock_id_for(sku_id), "SKU")
+            product = self.load(Product, UUID(stock.product_id), "product")
+        except NotFound:
+            raise InvalidInput(field, f"no SKU {sku_id!r} in the catalogue") from None
+        spec = product.sku(sku_id)
+        if spec is None:
+            raise InvalidInput(field, f"no SKU {sku_id!r} in the catalogue")
+        line = OrderLine(
+            product_id=str(product.id),
+            sku_id=sku_id,
+            title=f"{product.title} {spec.name}".strip(),
+            unit_price_fen=spec.price_fen,
+            quantity=quantity,
+            category=product.category,
+        )
+        return stock, line

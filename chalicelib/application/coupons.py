@@ -1,0 +1,136 @@
+"""Coupon use cases: define templates, claim, and the coupons the shop issues
+on its own (新人券 at first login, the birthday coupon by schedule).
+
+Claiming saves the template (its issued count) and the member's wallet (the
+per-member limit) in one atomic write, so neither limit can be overrun by
+concurrent claims."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from ..domain.calendar import beijing_date
+from ..domain.coupons import CouponTemplate, CouponWallet
+from ..domain.errors import (
+    CouponLimitReached,
+    CouponsExhausted,
+    CouponUnavailable,
+    DomainError,
+)
+from ..domain.ids import coupon_template_id_for
+from ..domain.values import Coupon, CouponTerms
+from .checkout import CheckoutUseCases
+from .errors import NotFound
+from .shop import retry_on_conflict
+
+CLAIM, FIRST_LOGIN, BIRTHDAY = "claim", "first_login", "birthday"
+
+
+class CouponUseCases(CheckoutUseCases):
+    welcome_coupons: tuple[str, ...] = ("welcome",)
+
+    def coupon_template(self, code: str) -> CouponTemplate:
+        return self.load(CouponTemplate, coupon_template_id_for(code), "coupon template")
+
+    def define_coupon_template(
+        self,
+        *,
+        code: str,
+        title: str,
+        terms: CouponTerms,
+        trigger: str,
+        starts_at: datetime | None,
+        ends_at: datetime | None,
+        valid_days: int,
+        total_quantity: int,
+        per_member_limit: int,
+    ) -> UUID:
+        if self.exists(coupon_template_id_for(code)):
+            raise DomainError("a coupon template with this code exists", code=code)
+        template = CouponTemplate(
+            code=code,
+            title=title,
+            terms=terms,
+            trigger=trigger,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            valid_days=valid_days,
+            total_quantity=total_quantity,
+            per_member_limit=per_member_limit,
+            defined_at=self.clock.now(),
+        )
+        self.save(template)
+        return template.id
+
+    @retry_on_conflict
+    def stop_coupon_template(self, code: str) -> None:
+        template = self.coupon_template(code)
+        template.stop(self.clock.now())
+        self.save(template)
+
+    @retry_on_conflict
+    def claim_coupon(self, member_id: UUID, code: str) -> Coupon:
+        self.active_member(member_id)
+        template = self.coupon_template(code)
+        if template.trigger != CLAIM:
+            raise CouponUnavailable("this coupon is issued by the shop, not claimed", code=code)
+        wallet = self.wallet_of(member_id)
+        coupon = self._issue(template, wallet)
+        self.save(template, wallet)
+        return coupon
+
+    def _issue(self, template: CouponTemplate, wallet: CouponWallet) -> Coupon:
+        coupon = template.issue(wallet.member_id, self.clock.now())
+        wallet.receive(coupon, template.per_member_limit, self.clock.now())
+        return coupon
+
+    def welcome_gifts(self, wallet: CouponWallet) -> list[CouponTemplate]:
+        """新人券: issued with the registration itself; a missing, stopped or
+        exhausted template simply gives nothing."""
+        given = []
+        for code in self.welcome_coupons:
+            try:
+                template = self.coupon_template(code)
+                if template.trigger == FIRST_LOGIN:
+                    self._issue(template, wallet)
+                    given.append(template)
+            except (NotFound, CouponUnavailable, CouponsExhausted, CouponLimitReached):
+                continue
+        return given
+
+    @retry_on_conflict
+    def give_birthday_coupon(self, member_id: UUID) -> bool:
+        """Once a year, on the member's birthday (Beijing), the level's coupon."""
+        member = self.active_member(member_id)
+        now = self.clock.now()
+        today = beijing_date(now)
+        if not member.birthday or not _is_birthday(member.birthday, today.isoformat()):
+            return False
+        code = self.level_of(member).birthday_coupon
+        if not code:
+            return False
+        try:
+            template = self.coupon_template(code)
+        except NotFound:
+            return False
+        wallet = self.wallet_of(member_id)
+        if any(
+            beijing_date(c.valid_from).year == today.year for c in wallet.held_from(template.id)
+        ):
+            return False
+        try:
+            self._issue(template, wallet)
+        except (CouponUnavailable, CouponsExhausted, CouponLimitReached):
+            return False
+        self.save(template, wallet)
+        return True
+
+
+def _is_birthday(birthday: str, today: str) -> bool:
+    """MM-DD match; a 29 February birthday is kept on 28 February in other years."""
+    month_day, this_year = birthday[5:], int(today[:4])
+    leap = this_year % 4 == 0 and (this_year % 100 != 0 or this_year % 400 == 0)
+    if month_day == "02-29" and not leap:
+        month_day = "02-28"
+    return today[5:] == month_day
