@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from .adapters.outbox_dispatch import Outbox, OutboxDispatcher
+from .adapters.pii import PersonalData
 from .adapters.tokens import SessionTokens
 from .adapters.wechat import (
     WeChatClient,
@@ -27,7 +28,7 @@ from .adapters.wechat import (
 from .application import Shop
 from .clock import Clock, SystemClock
 from .projections import all_projections
-from .projections.order_timers import DueOrderTimers
+from .projections.due import DueTimers
 from .projections.refund_requests import REFUND
 from .projections.runner import ProjectionRunner
 from .runtimes import Aws, ReadModels, Runtime, runtime_for
@@ -72,9 +73,16 @@ class Container:
     def _build_shop(self) -> Shop:
         shop = Shop(env=self.runtime.persistence_env(), clock=self.clock)
         shop.policy = self.settings.order_policy
+        shop.points_policy = self.settings.points_policy
+        shop.welcome_coupons = self.settings.welcome_coupon_codes
+        shop.vault = self.vault
         shop.payments = _PaymentsPort(lambda: self.pay_client)
         shop.after_save.append(self.after_command)
         return shop
+
+    @property
+    def vault(self) -> PersonalData:
+        return self._once("vault", lambda: PersonalData(self.runtime.keys))
 
     @property
     def views(self) -> ReadModels:
@@ -108,8 +116,8 @@ class Container:
         self.pay_client.create_refund(**payload)
 
     @property
-    def timers(self) -> DueOrderTimers:
-        return self._once("timers", lambda: DueOrderTimers(self.views, self.settings.order_policy))
+    def timers(self) -> DueTimers:
+        return self._once("timers", lambda: DueTimers(self.views, self.settings.order_policy))
 
     @property
     def tokens(self) -> SessionTokens:

@@ -2,8 +2,11 @@
 
 from .base import Projection
 from .catalogue import CatalogueProjection
+from .coupons import CouponsProjection
+from .members import MembersProjection
 from .order_status import OrderStatusProjection
 from .order_timers import OrderTimersProjection
+from .points import PointsProjection
 from .refund_requests import RefundRequestsProjection
 
 
@@ -13,4 +16,7 @@ def all_projections() -> list[Projection]:
         OrderStatusProjection(),
         OrderTimersProjection(),
         RefundRequestsProjection(),
+        MembersProjection(),
+        PointsProjection(),
+        CouponsProjection(),
     ]

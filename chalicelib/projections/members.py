@@ -1,0 +1,140 @@
+"""Member read model: the profile and level a member's own pages show, the
+birthdays the birthday job looks up by day, and one level-review timer per paid
+order, due when that order's spend leaves the 365-day window.
+
+The phone stays sealed here; the API opens it. Closing the account removes every
+item of the member; rejoining starts a fresh profile.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import singledispatchmethod
+from typing import Any
+
+from ..domain.member import FIRST_LEVEL, SPEND_WINDOW, Member
+from .base import Doc, ViewWriter, plain, rank_time
+
+VIEW = "members"
+BIRTHDAYS = "birthdays"
+LEVEL_REVIEWS = "level_reviews"
+LEVEL_REVIEW = "level_review"
+LEVEL_CHANGES_KEPT = 20
+
+
+def review_key(member_id: str, order_id: str) -> str:
+    return f"{member_id}:{order_id}"
+
+
+def _fresh(member_id: str, at: datetime) -> Doc:
+    return {
+        "member_id": member_id,
+        "nickname": "",
+        "avatar_url": "",
+        "birthday": None,
+        "sealed_phone": None,
+        "phone_bound": False,
+        "level": FIRST_LEVEL,
+        "spend": {},
+        "registered_at": plain(at),
+        "level_changes": [],
+    }
+
+
+class MembersProjection:
+    name = "members"
+
+    @singledispatchmethod
+    def apply(self, event: Any, views: ViewWriter) -> None:
+        """Events of other aggregates do not concern this view."""
+
+    @staticmethod
+    def _change(views: ViewWriter, e: Any, **changes: Any) -> Doc | None:
+        doc = views.get(VIEW, str(e.originator_id))
+        if doc is None:
+            return None
+        doc.update(changes)
+        views.put(VIEW, doc["member_id"], doc)
+        return doc
+
+    @apply.register
+    def _registered(self, e: Member.Registered, views: ViewWriter) -> None:
+        views.put(VIEW, str(e.originator_id), _fresh(str(e.originator_id), e.registered_at))
+
+    @apply.register
+    def _profile_updated(self, e: Member.ProfileUpdated, views: ViewWriter) -> None:
+        self._change(views, e, nickname=e.nickname, avatar_url=e.avatar_url)
+
+    @apply.register
+    def _birthday_set(self, e: Member.BirthdaySet, views: ViewWriter) -> None:
+        if self._change(views, e, birthday=e.birthday) is not None:
+            member_id = str(e.originator_id)
+            day = e.birthday[5:]
+            views.put(BIRTHDAYS, member_id, {"member_id": member_id, "day": day}, group=day)
+
+    @apply.register
+    def _birthday_celebrated(self, e: Member.BirthdayCelebrated, views: ViewWriter) -> None:
+        member_id = str(e.originator_id)
+        doc = views.get(BIRTHDAYS, member_id)
+        if doc is not None:
+            views.put(BIRTHDAYS, member_id, {**doc, "celebrated": e.year}, group=doc.get("day", ""))
+
+    @apply.register
+    def _phone_bound(self, e: Member.PhoneBound, views: ViewWriter) -> None:
+        self._change(views, e, sealed_phone=e.sealed_phone, phone_bound=True)
+
+    @apply.register
+    def _spend_recorded(self, e: Member.SpendRecorded, views: ViewWriter) -> None:
+        doc = views.get(VIEW, str(e.originator_id))
+        if doc is None:
+            return
+        doc["spend"][e.order_id] = {"amount_fen": e.amount_fen, "at": plain(e.at)}
+        views.put(VIEW, doc["member_id"], doc)
+        views.put(
+            LEVEL_REVIEWS,
+            review_key(doc["member_id"], e.order_id),
+            {"member_id": doc["member_id"]},
+            group=LEVEL_REVIEW,
+            rank=rank_time(e.at + SPEND_WINDOW),
+        )
+
+    def _drop_spend(self, views: ViewWriter, e: Any, order_ids: list[str]) -> None:
+        member_id = str(e.originator_id)
+        doc = views.get(VIEW, member_id)
+        for order_id in order_ids:
+            views.delete(LEVEL_REVIEWS, review_key(member_id, order_id))
+            if doc is not None:
+                doc["spend"].pop(order_id, None)
+        if doc is not None:
+            views.put(VIEW, member_id, doc)
+
+    @apply.register
+    def _spend_reversed(self, e: Member.SpendReversed, views: ViewWriter) -> None:
+        self._drop_spend(views, e, [e.order_id])
+
+    @apply.register
+    def _spend_aged_out(self, e: Member.SpendAgedOut, views: ViewWriter) -> None:
+        self._drop_spend(views, e, e.order_ids)
+
+    @apply.register
+    def _level_changed(self, e: Member.LevelChanged, views: ViewWriter) -> None:
+        doc = views.get(VIEW, str(e.originator_id))
+        if doc is None:
+            return
+        change = {"from": e.from_level, "to": e.to_level, "reason": e.reason, "at": plain(e.at)}
+        doc["level"] = e.to_level
+        doc["level_changes"] = [*doc["level_changes"], change][-LEVEL_CHANGES_KEPT:]
+        views.put(VIEW, doc["member_id"], doc)
+
+    @apply.register
+    def _closed(self, e: Member.Closed, views: ViewWriter) -> None:
+        member_id = str(e.originator_id)
+        doc = views.get(VIEW, member_id)
+        for order_id in doc["spend"] if doc else ():
+            views.delete(LEVEL_REVIEWS, review_key(member_id, order_id))
+        views.delete(BIRTHDAYS, member_id)
+        views.delete(VIEW, member_id)
+
+    @apply.register
+    def _rejoined(self, e: Member.Rejoined, views: ViewWriter) -> None:
+        views.put(VIEW, str(e.originator_id), _fresh(str(e.originator_id), e.at))
