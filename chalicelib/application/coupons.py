@@ -19,6 +19,7 @@ from ..domain.errors import (
     DomainError,
 )
 from ..domain.ids import coupon_template_id_for
+from ..domain.member import Member
 from ..domain.values import Coupon, CouponTerms
 from .checkout import CheckoutUseCases
 from .errors import NotFound
@@ -101,30 +102,37 @@ class CouponUseCases(CheckoutUseCases):
 
     @retry_on_conflict
     def give_birthday_coupon(self, member_id: UUID) -> bool:
-        """Once a year, on the member's birthday (Beijing), the level's coupon."""
+        """Once a year, on the member's birthday (Beijing), the level's coupon if it
+        has one; the member records the celebration either way, so the job looks
+        at each member once a year."""
         member = self.active_member(member_id)
         now = self.clock.now()
         today = beijing_date(now)
         if not member.birthday or not _is_birthday(member.birthday, today.isoformat()):
             return False
+        if member.celebrated_year == today.year:
+            return False
+        gift = self._birthday_gift(member)
+        coupon_id = None
+        if gift is not None:
+            template, wallet = gift
+            try:
+                coupon_id = self._issue(template, wallet).coupon_id
+            except (CouponUnavailable, CouponsExhausted, CouponLimitReached):
+                gift = None
+        member.celebrate_birthday(today.year, coupon_id, now)
+        self.save(member, *(gift or ()))
+        return coupon_id is not None
+
+    def _birthday_gift(self, member: Member) -> tuple[CouponTemplate, CouponWallet] | None:
         code = self.level_of(member).birthday_coupon
         if not code:
-            return False
+            return None
         try:
             template = self.coupon_template(code)
         except NotFound:
-            return False
-        wallet = self.wallet_of(member_id)
-        if any(
-            beijing_date(c.valid_from).year == today.year for c in wallet.held_from(template.id)
-        ):
-            return False
-        try:
-            self._issue(template, wallet)
-        except (CouponUnavailable, CouponsExhausted, CouponLimitReached):
-            return False
-        self.save(template, wallet)
-        return True
+            return None
+        return template, self.wallet_of(member.id)
 
 
 def _is_birthday(birthday: str, today: str) -> bool:

@@ -52,6 +52,7 @@ class Member(Aggregate):
         self.nickname = ""
         self.avatar_url = ""
         self.birthday: str | None = None
+        self.celebrated_year: int | None = None
         self.sealed_phone: str | None = None
         self.spend: dict[str, tuple[int, datetime]] = {}
         self.reversed_spend: set[str] = set()
@@ -133,6 +134,23 @@ class Member(Aggregate):
     @event(BirthdaySet)
     def _birthday_set(self, birthday: str, at: datetime) -> None:
         self.birthday = birthday
+
+    def celebrate_birthday(self, year: int, coupon_id: str | None, at: datetime) -> bool:
+        """The birthday job's mark, once a year, with or without a coupon to give."""
+        self.require_open()
+        if self.celebrated_year == year:
+            return False
+        self._birthday_celebrated(year=year, coupon_id=coupon_id, at=at)
+        return True
+
+    class BirthdayCelebrated(Aggregate.Event):
+        year: int
+        coupon_id: str | None
+        at: datetime
+
+    @event(BirthdayCelebrated)
+    def _birthday_celebrated(self, year: int, coupon_id: str | None, at: datetime) -> None:
+        self.celebrated_year = year
 
     def bind_phone(self, sealed_phone: str, at: datetime) -> None:
         self.require_open()
