@@ -5,12 +5,22 @@ event source mappings, with the failure settings Chalice cannot express."""
 
 from chalice.app import Chalice, Cron, Rate
 
-from chalicelib.api import admin, miniprogram, schedules, streams, webhooks
+from chalicelib.api import (
+    admin,
+    loyalty_admin,
+    members,
+    miniprogram,
+    schedules,
+    streams,
+    webhooks,
+)
 
 app = Chalice(app_name="miniloop")
 app.register_blueprint(miniprogram.bp)
 app.register_blueprint(webhooks.bp)
 app.register_blueprint(admin.bp)
+app.register_blueprint(members.bp)
+app.register_blueprint(loyalty_admin.bp)
 
 
 @app.on_dynamodb_record(stream_arn=streams.EVENTS_STREAM, batch_size=100, name="index_events")

@@ -8,6 +8,7 @@ from ..bootstrap import container
 from ..domain.values import SkuSpec
 from ..projections import fresh, queries
 from .inputs import body, path_id, query_param, require_admin
+from .personal import reveal_order, reveal_orders
 from .responses import ApiError, handles_errors, json_response
 from .schemas import ProductIn, ReasonIn, RestockIn, ShipIn
 
@@ -44,14 +45,15 @@ def restock(sku_id: str) -> Response:
 def orders() -> Response:
     require_admin(bp)
     status = query_param(bp, "status") or "paid"
-    return json_response({"items": queries.orders_with_status(container().views, status)})
+    items = queries.orders_with_status(container().views, status)
+    return json_response({"items": reveal_orders(items)})
 
 
 @bp.route("/admin/orders/{order_id}", methods=["GET"])
 @handles_errors
 def order(order_id: str) -> Response:
     require_admin(bp)
-    return json_response(queries.order(container().views, path_id(order_id)))
+    return json_response(reveal_order(queries.order(container().views, path_id(order_id))))
 
 
 def _order_command(order_id: str, command: str, **kwargs: object) -> Response:
@@ -59,7 +61,7 @@ def _order_command(order_id: str, command: str, **kwargs: object) -> Response:
     c = container()
     oid = path_id(order_id)
     getattr(c.shop, command)(oid, **kwargs)
-    return json_response(fresh.order(c.events_of, oid))
+    return json_response(reveal_order(fresh.order(c.events_of, oid)))
 
 
 @bp.route("/admin/orders/{order_id}/ship", methods=["POST"])
@@ -86,6 +88,14 @@ def picked_up(order_id: str) -> Response:
 @handles_errors
 def approve_refund(order_id: str) -> Response:
     return _order_command(order_id, "approve_refund")
+
+
+@bp.route("/admin/orders/{order_id}/refund", methods=["POST"])
+@handles_errors
+def refund_by_shop(order_id: str) -> Response:
+    """The shop refunds on its own initiative, even a completed order."""
+    require_admin(bp)
+    return _order_command(order_id, "refund_by_shop", reason=body(bp, ReasonIn).reason)
 
 
 @bp.route("/admin/orders/{order_id}/refund/reject", methods=["POST"])

@@ -1,4 +1,4 @@
-"""The mini-program's API: login, catalogue, orders and payment."""
+"""The mini-program's API: login, catalogue, checkout, orders and payment."""
 
 from __future__ import annotations
 
@@ -10,9 +10,11 @@ from ..adapters.wechat import Session, WeChatError
 from ..bootstrap import container
 from ..domain.values import Address, Delivery
 from ..projections import fresh, queries
+from ..projections.base import plain
 from .inputs import body, current_member, path_id, query_param
+from .personal import reveal_order, reveal_orders
 from .responses import ApiError, handles_errors, json_response
-from .schemas import LoginIn, PlaceOrderIn, ReasonIn
+from .schemas import LoginIn, PlaceOrderIn, QuoteIn, ReasonIn
 
 bp = Blueprint(__name__)
 
@@ -68,25 +70,43 @@ def show_product(product_id: str) -> Response:
     return json_response(queries.product(container().views, path_id(product_id, "product")))
 
 
+@bp.route("/checkout/quote", methods=["POST"])
+@handles_errors
+def quote() -> Response:
+    """The full price breakdown the mini-program shows before the member pays."""
+    member_id = current_member(bp)
+    request = body(bp, QuoteIn)
+    checkout = container().shop.check_out(
+        member_id=member_id,
+        items=[(line.sku_id, line.quantity) for line in request.lines],
+        pickup=request.delivery_method == "pickup",
+        coupon_id=request.coupon_id,
+        points=request.points,
+    )
+    lines = [dict(plain(line), total_fen=line.total_fen) for line in checkout.lines]
+    return json_response(
+        {"quote_id": checkout.quote_id, "lines": lines, "price": plain(checkout.price)}
+    )
+
+
 @bp.route("/orders", methods=["POST"])
 @handles_errors
 def place_order() -> Response:
     member_id = current_member(bp)
     request = body(bp, PlaceOrderIn)
     address = request.delivery.address
-    delivery = Delivery(
-        method=request.delivery.method,
-        address=Address(**address.model_dump()) if address else None,
-        store_id=request.delivery.store_id,
-    )
     c = container()
     order_id = c.shop.place_order(
         member_id=member_id,
         items=[(line.sku_id, line.quantity) for line in request.lines],
-        delivery=delivery,
+        delivery=Delivery(method=request.delivery.method, store_id=request.delivery.store_id),
+        address=Address(**address.model_dump()) if address else None,
         note=request.note,
+        coupon_id=request.coupon_id,
+        points=request.points,
+        quote_id=request.quote_id,
     )
-    return json_response(fresh.order(c.events_of, order_id), status=201)
+    return json_response(reveal_order(fresh.order(c.events_of, order_id)), status=201)
 
 
 @bp.route("/orders", methods=["GET"])
@@ -94,14 +114,16 @@ def place_order() -> Response:
 def my_orders() -> Response:
     member_id = current_member(bp)
     items = queries.member_orders(container().views, member_id, query_param(bp, "status"))
-    return json_response({"items": items})
+    return json_response({"items": reveal_orders(items)})
 
 
 @bp.route("/orders/{order_id}", methods=["GET"])
 @handles_errors
 def show_order(order_id: str) -> Response:
     member_id = current_member(bp)
-    return json_response(queries.order(container().views, path_id(order_id), member_id))
+    return json_response(
+        reveal_order(queries.order(container().views, path_id(order_id), member_id))
+    )
 
 
 def _member_command(order_id: str, command: str, **kwargs: Any) -> Response:
@@ -109,7 +131,7 @@ def _member_command(order_id: str, command: str, **kwargs: Any) -> Response:
     c = container()
     oid = path_id(order_id)
     getattr(c.shop, command)(oid, member_id=member_id, **kwargs)
-    return json_response(fresh.order(c.events_of, oid, member_id))
+    return json_response(reveal_order(fresh.order(c.events_of, oid, member_id)))
 
 
 @bp.route("/orders/{order_id}/cancel", methods=["POST"])

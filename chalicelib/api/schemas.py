@@ -56,10 +56,20 @@ class DeliveryIn(Strict):
         return self
 
 
+class QuoteIn(Strict):
+    lines: list[LineIn] = Field(min_length=1, max_length=50)
+    delivery_method: Literal["express", "pickup"] = "express"
+    coupon_id: str | None = Field(default=None, min_length=1, max_length=64)
+    points: int = Field(default=0, ge=0, le=100_000_000)
+
+
 class PlaceOrderIn(Strict):
     lines: list[LineIn] = Field(min_length=1, max_length=50)
     delivery: DeliveryIn
     note: str = Field(default="", max_length=200)
+    coupon_id: str | None = Field(default=None, min_length=1, max_length=64)
+    points: int = Field(default=0, ge=0, le=100_000_000)
+    quote_id: str | None = Field(default=None, min_length=1, max_length=64)
 
 
 class ReasonIn(Strict):

@@ -40,6 +40,12 @@ def test_two_members_order_pay_ship_receive_and_refund(stack: Stack) -> None:
         "discount_fen": 0,
         "shipping_fen": 0,
         "payable_fen": 13600,
+        "member_discount_fen": 0,
+        "coupon_discount_fen": 0,
+        "points_used": 0,
+        "points_discount_fen": 0,
+        "level": "regular",
+        "coupon_id": None,
     }
     place(stack, bob, "TEA-50G", 1)
     oid = order["id"]

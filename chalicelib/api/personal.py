@@ -1,0 +1,32 @@
+"""Personal data in responses: read models keep it sealed under the member's
+key; only the API opens it, for the member themself or the shop's operators.
+After the member closed the account their key is gone, and it reads as redacted."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from ..bootstrap import container
+from ..projections.base import Doc
+
+
+def reveal_order(doc: Doc) -> Doc:
+    """The order document with its delivery address opened (None once shredded)."""
+    delivery: dict[str, Any] = dict(doc.get("delivery") or {})
+    sealed = delivery.pop("sealed_address", None)
+    if sealed is not None:
+        address = container().vault.open_json(UUID(doc["member_id"]), sealed)
+        delivery["address"] = address
+        delivery["address_redacted"] = address is None
+    else:
+        delivery["address"] = None
+    return {**doc, "delivery": delivery}
+
+
+def reveal_orders(docs: list[Doc]) -> list[Doc]:
+    return [reveal_order(doc) for doc in docs]
+
+
+def reveal_phone(member_id: UUID, sealed: str | None) -> str | None:
+    return container().vault.open(member_id, sealed) if sealed else None
