@@ -11,7 +11,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from .domain.points import PointsPolicy
+from .domain.points_policy import PointsPolicy
 from .domain.policy import OrderPolicy
 from .domain.pricing import ShippingPolicy
 

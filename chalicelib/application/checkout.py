@@ -12,7 +12,8 @@ from ..domain.errors import DomainError, InsufficientPoints
 from ..domain.ids import LEVEL_SCHEME_ID, points_account_id_for, stock_id_for, wallet_id_for
 from ..domain.levels import LevelScheme, level_for, scheme_levels
 from ..domain.member import Member
-from ..domain.points import PointsAccount, PointsPolicy
+from ..domain.points import PointsAccount
+from ..domain.points_policy import PointsPolicy
 from ..domain.policy import OrderPolicy
 from ..domain.pricing import price_checkout, quote_id
 from ..domain.values import Level, OrderLine, PriceBreakdown

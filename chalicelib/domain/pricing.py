@@ -22,9 +22,9 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass
 
-from .coupons import eligible_lines
+from .coupon_terms import eligible_lines
 from .errors import DomainError
-from .points import PointsPolicy
+from .points_policy import PointsPolicy
 from .values import Coupon, Level, OrderLine, PriceBreakdown
 
 

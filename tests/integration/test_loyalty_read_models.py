@@ -19,7 +19,7 @@ from chalicelib.application.errors import NotFound
 from chalicelib.clock import FixedClock
 from chalicelib.domain.calendar import BEIJING, start_of_beijing_day
 from chalicelib.domain.ids import coupon_template_id_for, points_account_id_for, wallet_id_for
-from chalicelib.domain.points import PointsPolicy
+from chalicelib.domain.points_policy import PointsPolicy
 from chalicelib.domain.policy import OrderPolicy
 from chalicelib.domain.values import CouponTerms, Delivery, SkuSpec
 from chalicelib.projections import all_projections

@@ -8,7 +8,8 @@ from uuid import UUID, uuid5
 import pytest
 
 from chalicelib.domain.calendar import BEIJING
-from chalicelib.domain.coupons import CouponTemplate, CouponWallet, eligible_lines
+from chalicelib.domain.coupon_terms import eligible_lines
+from chalicelib.domain.coupons import CouponTemplate, CouponWallet
 from chalicelib.domain.errors import (
     AccountClosed,
     CouponLimitReached,

@@ -16,7 +16,8 @@ from chalicelib.domain.errors import (
     InsufficientPoints,
 )
 from chalicelib.domain.ids import points_account_id_for
-from chalicelib.domain.points import PointsAccount, PointsPolicy
+from chalicelib.domain.points import PointsAccount
+from chalicelib.domain.points_policy import PointsPolicy
 
 from .given import given, then, types
 

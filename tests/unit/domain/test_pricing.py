@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from chalicelib.domain.levels import DEFAULT_LEVELS
-from chalicelib.domain.points import PointsPolicy
+from chalicelib.domain.points_policy import PointsPolicy
 from chalicelib.domain.pricing import (
     CouponNotApplicable,
     PointsOverLimit,
