@@ -33,6 +33,12 @@ BODY_ROUTES = [
     ("POST", "/admin/orders/{id}/ship"),
     ("POST", "/admin/orders/{id}/refund/reject"),
     ("POST", "/webhooks/wechatpay/notify"),
+    ("POST", "/checkout/quote"),
+    ("POST", "/me/profile"),
+    ("POST", "/me/phone"),
+    ("POST", "/admin/orders/{id}/refund"),
+    ("PUT", "/admin/levels"),
+    ("POST", "/admin/coupon-templates"),
 ]
 # Routes that take no body: junk is ignored and the command itself may be legal.
 OTHER_ROUTES = [
@@ -45,6 +51,16 @@ OTHER_ROUTES = [
     ("GET", "/products?category=%E4%B8%AD"),
     ("POST", "/admin/orders/{id}/refund/approve"),
     ("POST", "/admin/orders/{id}/picked-up"),
+    ("GET", "/me"),
+    ("GET", "/me/points"),
+    ("GET", "/me/coupons?status=%00"),
+    ("GET", "/me/export"),
+    ("POST", "/me/check-in"),
+    ("GET", "/coupons"),
+    ("POST", "/coupons/{id}/claim"),
+    ("DELETE", "/me"),
+    ("GET", "/admin/coupon-templates"),
+    ("POST", "/admin/coupon-templates/{id}/stop"),
 ]
 ROUTES = [(*r, True) for r in BODY_ROUTES] + [(*r, False) for r in OTHER_ROUTES]
 
