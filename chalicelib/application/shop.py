@@ -19,6 +19,7 @@ from eventsourcing.utils import EnvType
 
 from ..clock import Clock, SystemClock
 from ..domain.catalogue import Stock
+from ..domain.member import Member
 from ..domain.values import VALUE_TYPES
 from .errors import Busy, NotFound
 from .transcodings import register_value_types
@@ -51,7 +52,7 @@ def retry_on_conflict(fn: Callable[P, R]) -> Callable[P, R]:
 
 
 class ShopBase(Application[UUID]):
-    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {Stock: 50}
+    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {Stock: 50, Member: 50}
 
     def __init__(self, env: EnvType | None = None, *, clock: Clock | None = None) -> None:
         super().__init__(env)

@@ -55,7 +55,7 @@ class Member(Aggregate):
         self.celebrated_year: int | None = None
         self.sealed_phone: str | None = None
         self.spend: dict[str, tuple[int, datetime]] = {}
-        self.reversed_spend: set[str] = set()
+        self.reversed_spend: dict[str, bool] = {}  # a dict, not a set: snapshots are JSON
         self.level = FIRST_LEVEL
         self.evaluated_spend_fen = 0
 
@@ -213,7 +213,7 @@ class Member(Aggregate):
     @event(SpendReversed)
     def _spend_reversed(self, order_id: str, amount_fen: int, at: datetime) -> None:
         del self.spend[order_id]
-        self.reversed_spend.add(order_id)
+        self.reversed_spend[order_id] = True
         self.evaluated_spend_fen = self.spend_within_year(at)
 
     def reevaluate_level(self, now: datetime, levels: list[Level]) -> bool:
@@ -238,7 +238,7 @@ class Member(Aggregate):
     def _spend_aged_out(self, order_ids: list[str], at: datetime) -> None:
         for order_id in order_ids:
             self.spend.pop(order_id, None)
-            self.reversed_spend.add(order_id)  # settled: never recorded again
+            self.reversed_spend[order_id] = True  # settled: never recorded again
 
     def _move_level(self, levels: list[Level], now: datetime, reason: str) -> bool:
         spend_fen = self.spend_within_year(now)

@@ -240,3 +240,27 @@ def test_the_birthday_coupon_is_given_once_on_the_day(
     clock.advance(days=365)
     assert shop.give_birthday_coupon(member_id)
     assert wallet(shop, member_id).has_from_template(shop.coupon_template("birthday-vip").id) == 2
+
+
+def test_a_busy_member_loads_from_a_snapshot_with_the_same_state(
+    shop: Shop, member_id: UUID
+) -> None:
+    shop.restock("tea-250", 100)
+    for n in range(55):
+        order_id = shop.place_order(member_id=member_id, items=[("tea-250", 1)], delivery=PICKUP)
+        pay(shop, order_id, transaction_id=f"t-{n}")
+    shop.request_refund(order_id, member_id=member_id, reason="wrong size")
+    shop.approve_refund(order_id)
+    refund_notified(shop, order_id)
+
+    assert shop.snapshots is not None
+    assert list(shop.snapshots.get(member_id))  # taken every 50 events
+    loaded = shop.member(member_id)
+    replayed: Member | None = None
+    for stored in shop.events.get(member_id):
+        replayed = stored.mutate(replayed)
+    assert replayed is not None
+    now = shop.clock.now()
+    # 40 orders at 2500 reach VIP; 15 more at 95折 (2375); the last is refunded
+    assert loaded.spend_within_year(now) == replayed.spend_within_year(now) == 133_250
+    assert (loaded.level, dict(loaded.reversed_spend)) == (replayed.level, replayed.reversed_spend)
