@@ -57,7 +57,6 @@ class Member(Aggregate):
         self.spend: dict[str, tuple[int, datetime]] = {}
         self.reversed_spend: dict[str, bool] = {}  # a dict, not a set: snapshots are JSON
         self.level = FIRST_LEVEL
-        self.evaluated_spend_fen = 0
 
     def require_open(self) -> None:
         """Raises AccountClosed once the member has closed their account."""
@@ -193,7 +192,6 @@ class Member(Aggregate):
     @event(SpendRecorded)
     def _spend_recorded(self, order_id: str, amount_fen: int, at: datetime) -> None:
         self.spend[order_id] = (amount_fen, at)
-        self.evaluated_spend_fen = self.spend_within_year(at)
 
     def reverse_spend(self, order_id: UUID, at: datetime, levels: list[Level]) -> None:
         """Takes a refunded order's spend back once, then lowers the level if needed."""
@@ -214,18 +212,16 @@ class Member(Aggregate):
     def _spend_reversed(self, order_id: str, amount_fen: int, at: datetime) -> None:
         del self.spend[order_id]
         self.reversed_spend[order_id] = True
-        self.evaluated_spend_fen = self.spend_within_year(at)
 
     def reevaluate_level(self, now: datetime, levels: list[Level]) -> bool:
-        """Moves the level when it no longer matches: "levels redefined" when the spend
-        last evaluated would now earn another level, else "spend aged out"."""
+        """Ages spend older than the window out, then moves the level if it no longer
+        matches: "spend aged out" when something aged, else "levels redefined"."""
         self.require_open()
-        redefined = level_for(levels, self.evaluated_spend_fen).code != self.level
-        reason = "levels redefined" if redefined else "spend aged out"
         since = now - SPEND_WINDOW
         aged = sorted(order_id for order_id, (_, at) in self.spend.items() if at <= since)
         if aged:
             self._spend_aged_out(order_ids=aged, at=now)
+        reason = "spend aged out" if aged else "levels redefined"
         return self._move_level(levels, now, reason=reason)
 
     class SpendAgedOut(Aggregate.Event):
@@ -262,7 +258,6 @@ class Member(Aggregate):
         self, from_level: str, to_level: str, spend_fen: int, reason: str, at: datetime
     ) -> None:
         self.level = to_level
-        self.evaluated_spend_fen = spend_fen
 
     # -- closing and rejoining -------------------------------------------------
     def close(self, at: datetime) -> None:
