@@ -14,6 +14,7 @@ from chalicelib.domain.values import Address, Delivery, Level, SkuSpec
 from chalicelib.settings import Settings
 
 DELIVERY = Delivery(method="express")
+BUYERS = 100
 ONE_LEVEL = Level(code="regular", name="普通", threshold_fen=0)
 ADDRESS = Address("Bench", "13800000000", "Guangdong", "Shenzhen", "Nanshan", "1 Bench Rd")
 
@@ -73,7 +74,9 @@ def run_orders(data_dir: Path, orders: int, *, projections: bool) -> tuple[Conta
     if not projections:
         shop.after_save.remove(container.after_command)
     list_sku(shop, "bench", "BENCH-1", orders + 10)
-    member_id = log_in(shop, "o-bench-buyer")
+    # A shop's orders come from many members: 100 regulars share the run.
+    buyers = [log_in(shop, f"o-bench-buyer-{i}") for i in range(BUYERS)]
+    member_id = buyers[0]
     shop.define_levels([ONE_LEVEL])  # every order writes the same events: no level changes
 
     # Warm-up order, untimed: learns the payable amount and rows per command.
@@ -94,7 +97,7 @@ def run_orders(data_dir: Path, orders: int, *, projections: bool) -> tuple[Conta
     first = _last(shop)
     start = time.perf_counter()
     for n in range(orders):
-        _order_and_pay(container, member_id, n)
+        _order_and_pay(container, buyers[n % BUYERS], n)
     seconds = time.perf_counter() - start
     events = _last(shop) - first
     expected = orders * sum(per_command)
