@@ -6,8 +6,6 @@ the member's level both ways."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from eventsourcing.domain import Aggregate
 
 from ..domain.coupons import CouponWallet
@@ -16,7 +14,6 @@ from ..domain.member import Member
 from ..domain.order import Order
 from ..domain.points import PointsAccount
 from .checkout import CheckoutUseCases
-from .errors import NotFound
 
 
 class BenefitUseCases(CheckoutUseCases):
@@ -24,21 +21,14 @@ class BenefitUseCases(CheckoutUseCases):
         member = self.load(Member, order.member_id, "member")
         return None if member.closed else member
 
-    def _existing(self, cls: type[Any], aggregate_id: Any) -> Any:
-        try:
-            return self.load(cls, aggregate_id, cls.__name__)
-        except NotFound:
-            return None
-
     def _coupon_wallet(self, order: Order) -> CouponWallet | None:
         if not order.price.coupon_id:
             return None
-        wallet: CouponWallet | None = self._existing(CouponWallet, wallet_id_for(order.member_id))
+        wallet = self.find(CouponWallet, wallet_id_for(order.member_id))
         return None if wallet is None or wallet.closed else wallet
 
     def _points_account(self, order: Order) -> PointsAccount | None:
-        account_id = points_account_id_for(order.member_id)
-        account: PointsAccount | None = self._existing(PointsAccount, account_id)
+        account = self.find(PointsAccount, points_account_id_for(order.member_id))
         return None if account is None or account.closed else account
 
     def benefits_on_payment(self, order: Order) -> list[Aggregate]:

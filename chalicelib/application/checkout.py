@@ -46,11 +46,7 @@ class CheckoutUseCases(ShopBase):
     points_policy: PointsPolicy = PointsPolicy()
 
     def levels(self) -> list[Level]:
-        try:
-            scheme = self.load(LevelScheme, LEVEL_SCHEME_ID, "level scheme")
-        except NotFound:
-            return scheme_levels(None)
-        return scheme_levels(scheme)
+        return scheme_levels(self.find(LevelScheme, LEVEL_SCHEME_ID))
 
     def level_of(self, member: Member, levels: list[Level] | None = None) -> Level:
         levels = levels or self.levels()
@@ -63,16 +59,12 @@ class CheckoutUseCases(ShopBase):
         return member
 
     def wallet_of(self, member_id: UUID) -> CouponWallet:
-        try:
-            return self.load(CouponWallet, wallet_id_for(member_id), "wallet")
-        except NotFound:
-            return CouponWallet(member_id=member_id)
+        found = self.find(CouponWallet, wallet_id_for(member_id))
+        return found or CouponWallet(member_id=member_id)
 
     def points_of(self, member_id: UUID) -> PointsAccount:
-        try:
-            return self.load(PointsAccount, points_account_id_for(member_id), "points account")
-        except NotFound:
-            return PointsAccount(member_id=member_id)
+        found = self.find(PointsAccount, points_account_id_for(member_id))
+        return found or PointsAccount(member_id=member_id)
 
     def check_out(
         self,

@@ -128,11 +128,8 @@ class CouponUseCases(CheckoutUseCases):
         code = self.level_of(member).birthday_coupon
         if not code:
             return None
-        try:
-            template = self.coupon_template(code)
-        except NotFound:
-            return None
-        return template, self.wallet_of(member.id)
+        template = self.find(CouponTemplate, coupon_template_id_for(code))
+        return None if template is None else (template, self.wallet_of(member.id))
 
 
 def _is_birthday(birthday: str, today: str) -> bool:

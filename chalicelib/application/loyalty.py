@@ -11,7 +11,6 @@ from ..domain.member import Member
 from ..domain.points import PointsAccount
 from ..domain.values import Level
 from .checkout import CheckoutUseCases
-from .errors import NotFound
 from .shop import retry_on_conflict
 
 
@@ -21,9 +20,8 @@ class LoyaltyUseCases(CheckoutUseCases):
         """Thresholds and benefits; members move on their next spend change or review."""
         validate_levels(levels)
         now = self.clock.now()
-        try:
-            scheme = self.load(LevelScheme, LEVEL_SCHEME_ID, "level scheme")
-        except NotFound:
+        scheme = self.find(LevelScheme, LEVEL_SCHEME_ID)
+        if scheme is None:
             self.save(LevelScheme(levels=levels, at=now))
             return
         scheme.redefine(levels, now)
@@ -41,11 +39,8 @@ class LoyaltyUseCases(CheckoutUseCases):
     @retry_on_conflict
     def expire_points(self, account_id: UUID) -> int:
         """Expires the account's lots that are past their date; 0 when none are."""
-        try:
-            account = self.load(PointsAccount, account_id, "points account")
-        except NotFound:
-            return 0
-        if account.closed:
+        account = self.find(PointsAccount, account_id)
+        if account is None or account.closed:
             return 0
         expired = account.expire(self.clock.now())
         self.save(account)

@@ -70,13 +70,18 @@ class ShopBase(Application[UUID]):
         return recordings
 
     def load(self, cls: type[A], aggregate_id: UUID, what: str) -> A:
+        aggregate = self.find(cls, aggregate_id)
+        if aggregate is None:
+            raise NotFound(what)
+        return aggregate
+
+    def find(self, cls: type[A], aggregate_id: UUID) -> A | None:
+        """The aggregate of that class, or None when there is none (yet)."""
         try:
             aggregate: MutableOrImmutableAggregate[UUID] = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
-            raise NotFound(what) from None
-        if not isinstance(aggregate, cls):
-            raise NotFound(what)
-        return aggregate
+            return None
+        return aggregate if isinstance(aggregate, cls) else None
 
     def exists(self, aggregate_id: UUID) -> bool:
         return aggregate_id in self.repository
