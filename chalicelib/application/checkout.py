@@ -3,8 +3,11 @@ pricing function — for the quote the mini-program shows and for the order."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
+from datetime import timedelta
 from uuid import UUID
+
+from eventsourcing.domain import Aggregate
 
 from ..domain.catalogue import Product, Stock
 from ..domain.coupons import CouponWallet
@@ -12,12 +15,14 @@ from ..domain.errors import DomainError, InsufficientPoints
 from ..domain.ids import LEVEL_SCHEME_ID, points_account_id_for, stock_id_for, wallet_id_for
 from ..domain.levels import LevelScheme, level_for, scheme_levels
 from ..domain.member import Member
+from ..domain.order import Order
 from ..domain.points import PointsAccount
 from ..domain.points_policy import PointsPolicy
 from ..domain.policy import OrderPolicy
 from ..domain.pricing import price_checkout, quote_id
-from ..domain.values import Level, OrderLine, PriceBreakdown
+from ..domain.values import Address, CampaignRef, Delivery, Level, OrderLine, PriceBreakdown
 from .errors import InvalidInput, NotFound
+from .ports import Vault
 from .shop import ShopBase
 
 
@@ -44,6 +49,7 @@ class Checkout:
 class CheckoutUseCases(ShopBase):
     policy: OrderPolicy = OrderPolicy()
     points_policy: PointsPolicy = PointsPolicy()
+    vault: Vault
 
     def levels(self) -> list[Level]:
         return scheme_levels(self.find(LevelScheme, LEVEL_SCHEME_ID))
@@ -76,24 +82,75 @@ class CheckoutUseCases(ShopBase):
         points: int = 0,
     ) -> Checkout:
         member = self.active_member(member_id)
-        now = self.clock.now()
         lines, stocks = self._cart(items)
-        wallet = self.wallet_of(member_id) if coupon_id else None
+        level = self.level_of(member)
+        return self.priced(member, lines, stocks, level, pickup, coupon_id, points)
+
+    def priced(
+        self,
+        member: Member,
+        lines: list[OrderLine],
+        stocks: list[tuple[Stock, int]],
+        level: Level,
+        pickup: bool,
+        coupon_id: str | None,
+        points: int,
+    ) -> Checkout:
+        """Prices lines for the member: level price, coupon, points, shipping."""
+        now = self.clock.now()
+        wallet = self.wallet_of(member.id) if coupon_id else None
         coupon = wallet.usable(coupon_id, now) if wallet and coupon_id else None
-        account = self.points_of(member_id) if points else None
+        account = self.points_of(member.id) if points else None
         if account is not None and points > account.available(now):
             balance = account.available(now)
             raise InsufficientPoints(f"only {balance} points available", balance=balance)
         price = price_checkout(
             lines,
             pickup=pickup,
-            level=self.level_of(member),
+            level=level,
             shipping=self.policy.shipping,
             points_policy=self.points_policy,
             coupon=coupon,
             points=points,
         )
         return Checkout(member, lines, stocks, price, wallet, account)
+
+    def new_order(
+        self,
+        checkout: Checkout,
+        *,
+        delivery: Delivery,
+        address: Address | None,
+        note: str,
+        pay_within: timedelta,
+        campaign: CampaignRef | None = None,
+    ) -> tuple[Order, list[Aggregate]]:
+        """The order for a priced checkout, with its coupon locked and points
+        redeemed; returns it and the other aggregates to save with it."""
+        member_id = checkout.member.id
+        if address is not None:
+            sealed = self.vault.seal_json(member_id, asdict(address))
+            delivery = replace(delivery, sealed_address=sealed)
+        now = self.clock.now()
+        order = Order(
+            member_id=member_id,
+            payer_openid=checkout.member.openid,
+            lines=checkout.lines,
+            delivery=delivery,
+            price=checkout.price,
+            note=note,
+            placed_at=now,
+            pay_deadline=now + pay_within,
+            campaign=campaign,
+        )
+        changed: list[Aggregate] = []
+        if checkout.wallet is not None and checkout.price.coupon_id:
+            checkout.wallet.lock(checkout.price.coupon_id, order.id, now)
+            changed.append(checkout.wallet)
+        if checkout.points is not None and checkout.price.points_used:
+            checkout.points.redeem(order.id, checkout.price.points_used, now)
+            changed.append(checkout.points)
+        return order, changed
 
     def require_quote(self, checkout: Checkout, quoted: str | None) -> None:
         if quoted is not None and quoted != checkout.quote_id:

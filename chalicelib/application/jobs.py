@@ -1,5 +1,6 @@
 """Time-driven jobs: cancel unpaid orders, confirm receipt, complete orders,
-expire points, review levels, give birthday coupons.
+expire points, review levels, give birthday coupons, end campaigns whose
+window has closed.
 
 Timers come from read models (what might be due); each aggregate re-checks its
 own dates, so a stale or repeated timer changes nothing.
@@ -11,13 +12,14 @@ from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
+from .campaigns import CampaignAdminUseCases
 from .coupons import CouponUseCases
 from .loyalty import LoyaltyUseCases
 from .payments import PaymentUseCases
 from .ports import DueTimers
 
 
-class JobUseCases(PaymentUseCases, LoyaltyUseCases, CouponUseCases):
+class JobUseCases(PaymentUseCases, LoyaltyUseCases, CouponUseCases, CampaignAdminUseCases):
     def run_due_jobs(self, timers: DueTimers) -> dict[str, int]:
         steps: dict[str, tuple[str, Callable[[UUID], Any]]] = {
             "cancelled_unpaid": ("unpaid", self.expire_order),
@@ -26,6 +28,7 @@ class JobUseCases(PaymentUseCases, LoyaltyUseCases, CouponUseCases):
             "points_expired": ("points_expiry", self.expire_points),
             "levels_reviewed": ("level_review", self.review_level),
             "birthday_coupons": ("birthday", self.give_birthday_coupon),
+            "campaigns_ended": ("campaign_end", self.end_due_campaign),
         }
         done: dict[str, int] = {}
         for name, (kind, step) in steps.items():

@@ -7,22 +7,20 @@ member's coupon, points and spend — see benefits.py).
 
 from __future__ import annotations
 
-from dataclasses import asdict, replace
 from uuid import UUID
+
+from eventsourcing.domain import Aggregate
 
 from ..domain.catalogue import Stock
 from ..domain.ids import stock_id_for
 from ..domain.order import Order
 from ..domain.values import Address, Delivery
-from .benefits import BenefitUseCases
+from .campaign_orders import CampaignOrderUseCases
 from .errors import NotFound
-from .ports import Vault
 from .shop import retry_on_conflict
 
 
-class OrderUseCases(BenefitUseCases):
-    vault: Vault
-
+class OrderUseCases(CampaignOrderUseCases):
     def order(self, order_id: UUID, member_id: UUID | None = None) -> Order:
         """The order; with member_id, only if it is that member's (else 404)."""
         order = self.load(Order, order_id, "order")
@@ -54,33 +52,23 @@ class OrderUseCases(BenefitUseCases):
             points=points,
         )
         self.require_quote(checkout, quote_id)
-        if address is not None:
-            delivery = replace(
-                delivery, sealed_address=self.vault.seal_json(member_id, asdict(address))
-            )
-        now = self.clock.now()
-        order = Order(
-            member_id=member_id,
-            payer_openid=checkout.member.openid,
-            lines=checkout.lines,
+        order, changed = self.new_order(
+            checkout,
             delivery=delivery,
-            price=checkout.price,
+            address=address,
             note=note,
-            placed_at=now,
-            pay_deadline=now + self.policy.unpaid_timeout,
+            pay_within=self.policy.unpaid_timeout,
         )
         for stock, quantity in checkout.stocks:
             stock.reserve(order.id, quantity)
-        if checkout.wallet is not None and coupon_id:
-            checkout.wallet.lock(coupon_id, order.id, now)
-        if checkout.points is not None and checkout.price.points_used:
-            checkout.points.redeem(order.id, checkout.price.points_used, now)
-        stocks = [stock for stock, _ in checkout.stocks]
-        self.save(order, *stocks, checkout.wallet, checkout.points)
+        self.save(order, *(stock for stock, _ in checkout.stocks), *changed)
         return order.id
 
-    def _released_stock(self, order: Order) -> list[Stock]:
-        stocks = []
+    def _released_stock(self, order: Order) -> list[Aggregate]:
+        """The order's units back on sale (a campaign's back to the campaign)."""
+        if order.campaign is not None:
+            return self.campaign_units_back(order, restock=True)
+        stocks: list[Aggregate] = []
         for line in order.lines:
             stock = self.load(Stock, stock_id_for(line.sku_id), "SKU")
             stock.release(order.id, line.quantity)
@@ -91,9 +79,7 @@ class OrderUseCases(BenefitUseCases):
     def cancel_order(self, order_id: UUID, *, member_id: UUID | None, reason: str) -> None:
         order = self.order(order_id, member_id)
         order.cancel(reason=reason, at=self.clock.now())
-        self.save(
-            order, *self._released_stock(order), *self.benefits_returned(order, refunded=False)
-        )
+        self._save_cancelled(order)
 
     @retry_on_conflict
     def expire_order(self, order_id: UUID) -> bool:
@@ -102,20 +88,28 @@ class OrderUseCases(BenefitUseCases):
         if not order.is_overdue(self.clock.now()):
             return False
         order.cancel(reason="payment timeout", at=self.clock.now())
-        self.save(
-            order, *self._released_stock(order), *self.benefits_returned(order, refunded=False)
-        )
+        self._save_cancelled(order)
         return True
+
+    def _save_cancelled(self, order: Order) -> None:
+        self.save(
+            order,
+            *self._released_stock(order),
+            *self.benefits_returned(order, refunded=False),
+            *self.campaign_on_cancel(order),
+        )
 
     @retry_on_conflict
     def ship_order(self, order_id: UUID, *, carrier: str, tracking_no: str) -> None:
         order = self.order(order_id)
+        self.require_fulfillable(order)
         order.ship(carrier=carrier, tracking_no=tracking_no, at=self.clock.now())
         self.save(order)
 
     @retry_on_conflict
     def mark_ready_for_pickup(self, order_id: UUID) -> None:
         order = self.order(order_id)
+        self.require_fulfillable(order)
         order.mark_ready_for_pickup(at=self.clock.now())
         self.save(order)
 
@@ -159,7 +153,7 @@ class OrderUseCases(BenefitUseCases):
     def approve_refund(self, order_id: UUID) -> str:
         order = self.order(order_id)
         order.approve_refund(at=self.clock.now())
-        self.save(order)
+        self.save(order, *self.campaign_on_refund_approved(order))
         assert order.out_refund_no is not None
         return order.out_refund_no
 
@@ -167,7 +161,7 @@ class OrderUseCases(BenefitUseCases):
     def refund_by_shop(self, order_id: UUID, *, reason: str) -> str:
         order = self.order(order_id)
         order.refund_by_shop(reason=reason, at=self.clock.now())
-        self.save(order)
+        self.save(order, *self.campaign_on_refund_approved(order))
         assert order.out_refund_no is not None
         return order.out_refund_no
 

@@ -53,8 +53,10 @@ class PaymentUseCases(OrderUseCases):
         payment = Payment(
             transaction_id=transaction_id, order_id=order.id, amount_fen=amount_fen, paid_at=paid_at
         )
-        benefits = self.benefits_on_payment(order) if order.status == OrderStatus.PAID else []
-        self.save(order, payment, *benefits)
+        changed = []
+        if order.status == OrderStatus.PAID:
+            changed = [*self.campaign_on_payment(order), *self.benefits_on_payment(order)]
+        self.save(order, payment, *changed)
         return True
 
     def payment_recorded(self, transaction_id: str) -> bool:
@@ -74,8 +76,16 @@ class PaymentUseCases(OrderUseCases):
         restock = order.returns_stock_on_refund
         if not order.record_refund(out_refund_no, refund_id, amount_fen, refunded_at):
             return False
-        stocks = self._released_stock(order) if restock else []
-        self.save(order, *stocks, *self.benefits_returned(order, refunded=True))
+        if order.campaign is not None:
+            stocks = self.campaign_units_back(order, restock=restock)
+        else:
+            stocks = self._released_stock(order) if restock else []
+        self.save(
+            order,
+            *stocks,
+            *self.benefits_returned(order, refunded=True),
+            *self.campaign_on_refund(order),
+        )
         return True
 
     @retry_on_conflict

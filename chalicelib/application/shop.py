@@ -18,6 +18,7 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder, Recording
 from eventsourcing.utils import EnvType
 
 from ..clock import Clock, SystemClock
+from ..domain.campaign_stock import CampaignStock
 from ..domain.catalogue import Stock
 from ..domain.member import Member
 from ..domain.values import VALUE_TYPES
@@ -52,7 +53,11 @@ def retry_on_conflict(fn: Callable[P, R]) -> Callable[P, R]:
 
 
 class ShopBase(Application[UUID]):
-    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {Stock: 50, Member: 50}
+    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {
+        Stock: 50,
+        Member: 50,
+        CampaignStock: 50,
+    }
 
     def __init__(self, env: EnvType | None = None, *, clock: Clock | None = None) -> None:
         super().__init__(env)

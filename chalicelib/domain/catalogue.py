@@ -107,3 +107,33 @@ class Stock(Aggregate):
     @event(Restocked)
     def _restocked(self, quantity: int) -> None:
         self.available += quantity
+
+    def allocate(self, campaign_id: UUID, quantity: int) -> None:
+        """Sets units aside for a campaign (its own sharded stock)."""
+        if quantity > self.available:
+            raise OutOfStock(
+                f"only {self.available} of {self.sku_id} to set aside",
+                sku_id=self.sku_id,
+                available=self.available,
+            )
+        self._allocated(campaign_id=str(campaign_id), quantity=quantity)
+
+    class Allocated(Aggregate.Event):
+        campaign_id: str
+        quantity: int
+
+    @event(Allocated)
+    def _allocated(self, campaign_id: str, quantity: int) -> None:
+        self.available -= quantity
+
+    def deallocate(self, campaign_id: UUID, quantity: int) -> None:
+        """A campaign ended: its unsold units are on regular sale again."""
+        self._deallocated(campaign_id=str(campaign_id), quantity=quantity)
+
+    class Deallocated(Aggregate.Event):
+        campaign_id: str
+        quantity: int
+
+    @event(Deallocated)
+    def _deallocated(self, campaign_id: str, quantity: int) -> None:
+        self.available += quantity

@@ -57,3 +57,12 @@ class InsufficientPoints(DomainError):
 
 class AlreadyCheckedIn(DomainError):
     code = "already_checked_in"
+
+
+# -- campaigns -------------------------------------------------------------------
+class CampaignNotOpen(DomainError):
+    code = "campaign_not_open"
+
+
+class CampaignLimitReached(DomainError):
+    code = "campaign_limit_reached"

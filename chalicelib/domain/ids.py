@@ -36,3 +36,15 @@ def coupon_template_id_for(code: str) -> UUID:
 
 
 LEVEL_SCHEME_ID = uuid5(NAMESPACE, "level-scheme")
+
+
+def campaign_id_for(code: str) -> UUID:
+    return uuid5(NAMESPACE, f"campaign:{code}")
+
+
+def campaign_stock_id_for(campaign_id: UUID, sku_id: str, shard: int) -> UUID:
+    return uuid5(NAMESPACE, f"campaign-stock:{campaign_id}:{sku_id}:{shard}")
+
+
+def campaign_entry_id_for(campaign_id: UUID, member_id: UUID) -> UUID:
+    return uuid5(NAMESPACE, f"campaign-entry:{campaign_id}:{member_id}")

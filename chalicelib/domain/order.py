@@ -19,7 +19,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from .errors import DomainError, InvalidTransition, PaymentMismatch
-from .values import Delivery, OrderLine, PriceBreakdown
+from .values import CampaignRef, Delivery, OrderLine, PriceBreakdown
 
 
 class OrderStatus(StrEnum):
@@ -58,6 +58,7 @@ class Order(Aggregate):
         note: str
         placed_at: datetime
         pay_deadline: datetime
+        campaign: CampaignRef | None
 
     @event(Placed)
     def __init__(
@@ -70,6 +71,7 @@ class Order(Aggregate):
         note: str,
         placed_at: datetime,
         pay_deadline: datetime,
+        campaign: CampaignRef | None = None,
     ) -> None:
         if not lines:
             raise DomainError("an order needs at least one line")
@@ -79,6 +81,7 @@ class Order(Aggregate):
         self.delivery = delivery
         self.price = price
         self.pay_deadline = pay_deadline
+        self.campaign = campaign
         self.status = S.PENDING_PAYMENT
         self.refund_status = RefundStatus.NONE
         self.transaction_id: str | None = None

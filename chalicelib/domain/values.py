@@ -109,6 +109,38 @@ class Level:
     free_shipping_from_fen: int = 0  # 0 = the shop's default threshold
 
 
+@dataclass(frozen=True)
+class CampaignItem:
+    """One SKU of a campaign: its campaign price (bargain: the floor) and the
+    units set aside for it."""
+
+    sku_id: str
+    price_fen: int
+    stock: int
+
+
+@dataclass(frozen=True)
+class CampaignRules:
+    team_size: int = 0  # group_buy: 2..10
+    team_hours: int = 0  # group_buy: a team's time to fill, from the leader's payment
+    virtual_success_percent: int = 0  # group_buy: 0 = off; a team this full at expiry succeeds
+    pay_minutes: int = 5  # every campaign order: the unpaid deadline (a seat is held this long)
+    helps_needed: int = 0  # bargain: friends' helps to reach the floor price
+    bargain_hours: int = 0  # bargain: how long a started bargain lasts
+
+
+@dataclass(frozen=True)
+class CampaignRef:
+    """What an order was placed under (None for an ordinary order)."""
+
+    kind: str  # "group_buy" | "flash_sale" | "bargain"
+    campaign_id: str
+    sku_id: str
+    shard: int  # the stock shard its units came from
+    team_id: str = ""  # group_buy: the team joined; "" = this order opens a team
+    bargain_id: str = ""
+
+
 VALUE_TYPES: tuple[type, ...] = (
     SkuSpec,
     OrderLine,
@@ -118,4 +150,7 @@ VALUE_TYPES: tuple[type, ...] = (
     CouponTerms,
     Coupon,
     Level,
+    CampaignItem,
+    CampaignRules,
+    CampaignRef,
 )

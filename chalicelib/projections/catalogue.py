@@ -76,3 +76,11 @@ class CatalogueProjection:
     @apply.register
     def _restocked(self, e: Stock.Restocked, views: ViewWriter) -> None:
         self._change(e, views, e.quantity)
+
+    @apply.register
+    def _allocated(self, e: Stock.Allocated, views: ViewWriter) -> None:
+        self._change(e, views, -e.quantity)
+
+    @apply.register
+    def _deallocated(self, e: Stock.Deallocated, views: ViewWriter) -> None:
+        self._change(e, views, e.quantity)

@@ -36,6 +36,7 @@ class OrderStatusProjection:
             "delivery": plain(e.delivery),
             "price": plain(e.price),
             "note": e.note,
+            "campaign": plain(e.campaign),
             "placed_at": plain(e.placed_at),
             "pay_deadline": plain(e.pay_deadline),
             "paid_at": None,

@@ -1,0 +1,181 @@
+"""What every campaign order shares: the campaign price, its sharded stock, the
+per-member limit, and the hooks through which a campaign kind (group-buy,
+bargain) joins an order's lifecycle in the same atomic save as the order.
+
+A kind's mixin overrides a hook, handles orders of its own kind and hands every
+other order to `super()`; the defaults here change nothing.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+from datetime import timedelta
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+
+from ..domain.campaign import Campaign, CampaignKind
+from ..domain.campaign_stock import CampaignEntry, CampaignStock
+from ..domain.catalogue import Stock
+from ..domain.errors import OutOfStock
+from ..domain.ids import campaign_id_for, stock_id_for
+from ..domain.order import Order
+from ..domain.values import Address, CampaignRef, Delivery
+from .benefits import BenefitUseCases
+from .checkout import Checkout
+from .errors import InvalidInput, NotFound
+
+
+class CampaignOrderUseCases(BenefitUseCases):
+    def campaign(self, code: str) -> Campaign:
+        return self.load(Campaign, campaign_id_for(code), "campaign")
+
+    def open_campaign(self, code: str, kind: CampaignKind) -> Campaign:
+        """The campaign of that kind, if members can take part right now."""
+        campaign = self.campaign(code)
+        if campaign.kind != kind:
+            raise NotFound("campaign")
+        campaign.require_open(self.clock.now())
+        return campaign
+
+    def campaign_check_out(
+        self,
+        campaign: Campaign,
+        *,
+        member_id: UUID,
+        sku_id: str,
+        quantity: int,
+        unit_price_fen: int,
+        pickup: bool,
+        coupon_id: str | None = None,
+        points: int = 0,
+    ) -> Checkout:
+        """One line at the campaign's price: no member-level discount on top,
+        a coupon and points still apply."""
+        if campaign.item(sku_id) is None:
+            raise InvalidInput("sku_id", f"{sku_id!r} is not part of campaign {campaign.code}")
+        member = self.active_member(member_id)
+        _, line = self._line_for(sku_id, quantity, field="sku_id")
+        line = replace(line, unit_price_fen=unit_price_fen)
+        level = replace(self.level_of(member), discount_percent=100)
+        return self.priced(member, [line], [], level, pickup, coupon_id, points)
+
+    def campaign_order(
+        self,
+        campaign: Campaign,
+        *,
+        member_id: UUID,
+        sku_id: str,
+        quantity: int,
+        unit_price_fen: int,
+        delivery: Delivery,
+        address: Address | None = None,
+        note: str = "",
+        coupon_id: str | None = None,
+        points: int = 0,
+        quote_id: str | None = None,
+        team_id: str = "",
+        bargain_id: str = "",
+    ) -> tuple[Order, list[Aggregate]]:
+        """A campaign order and every other aggregate to save with it: a stock
+        shard, the member's entry, the coupon wallet and the points account."""
+        checkout = self.campaign_check_out(
+            campaign,
+            member_id=member_id,
+            sku_id=sku_id,
+            quantity=quantity,
+            unit_price_fen=unit_price_fen,
+            pickup=delivery.is_pickup,
+            coupon_id=coupon_id,
+            points=points,
+        )
+        self.require_quote(checkout, quote_id)
+        entry_id = CampaignEntry.create_id(campaign.id, member_id)
+        entry = self.find(CampaignEntry, entry_id)
+        entry = entry or CampaignEntry(campaign_id=campaign.id, member_id=member_id)
+        shard = self._shard_with(campaign, sku_id, quantity)
+        ref = CampaignRef(
+            kind=str(campaign.kind),
+            campaign_id=str(campaign.id),
+            sku_id=sku_id,
+            shard=shard.shard,
+            team_id=team_id,
+            bargain_id=bargain_id,
+        )
+        order, changed = self.new_order(
+            checkout,
+            delivery=delivery,
+            address=address,
+            note=note,
+            pay_within=timedelta(minutes=campaign.rules.pay_minutes),
+            campaign=ref,
+        )
+        entry.take(order.id, quantity, campaign.per_member_limit)
+        shard.take(order.id, quantity)
+        return order, [shard, entry, *changed]
+
+    def shards_of(self, campaign: Campaign, sku_id: str) -> list[CampaignStock]:
+        return [
+            self.load(CampaignStock, CampaignStock.create_id(campaign.id, sku_id, n), "stock")
+            for n in range(campaign.shards)
+        ]
+
+    def _shard_with(self, campaign: Campaign, sku_id: str, quantity: int) -> CampaignStock:
+        """A shard holding `quantity` units, starting the search at a random
+        shard so concurrent buyers spread over all of them."""
+        first = random.randrange(campaign.shards)
+        left = 0
+        for step in range(campaign.shards):
+            number = (first + step) % campaign.shards
+            shard_id = CampaignStock.create_id(campaign.id, sku_id, number)
+            shard = self.load(CampaignStock, shard_id, "campaign stock")
+            if shard.available >= quantity:
+                return shard
+            left += shard.available
+        raise OutOfStock(
+            "sold out" if not left else f"only {left} left, in smaller lots; order fewer",
+            sku_id=sku_id,
+            available=left,
+        )
+
+    def campaign_units_back(self, order: Order, *, restock: bool) -> list[Aggregate]:
+        """A cancelled or refunded campaign order: the member's limit frees up
+        and, when the goods never left, the units go back to the campaign's
+        shard — or to the SKU's regular stock once the campaign has ended."""
+        ref = order.campaign
+        if ref is None:
+            return []
+        campaign_id = UUID(ref.campaign_id)
+        changed: list[Aggregate] = []
+        entry = self.find(CampaignEntry, CampaignEntry.create_id(campaign_id, order.member_id))
+        if entry is not None and entry.give_back(order.id):
+            changed.append(entry)
+        if restock:
+            shard_id = CampaignStock.create_id(campaign_id, ref.sku_id, ref.shard)
+            shard = self.load(CampaignStock, shard_id, "campaign stock")
+            to_regular = shard.give_back(order.id)
+            changed.append(shard)
+            if to_regular:
+                stock = self.load(Stock, stock_id_for(ref.sku_id), "SKU")
+                stock.release(order.id, to_regular)
+                changed.append(stock)
+        return changed
+
+    # -- hooks: a campaign kind joins the order's lifecycle ------------------------
+    def campaign_on_cancel(self, order: Order) -> list[Aggregate]:
+        """An unpaid campaign order was cancelled or timed out."""
+        return []
+
+    def campaign_on_payment(self, order: Order) -> list[Aggregate]:
+        """A campaign order was paid; the kind may refund it straight away."""
+        return []
+
+    def campaign_on_refund_approved(self, order: Order) -> list[Aggregate]:
+        return []
+
+    def campaign_on_refund(self, order: Order) -> list[Aggregate]:
+        return []
+
+    def require_fulfillable(self, order: Order) -> None:
+        """Raises when the campaign does not let this paid order ship yet."""

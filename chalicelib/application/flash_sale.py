@@ -1,0 +1,50 @@
+"""Flash sale (秒杀): an order at the session's price, its units taken from one
+of the campaign's stock shards, unpaid units back on sale after the campaign's
+short payment deadline (5 minutes by default) through the usual unpaid-order job."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from ..domain.campaign import CampaignKind
+from ..domain.values import Address, Delivery
+from .campaign_orders import CampaignOrderUseCases
+from .errors import InvalidInput
+from .shop import retry_on_conflict
+
+
+class FlashSaleUseCases(CampaignOrderUseCases):
+    @retry_on_conflict
+    def place_flash_order(
+        self,
+        code: str,
+        *,
+        member_id: UUID,
+        sku_id: str,
+        quantity: int,
+        delivery: Delivery,
+        address: Address | None = None,
+        note: str = "",
+        coupon_id: str | None = None,
+        points: int = 0,
+        quote_id: str | None = None,
+    ) -> UUID:
+        campaign = self.open_campaign(code, CampaignKind.FLASH_SALE)
+        item = campaign.item(sku_id)
+        if item is None:
+            raise InvalidInput("sku_id", f"{sku_id!r} is not part of campaign {code}")
+        order, changed = self.campaign_order(
+            campaign,
+            member_id=member_id,
+            sku_id=sku_id,
+            quantity=quantity,
+            unit_price_fen=item.price_fen,
+            delivery=delivery,
+            address=address,
+            note=note,
+            coupon_id=coupon_id,
+            points=points,
+            quote_id=quote_id,
+        )
+        self.save(order, *changed)
+        return order.id
