@@ -7,6 +7,8 @@ from chalice.app import Chalice, Cron, Rate
 
 from chalicelib.api import (
     admin,
+    campaigns,
+    campaigns_admin,
     loyalty_admin,
     members,
     miniprogram,
@@ -15,12 +17,19 @@ from chalicelib.api import (
     webhooks,
 )
 
+BLUEPRINTS = (
+    miniprogram,
+    webhooks,
+    admin,
+    members,
+    loyalty_admin,
+    campaigns,
+    campaigns_admin,
+)
+
 app = Chalice(app_name="miniloop")
-app.register_blueprint(miniprogram.bp)
-app.register_blueprint(webhooks.bp)
-app.register_blueprint(admin.bp)
-app.register_blueprint(members.bp)
-app.register_blueprint(loyalty_admin.bp)
+for module in BLUEPRINTS:
+    app.register_blueprint(module.bp)
 
 
 @app.on_dynamodb_record(stream_arn=streams.EVENTS_STREAM, batch_size=100, name="index_events")

@@ -1,6 +1,8 @@
 """Answers the jobs' question "what may be due now?" for every kind of timer:
 orders (unpaid, auto_receive, complete), points lots (points_expiry), spend
-leaving the level window (level_review) and birthdays (Beijing days).
+leaving the level window (level_review), birthdays (Beijing days), campaigns
+whose window closed (campaign_end) and group-buy teams past their deadline
+(team_expiry).
 
 Every answer names aggregates; each re-checks its own dates before acting, so a
 stale or repeated timer changes nothing.
@@ -19,10 +21,13 @@ from .base import ViewReader, rank_time
 from .order_timers import DueOrderTimers
 
 BIRTHDAY = "birthday"
+CAMPAIGN_END, TEAM_EXPIRY = "campaign_end", "team_expiry"
 # kind (the timers' group) -> (projection, view, the field naming the aggregate)
 RANKED = {
     points.EXPIRY: (points.PointsProjection.name, points.EXPIRY, "account_id"),
     members.LEVEL_REVIEW: (members.MembersProjection.name, members.LEVEL_REVIEWS, "member_id"),
+    CAMPAIGN_END: ("campaigns", CAMPAIGN_END, "campaign_id"),
+    TEAM_EXPIRY: ("campaigns", TEAM_EXPIRY, "team_id"),
 }
 
 

@@ -4,11 +4,8 @@ than its total quantity or a member's limit."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TypeVar
 from uuid import UUID
 
 import pytest
@@ -27,12 +24,11 @@ from chalicelib.domain.ids import points_account_id_for, stock_id_for, wallet_id
 from chalicelib.domain.points import PointsAccount
 from chalicelib.domain.values import Coupon, CouponTerms, Delivery, SkuSpec
 from chalicelib.projections import queries
+from tests.support.races import race, split
 from tests.support.runtimes import Running, running_container
 
 PICKUP = Delivery(method="pickup", store_id="s1")
 TEA_FEN, GIFT_FEN = 6800, 50_000
-
-T = TypeVar("T")
 
 
 @pytest.fixture
@@ -46,28 +42,6 @@ def running(
 ) -> Iterator[Running]:
     with running_container(runtime, request, tmp_path / "data", clock=clock) as r:
         yield r
-
-
-def race(n: int, attempt: Callable[[int], T]) -> list[T | Exception]:
-    """Runs attempt(0..n-1) on n threads released together; each outcome is the
-    result or the exception it raised (so the test sees every failure's type)."""
-    start = threading.Barrier(n)
-
-    def run(i: int) -> T | Exception:
-        start.wait()
-        try:
-            return attempt(i)
-        except Exception as error:
-            return error
-
-    with ThreadPoolExecutor(n) as pool:
-        return list(pool.map(run, range(n)))
-
-
-def split(outcomes: list[T | Exception]) -> tuple[list[T], list[Exception]]:
-    won = [o for o in outcomes if not isinstance(o, Exception)]
-    lost = [o for o in outcomes if isinstance(o, Exception)]
-    return won, lost
 
 
 def log_in(c: Container, n: int, prefix: str = "o") -> list[UUID]:

@@ -1,0 +1,48 @@
+"""What every campaign order request shares (flash sale, group-buy, bargain):
+the body, its translation into use-case arguments, and the 201 answer."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from chalice.app import Response
+from pydantic import Field
+
+from ..bootstrap import container
+from ..domain.values import Address, Delivery
+from ..projections import fresh
+from .personal import reveal_order
+from .responses import json_response
+from .schemas import DeliveryIn, Strict
+
+
+class CampaignOrderIn(Strict):
+    sku_id: str = Field(min_length=1, max_length=64)
+    quantity: int = Field(default=1, ge=1, le=99)
+    delivery: DeliveryIn
+    note: str = Field(default="", max_length=200)
+    coupon_id: str | None = Field(default=None, min_length=1, max_length=64)
+    points: int = Field(default=0, ge=0, le=100_000_000)
+    quote_id: str | None = Field(default=None, min_length=1, max_length=64)
+
+
+def order_args(request: CampaignOrderIn) -> dict[str, Any]:
+    """Keyword arguments every campaign order use case takes."""
+    address = request.delivery.address
+    return {
+        "sku_id": request.sku_id,
+        "quantity": request.quantity,
+        "delivery": Delivery(method=request.delivery.method, store_id=request.delivery.store_id),
+        "address": Address(**address.model_dump()) if address else None,
+        "note": request.note,
+        "coupon_id": request.coupon_id,
+        "points": request.points,
+        "quote_id": request.quote_id,
+    }
+
+
+def placed(order_id: UUID, member_id: UUID) -> Response:
+    """201 with the new order as the member sees it (pay it with /orders/{id}/pay)."""
+    order = fresh.order(container().events_of, order_id, member_id)
+    return json_response(reveal_order(order), status=201)

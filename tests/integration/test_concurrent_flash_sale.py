@@ -1,0 +1,83 @@
+"""200 members racing for a flash sale of 50 units, on real threads, on both
+runtimes: exactly 50 orders are placed and paid, every shard ends at zero and
+none ever went below it, and everyone else is told it is sold out."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from uuid import UUID
+
+import pytest
+
+from chalicelib.clock import FixedClock
+from chalicelib.domain.campaign_stock import CampaignStock
+from chalicelib.domain.errors import OutOfStock
+from chalicelib.domain.values import CampaignItem, CampaignRules, Delivery, SkuSpec
+from tests.support.races import race, split
+from tests.support.runtimes import Running, running_container
+
+PICKUP = Delivery(method="pickup", store_id="s1")
+MEMBERS, STOCK = 200, 50
+
+
+@pytest.fixture
+def running(runtime: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Running]:
+    with running_container(runtime, request, tmp_path / "data", clock=FixedClock()) as r:
+        yield r
+
+
+def test_200_members_racing_for_50_units_buy_exactly_50(running: Running) -> None:
+    c = running.container
+    now = c.now()
+    c.shop.list_product(
+        slug="tea",
+        title="Tea",
+        category="tea",
+        description="",
+        image_url="",
+        skus=[(SkuSpec("TEA", "50g", 6800), 80)],
+    )
+    c.shop.define_campaign(
+        code="double11",
+        kind="flash_sale",
+        title="Double 11",
+        items=[CampaignItem("TEA", 990, STOCK)],
+        starts_at=now,
+        ends_at=now + timedelta(hours=1),
+        per_member_limit=1,
+        rules=CampaignRules(),
+    )
+    campaign = c.shop.start_campaign("double11")
+    members = [
+        c.shop.log_in(openid=f"o{i}", unionid=None, scene=None, query={})[0] for i in range(MEMBERS)
+    ]
+
+    def buy_and_pay(i: int) -> UUID:
+        order_id = c.shop.place_flash_order(
+            "double11", member_id=members[i], sku_id="TEA", quantity=1, delivery=PICKUP
+        )
+        order = c.shop.order(order_id)
+        c.shop.record_payment(
+            out_trade_no=order.out_trade_no,
+            transaction_id=f"42000{i:05d}",
+            amount_fen=order.price.payable_fen,
+            paid_at=c.now(),
+        )
+        return order_id
+
+    won, lost = split(race(MEMBERS, buy_and_pay))
+
+    assert len(won) == STOCK
+    assert all(isinstance(error, OutOfStock) for error in lost), {type(e) for e in lost}
+    assert all(c.shop.order(order_id).status == "paid" for order_id in won)
+    assert c.shop.campaign_stock("double11")["TEA"] == {"stock": STOCK, "left": 0, "taken": STOCK}
+    assert campaign.shards > 1  # the units really were spread
+    for shard in c.shop.shards_of(campaign, "TEA"):
+        running_total = shard.allocated
+        for event in c.shop.events.get(shard.id):
+            if isinstance(event, CampaignStock.Taken):
+                running_total -= event.quantity
+                assert running_total >= 0
+        assert shard.available == 0
