@@ -11,6 +11,7 @@ from pathlib import Path
 from chalicelib.bootstrap import Container
 
 from . import dynamodb
+from .flash_sale import FlashRun, run_flash
 from .imports import measure as measure_imports
 from .orders import OrdersRun, run_orders
 from .oversell import Oversell, run_oversell
@@ -99,6 +100,24 @@ def oversell_row(result: Oversell, rows: list[Row], notes: list[str]) -> None:
     notes.append(f"oversell outcomes: {outcomes}.")
 
 
+def flash_rows(result: FlashRun, rows: list[Row], notes: list[str]) -> None:
+    verdict = "OK" if result.ok else "FAILED"
+    contended = result.sold / result.contended_seconds
+    uncontended = result.uncontended_orders / result.uncontended_seconds
+    rows.append(Row(f"flash sale: sold vs stock, {result.threads} threads ({verdict})",
+                    f"{result.sold} sold, {result.left} left", f"{result.stock} stock",
+                    ratio(result.sold, result.stock)))  # fmt: skip
+    rows.append(Row(f"flash-sale orders placed + paid, one SKU, {result.shards} shards",
+                    f"{contended:,.0f} orders/s", f"{uncontended:,.0f} orders/s",
+                    ratio(contended, uncontended)))  # fmt: skip
+    outcomes = ", ".join(f"{k}: {v}" for k, v in sorted(result.outcomes.items()))
+    notes.append(
+        f"flash sale: {result.threads} threads race for {result.stock} units "
+        f"({outcomes}); limit: the same threads placing and paying ordinary orders, "
+        "each thread on a SKU of its own (no contention)."
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--orders", type=int, default=2000, help="orders to place and pay")
@@ -116,6 +135,9 @@ def main(argv: list[str] | None = None) -> int:
         metavar="N",
         help="events the DynamoDB part appends and indexes",
     )
+    parser.add_argument(
+        "--flash-stock", type=int, default=300, metavar="N", help="units of the flash sale"
+    )
     args = parser.parse_args(argv)
     rows: list[Row] = []
     notes: list[str] = []
@@ -128,6 +150,8 @@ def main(argv: list[str] | None = None) -> int:
             rebuilds(app, rows, notes)
             _step("oversell check...")
             oversell = run_oversell(app)
+            _step("flash sale, contended vs uncontended...")
+            flash = run_flash(app, stock=args.flash_stock)
         finally:
             app.close()
         if args.dynamodb:
@@ -136,11 +160,12 @@ def main(argv: list[str] | None = None) -> int:
             )
     imports(rows, notes)
     oversell_row(oversell, rows, notes)
+    flash_rows(flash, rows, notes)
     table = render(f"Miniloop bench, {args.orders} orders", rows + ddb_rows, notes + ddb_notes)
     print(table)
     if args.out:
         args.out.write_text(table)
-    return 0 if oversell.ok and ddb_ok else 1
+    return 0 if oversell.ok and flash.ok and ddb_ok else 1
 
 
 if __name__ == "__main__":

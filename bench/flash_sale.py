@@ -1,0 +1,140 @@
+"""Flash sale under contention: threads of buyers racing for one campaign SKU
+(its units spread over stock shards) versus the same threads placing ordinary
+orders each on a SKU of its own. Sold must equal stock exactly."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from uuid import UUID
+
+from chalicelib.application import Shop
+from chalicelib.bootstrap import Container
+from chalicelib.domain.errors import OutOfStock
+from chalicelib.domain.values import CampaignItem, CampaignRules
+
+from .orders import ADDRESS, DELIVERY, list_sku, log_in
+
+FLASH_SKU = "BENCH-FLASH"
+
+
+@dataclass
+class FlashRun:
+    stock: int
+    threads: int
+    shards: int = 0
+    sold: int = 0
+    left: int = -1
+    contended_seconds: float = 0.0
+    uncontended_orders: int = 0
+    uncontended_seconds: float = 0.0
+    outcomes: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def ok(self) -> bool:
+        return (
+            self.sold == self.stock
+            and self.left == 0
+            and set(self.outcomes)
+            <= {
+                "sold",
+                "sold out",
+            }
+        )
+
+
+def _pay(container: Container, order_id: UUID, n: int) -> None:
+    shop = container.shop
+    shop.record_payment(
+        out_trade_no=order_id.hex,
+        transaction_id=f"flash-{n}",
+        amount_fen=shop.order(order_id).price.payable_fen,
+        paid_at=container.now(),
+    )
+
+
+def _in_threads(threads: int, work: Callable[[int], None]) -> float:
+    barrier = threading.Barrier(threads + 1)
+
+    def run(t: int) -> None:
+        barrier.wait()
+        work(t)
+
+    pool = [threading.Thread(target=run, args=(t,)) for t in range(threads)]
+    for thread in pool:
+        thread.start()
+    barrier.wait()
+    start = time.perf_counter()
+    for thread in pool:
+        thread.join()
+    return time.perf_counter() - start
+
+
+def _define(shop: Shop, stock: int) -> int:
+    now = shop.clock.now()
+    shop.define_campaign(
+        code="bench-flash",
+        kind="flash_sale",
+        title="Bench flash sale",
+        items=[CampaignItem(FLASH_SKU, 990, stock)],
+        starts_at=now,
+        ends_at=now + timedelta(hours=1),
+        per_member_limit=1,
+        rules=CampaignRules(),
+    )
+    return shop.start_campaign("bench-flash").shards
+
+
+def run_flash(container: Container, *, stock: int = 300, threads: int = 16) -> FlashRun:
+    shop = container.shop
+    result = FlashRun(stock, threads)
+    list_sku(shop, "bench-flash", FLASH_SKU, stock)
+    for t in range(threads):
+        list_sku(shop, f"bench-own-{t}", f"BENCH-OWN-{t}", stock)
+    result.shards = _define(shop, stock)
+    buyers = [log_in(shop, f"o-flash-{n}") for n in range(stock + stock // 4)]
+    lock = threading.Lock()
+
+    def race(t: int) -> None:
+        for n in range(t, len(buyers), threads):
+            try:
+                order_id = shop.place_flash_order(
+                    "bench-flash",
+                    member_id=buyers[n],
+                    sku_id=FLASH_SKU,
+                    quantity=1,
+                    delivery=DELIVERY,
+                    address=ADDRESS,
+                )
+                _pay(container, order_id, n)
+                outcome = "sold"
+            except OutOfStock:
+                outcome = "sold out"
+            except Exception as error:  # reported, and makes the check fail
+                outcome = type(error).__name__
+            with lock:
+                result.outcomes[outcome] += 1
+                result.sold += outcome == "sold"
+
+    result.contended_seconds = _in_threads(threads, race)
+    result.left = shop.campaign_stock("bench-flash")[FLASH_SKU]["left"]
+    per_thread = max(1, result.sold // threads)
+
+    def own_sku(t: int) -> None:
+        for k in range(per_thread):
+            n = t * per_thread + k
+            order_id = shop.place_order(
+                member_id=buyers[n],
+                items=[(f"BENCH-OWN-{t}", 1)],
+                delivery=DELIVERY,
+                address=ADDRESS,
+            )
+            _pay(container, order_id, 100_000 + n)
+
+    result.uncontended_seconds = _in_threads(threads, own_sku)
+    result.uncontended_orders = per_thread * threads
+    return result
