@@ -7,8 +7,11 @@ from chalice.app import Chalice, Cron, Rate
 
 from chalicelib.api import (
     admin,
+    bargains,
     campaigns,
     campaigns_admin,
+    engagement,
+    group_buy,
     loyalty_admin,
     members,
     miniprogram,
@@ -23,8 +26,11 @@ BLUEPRINTS = (
     admin,
     members,
     loyalty_admin,
+    engagement,
     campaigns,
     campaigns_admin,
+    bargains,
+    group_buy,
 )
 
 app = Chalice(app_name="miniloop")

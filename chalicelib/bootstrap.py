@@ -75,6 +75,7 @@ class Container:
         shop.policy = self.settings.order_policy
         shop.points_policy = self.settings.points_policy
         shop.welcome_coupons = self.settings.welcome_coupon_codes
+        shop.invite_policy = self.settings.invite_policy
         shop.vault = self.vault
         shop.payments = _PaymentsPort(lambda: self.pay_client)
         shop.after_save.append(self.after_command)

@@ -14,6 +14,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from .domain.points_policy import PointsPolicy
 from .domain.policy import OrderPolicy
 from .domain.pricing import ShippingPolicy
+from .domain.referral import InvitePolicy
 
 
 class Settings(BaseSettings):
@@ -45,6 +46,10 @@ class Settings(BaseSettings):
     points_lifetime_months: int = Field(default=12, ge=1)
     welcome_coupons: str = "welcome"
     """Comma-separated codes of the first_login coupon templates (新人券)."""
+    invite_reward_points: int = Field(default=100, ge=0)
+    """Points each side of an invite gets when the invitee's first order completes."""
+    invite_reward_coupon: str = ""
+    """A coupon template code each side gets as well ("" = none)."""
 
     wechat_api_base: str = "http://127.0.0.1:8001"
     wechatpay_api_base: str = "http://127.0.0.1:8001"
@@ -113,6 +118,13 @@ class Settings(BaseSettings):
             points_per_yuan=self.points_per_yuan,
             max_redeem_percent=self.max_redeem_percent,
             lifetime_months=self.points_lifetime_months,
+        )
+
+    @property
+    def invite_policy(self) -> InvitePolicy:
+        return InvitePolicy(
+            reward_points=self.invite_reward_points,
+            reward_coupon=self.invite_reward_coupon.strip(),
         )
 
     @property

@@ -17,9 +17,9 @@ from .responses import json_response
 from .schemas import DeliveryIn, Strict
 
 
-class CampaignOrderIn(Strict):
-    sku_id: str = Field(min_length=1, max_length=64)
-    quantity: int = Field(default=1, ge=1, le=99)
+class OneUnitOrderIn(Strict):
+    """A campaign order for one unit of the campaign's only SKU (bargain)."""
+
     delivery: DeliveryIn
     note: str = Field(default="", max_length=200)
     coupon_id: str | None = Field(default=None, min_length=1, max_length=64)
@@ -27,12 +27,19 @@ class CampaignOrderIn(Strict):
     quote_id: str | None = Field(default=None, min_length=1, max_length=64)
 
 
-def order_args(request: CampaignOrderIn) -> dict[str, Any]:
-    """Keyword arguments every campaign order use case takes."""
+class CampaignOrderIn(OneUnitOrderIn):
+    sku_id: str = Field(min_length=1, max_length=64)
+    quantity: int = Field(default=1, ge=1, le=99)
+
+
+def order_args(request: OneUnitOrderIn) -> dict[str, Any]:
+    """Keyword arguments the campaign order use cases take."""
     address = request.delivery.address
+    args: dict[str, Any] = {}
+    if isinstance(request, CampaignOrderIn):
+        args = {"sku_id": request.sku_id, "quantity": request.quantity}
     return {
-        "sku_id": request.sku_id,
-        "quantity": request.quantity,
+        **args,
         "delivery": Delivery(method=request.delivery.method, store_id=request.delivery.store_id),
         "address": Address(**address.model_dump()) if address else None,
         "note": request.note,

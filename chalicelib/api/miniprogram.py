@@ -25,16 +25,21 @@ def log_in() -> Response:
     request = body(bp, LoginIn)
     c = container()
     session = _code2session(request.code)
-    member_id, registered = c.shop.log_in(
-        openid=session.openid, unionid=session.unionid, scene=request.scene, query=request.query
+    login = c.shop.log_in_with_invite(
+        openid=session.openid,
+        unionid=session.unionid,
+        scene=request.scene,
+        query=request.query,
+        invite_code=request.invite_code or request.query.get("inviter") or None,
     )
-    token, expires = c.tokens.issue(member_id, c.now())
+    token, expires = c.tokens.issue(login.member_id, c.now())
     return json_response(
         {
             "token": token,
             "expires_at": expires,
-            "member_id": str(member_id),
-            "registered": registered,
+            "member_id": str(login.member_id),
+            "registered": login.registered,
+            "invite": login.invite.as_dict() if login.invite else None,
         }
     )
 

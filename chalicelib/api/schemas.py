@@ -16,6 +16,8 @@ class LoginIn(Strict):
     code: str = Field(min_length=1, max_length=128)
     scene: int | None = Field(default=None, ge=0, le=999999)
     query: dict[str, str] = Field(default_factory=dict)
+    invite_code: str | None = Field(default=None, min_length=1, max_length=64)
+    """An inviter's code (邀请有礼); also taken from query["inviter"], the share path's."""
 
     @field_validator("query", mode="before")
     @classmethod

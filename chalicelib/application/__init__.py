@@ -1,12 +1,21 @@
 """The Shop application: one class, use cases grouped by business area."""
 
+from .bargains import BargainUseCases
 from .catalogue import CatalogueUseCases
 from .flash_sale import FlashSaleUseCases
 from .jobs import JobUseCases
 from .members import MemberUseCases
+from .reservations import ReservationUseCases
 
 
-class Shop(CatalogueUseCases, MemberUseCases, JobUseCases, FlashSaleUseCases):
+class Shop(
+    CatalogueUseCases,
+    MemberUseCases,
+    JobUseCases,
+    FlashSaleUseCases,
+    BargainUseCases,
+    ReservationUseCases,
+):
     """Every use case of the shop, over one event store."""
 
 

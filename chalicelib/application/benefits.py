@@ -2,7 +2,8 @@
 save as the order itself: the coupon is locked at placement, used on payment and
 given back on cancel or refund; redeemed points come back on cancel or refund;
 points are earned at completion and clawed back by a refund; paid spend moves
-the member's level both ways."""
+the member's level both ways. An invitee's first completed order also rewards
+them and their inviter, once (invites.py); a refund does not take that back."""
 
 from __future__ import annotations
 
@@ -13,10 +14,10 @@ from ..domain.ids import points_account_id_for, wallet_id_for
 from ..domain.member import Member
 from ..domain.order import Order
 from ..domain.points import PointsAccount
-from .checkout import CheckoutUseCases
+from .invites import InviteUseCases
 
 
-class BenefitUseCases(CheckoutUseCases):
+class BenefitUseCases(InviteUseCases):
     def _open_member(self, order: Order) -> Member | None:
         member = self.load(Member, order.member_id, "member")
         return None if member.closed else member
@@ -66,14 +67,16 @@ class BenefitUseCases(CheckoutUseCases):
         return changed
 
     def benefits_on_completion(self, order: Order) -> list[Aggregate]:
-        """Points are earned when the order completes, at the member's level rate."""
+        """Points are earned when the order completes, at the member's level rate;
+        an invitee's first completed order brings both sides the invite reward."""
+        earned: list[Aggregate] = []
         member = self._open_member(order)
-        if member is None:
-            return []
-        level = self.level_of(member)
-        points = self.points_policy.earned_for(
-            order.paid_goods_fen, level.points_multiplier_percent
-        )
-        account = self.points_of(order.member_id)
-        account.earn_for_order(order.id, points, self.clock.now(), self.points_policy)
-        return [account]
+        if member is not None:
+            level = self.level_of(member)
+            points = self.points_policy.earned_for(
+                order.paid_goods_fen, level.points_multiplier_percent
+            )
+            account = self.points_of(order.member_id)
+            account.earn_for_order(order.id, points, self.clock.now(), self.points_policy)
+            earned.append(account)
+        return [*earned, *self.invite_rewards_on_completion(order, earned)]

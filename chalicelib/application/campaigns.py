@@ -14,7 +14,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
-from ..domain.campaign import Campaign, definition_problem
+from ..domain.campaign import Campaign, CampaignKind, definition_problem
 from ..domain.campaign_stock import CampaignStock, split_stock
 from ..domain.catalogue import Stock
 from ..domain.errors import DomainError
@@ -57,7 +57,14 @@ class CampaignAdminUseCases(CampaignOrderUseCases):
         if problem is not None:
             raise InvalidInput(*problem)
         for index, item in enumerate(items):
-            self._line_for(item.sku_id, 1, field=f"items[{index}].sku_id")
+            _, line = self._line_for(item.sku_id, 1, field=f"items[{index}].sku_id")
+            if kind == CampaignKind.BARGAIN and item.price_fen + rules.helps_needed > (
+                line.unit_price_fen
+            ):
+                raise InvalidInput(
+                    f"items[{index}].price_fen",
+                    "the floor must leave at least 1 fen per help below the SKU's price",
+                )
         campaign = Campaign(
             code=code,
             kind=kind,

@@ -1,8 +1,10 @@
 """Member use cases: log in through code2Session (registering on first sight,
-with the 新人券), the profile, the bound phone, and closing the account."""
+with the 新人券 and the inviter when an invite code came along), the profile,
+the bound phone, and closing the account."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
@@ -11,19 +13,49 @@ from ..domain.ids import member_id_for
 from ..domain.member import Member, MemberAlias
 from .coupons import CouponUseCases
 from .errors import NotFound
+from .invites import InviteOutcome, InviteUseCases
 from .ports import Vault
 from .shop import retry_on_conflict
 
 
-class MemberUseCases(CouponUseCases):
+@dataclass(frozen=True)
+class Login:
+    member_id: UUID
+    registered: bool
+    invite: InviteOutcome | None  # None when no invite code was given
+
+
+class MemberUseCases(CouponUseCases, InviteUseCases):
     vault: Vault
 
-    @retry_on_conflict
     def log_in(
-        self, *, openid: str, unionid: str | None, scene: int | None, query: dict[str, str]
+        self,
+        *,
+        openid: str,
+        unionid: str | None,
+        scene: int | None,
+        query: dict[str, str],
+        invite_code: str | None = None,
     ) -> tuple[UUID, bool]:
         """Finds or registers the member; returns (member id, newly registered).
         A member who closed their account starts afresh."""
+        login = self.log_in_with_invite(
+            openid=openid, unionid=unionid, scene=scene, query=query, invite_code=invite_code
+        )
+        return login.member_id, login.registered
+
+    @retry_on_conflict
+    def log_in_with_invite(
+        self,
+        *,
+        openid: str,
+        unionid: str | None,
+        scene: int | None,
+        query: dict[str, str],
+        invite_code: str | None = None,
+    ) -> Login:
+        """log_in, also telling what became of the invite code: a registration
+        records the inviter (see invites.py); any other login ignores the code."""
         now = self.clock.now()
         member = self._find_member(openid=openid, unionid=unionid)
         registered = member is None or member.closed
@@ -43,8 +75,11 @@ class MemberUseCases(CouponUseCases):
             wallet.reopen(now)
             points.reopen(now)
             gifts = [*self.welcome_gifts(wallet), wallet, points]
-        self.save(member, alias, *gifts)
-        return member.id, registered
+        invite, referral = None, None
+        if invite_code is not None:
+            invite, referral = self.invite_on_registration(member, registered, invite_code)
+        self.save(member, alias, *gifts, referral)
+        return Login(member.id, registered, invite)
 
     def _find_member(self, *, openid: str, unionid: str | None) -> Member | None:
         candidates = [member_id_for(unionid=unionid, openid=openid)] if unionid else []

@@ -106,6 +106,23 @@ class PointsAccount(Aggregate):
         )
         return True
 
+    def earn_reward(self, reason_id: str, points: int, at: datetime, policy: PointsPolicy) -> bool:
+        """Points given for something other than an order (e.g. an invite), once per
+        reason; a refund never claws them back. False when nothing or already given."""
+        self._require_open()
+        lot_id = f"reward:{reason_id}"
+        if points <= 0 or lot_id in self.lots:
+            return False
+        self._earned(
+            lot_id=lot_id,
+            points=points,
+            source=lot_id,
+            at=at,
+            expires_at=policy.expires_at(at),
+            balance_after=self.balance + points,
+        )
+        return True
+
     class Earned(Aggregate.Event):
         lot_id: str
         points: int

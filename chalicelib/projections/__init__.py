@@ -3,11 +3,13 @@
 from .base import Projection
 from .catalogue import CatalogueProjection
 from .coupons import CouponsProjection
+from .invites import InvitesProjection
 from .members import MembersProjection
 from .order_status import OrderStatusProjection
 from .order_timers import OrderTimersProjection
 from .points import PointsProjection
 from .refund_requests import RefundRequestsProjection
+from .reservations import ReservationsProjection
 
 
 def all_projections() -> list[Projection]:
@@ -19,4 +21,6 @@ def all_projections() -> list[Projection]:
         MembersProjection(),
         PointsProjection(),
         CouponsProjection(),
+        InvitesProjection(),
+        ReservationsProjection(),
     ]

@@ -105,7 +105,13 @@ def test_a_payment_after_expiry_is_refunded_automatically(
 
 
 # -- due jobs ------------------------------------------------------------------------
-NOTHING_ELSE = {"points_expired": 0, "levels_reviewed": 0, "birthday_coupons": 0}
+NOTHING_ELSE = {
+    "points_expired": 0,
+    "levels_reviewed": 0,
+    "birthday_coupons": 0,
+    "campaigns_ended": 0,
+    "teams_expired": 0,
+}
 
 
 def test_due_jobs_cancel_overdue_unpaid_orders_only(

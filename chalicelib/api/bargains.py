@@ -1,0 +1,106 @@
+"""Bargain (砍价) over HTTP: start one, show it, help a friend's, buy yours.
+Session token required; the bargain is read straight from its events, so the
+page is current on both runtimes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from chalice.app import Blueprint, Response
+from pydantic import Field
+
+from ..application.bargains import BargainUseCases
+from ..bootstrap import container
+from ..domain.bargain import Bargain
+from ..projections.base import plain
+from .campaign_orders import OneUnitOrderIn, order_args, placed
+from .inputs import body, current_member, path_id
+from .responses import handles_errors, json_response
+from .schemas import Strict
+
+bp = Blueprint(__name__)
+
+
+class StartBargainIn(Strict):
+    sku_id: str | None = Field(default=None, min_length=1, max_length=64)
+    """Optional: a bargain campaign has one SKU."""
+
+
+def bargain_page(shop: BargainUseCases, bargain: Bargain, viewer: UUID, now: datetime) -> Any:
+    """What the bargain page shows the starter or a friend."""
+    campaign = shop.campaign_of(bargain)
+    open_now = campaign.is_open(now)
+    mine = bargain.member_id == viewer
+    helps = [
+        {"nickname": h.helper_name, "avatar_url": h.helper_avatar, "cut_fen": h.cut_fen, "at": h.at}
+        for h in bargain.helps
+    ]
+    return plain(
+        {
+            "id": bargain.id,
+            "campaign": {"code": campaign.code, "title": campaign.title, "open": open_now},
+            "sku_id": bargain.sku_id,
+            "original_fen": bargain.original_fen,
+            "floor_fen": bargain.floor_fen,
+            "price_fen": bargain.current_price_fen,
+            "cut_fen": bargain.original_fen - bargain.current_price_fen,
+            "helps_needed": bargain.helps_needed,
+            "helps_left": bargain.helps_left,
+            "helps": helps,
+            "floor_reached": bargain.floor_reached,
+            "started_at": bargain.started_at,
+            "expires_at": bargain.expires_at,
+            "expired": now >= bargain.expires_at,
+            "mine": mine,
+            "helped": bargain.has_helped(viewer),
+            "can_help": open_now and bargain.can_help(viewer, now),
+            "can_buy": mine and open_now and bargain.can_buy(now),
+            "order_id": bargain.order_id if mine else None,
+        }
+    )
+
+
+def _page(bargain: Bargain, viewer: UUID, status: int = 200, **extra: Any) -> Response:
+    c = container()
+    return json_response(bargain_page(c.shop, bargain, viewer, c.now()) | extra, status)
+
+
+@bp.route("/campaigns/{code}/bargains", methods=["POST"])
+@handles_errors
+def start_bargain(code: str) -> Response:
+    member_id = current_member(bp)
+    request = body(bp, StartBargainIn)
+    bargain, started = container().shop.start_bargain(
+        code, member_id=member_id, sku_id=request.sku_id
+    )
+    return _page(bargain, member_id, 201 if started else 200)
+
+
+@bp.route("/bargains/{bargain_id}", methods=["GET"])
+@handles_errors
+def show_bargain(bargain_id: str) -> Response:
+    member_id = current_member(bp)
+    return _page(container().shop.bargain(path_id(bargain_id, "bargain")), member_id)
+
+
+@bp.route("/bargains/{bargain_id}/help", methods=["POST"])
+@handles_errors
+def help_bargain(bargain_id: str) -> Response:
+    member_id = current_member(bp)
+    shop = container().shop
+    bid = path_id(bargain_id, "bargain")
+    cut = shop.help_bargain(bid, helper_id=member_id)
+    return _page(shop.bargain(bid), member_id, your_cut_fen=cut)
+
+
+@bp.route("/bargains/{bargain_id}/orders", methods=["POST"])
+@handles_errors
+def buy_bargain(bargain_id: str) -> Response:
+    member_id = current_member(bp)
+    request = body(bp, OneUnitOrderIn)
+    order_id = container().shop.buy_bargain(
+        path_id(bargain_id, "bargain"), member_id=member_id, **order_args(request)
+    )
+    return placed(order_id, member_id)
