@@ -8,6 +8,7 @@ from chalice.app import Chalice, Cron, Rate
 from chalicelib.api import (
     admin,
     bargains,
+    campaign_views,
     campaigns,
     campaigns_admin,
     engagement,
@@ -29,6 +30,7 @@ BLUEPRINTS = (
     engagement,
     campaigns,
     campaigns_admin,
+    campaign_views,
     bargains,
     group_buy,
 )

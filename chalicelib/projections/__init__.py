@@ -1,6 +1,7 @@
 """Read-model builders and the runner that drives them."""
 
 from .base import Projection
+from .campaigns import CampaignsProjection
 from .catalogue import CatalogueProjection
 from .coupons import CouponsProjection
 from .invites import InvitesProjection
@@ -23,4 +24,5 @@ def all_projections() -> list[Projection]:
         CouponsProjection(),
         InvitesProjection(),
         ReservationsProjection(),
+        CampaignsProjection(),
     ]

@@ -1,0 +1,85 @@
+"""Reading campaigns (no login): the campaigns on or to come, one campaign, its
+live numbers, a group-buy team and the teams a product offers to join; and the
+operators' campaign list and detail (X-Admin-Token). Each public answer is one
+or two read-model reads, cheap enough for the mini-program to poll."""
+
+from __future__ import annotations
+
+from chalice.app import Blueprint, Response
+
+from ..bootstrap import container
+from ..domain.campaign import CampaignKind
+from ..projections import campaign_queries as q
+from .inputs import path_id, query_param, require_admin
+from .responses import ApiError, handles_errors, json_response
+
+bp = Blueprint(__name__)
+KINDS = [kind.value for kind in CampaignKind]
+MAX_TEAMS = 50
+
+
+@bp.route("/campaigns", methods=["GET"])
+@handles_errors
+def list_campaigns() -> Response:
+    kind = query_param(bp, "kind")
+    if kind is not None and kind not in KINDS:
+        raise ApiError(400, "invalid_request", f"kind: one of {', '.join(KINDS)}")
+    c = container()
+    return json_response({"items": q.campaigns_for_members(c.views, c.now(), kind)})
+
+
+@bp.route("/campaigns/{code}", methods=["GET"])
+@handles_errors
+def show_campaign(code: str) -> Response:
+    c = container()
+    return json_response(q.campaign(c.views, code, c.now()))
+
+
+@bp.route("/campaigns/{code}/progress", methods=["GET"])
+@handles_errors
+def campaign_progress(code: str) -> Response:
+    c = container()
+    return json_response(q.campaign_progress(c.views, code, c.now()))
+
+
+@bp.route("/teams/{team_id}", methods=["GET"])
+@handles_errors
+def show_team(team_id: str) -> Response:
+    c = container()
+    return json_response(q.team(c.views, path_id(team_id, "team"), c.now()))
+
+
+@bp.route("/products/{product_id}/teams", methods=["GET"])
+@handles_errors
+def joinable_teams(product_id: str) -> Response:
+    """Teams of the product a member can join now, fewest seats left first."""
+    limit = _limit(query_param(bp, "limit"))
+    c = container()
+    items = q.joinable_teams(c.views, path_id(product_id, "product"), c.now(), limit)
+    return json_response({"items": items})
+
+
+def _limit(raw: str | None) -> int:
+    if raw is None:
+        return 20
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_TEAMS:
+        raise ApiError(400, "invalid_request", f"limit: a whole number from 1 to {MAX_TEAMS}")
+    return int(raw)
+
+
+@bp.route("/admin/campaigns", methods=["GET"])
+@handles_errors
+def admin_campaigns() -> Response:
+    require_admin(bp)
+    c = container()
+    return json_response({"items": q.admin_campaigns(c.views, c.now())})
+
+
+@bp.route("/admin/campaigns/{code}", methods=["GET"])
+@handles_errors
+def admin_campaign(code: str) -> Response:
+    """The read model, with each SKU's exact stock read from its shards."""
+    require_admin(bp)
+    c = container()
+    doc = q.admin_campaign(c.views, code, c.now())
+    return json_response(doc | {"stock": c.shop.campaign_stock(code)})
