@@ -39,6 +39,11 @@ BODY_ROUTES = [
     ("POST", "/admin/orders/{id}/refund"),
     ("PUT", "/admin/levels"),
     ("POST", "/admin/coupon-templates"),
+    ("POST", "/admin/campaigns"),
+    ("POST", "/campaigns/{id}/orders"),
+    ("POST", "/campaigns/{id}/teams"),
+    ("POST", "/teams/{id}/orders"),
+    ("POST", "/bargains/{id}/orders"),
 ]
 # Routes that take no body: junk is ignored and the command itself may be legal.
 OTHER_ROUTES = [
@@ -61,6 +66,24 @@ OTHER_ROUTES = [
     ("DELETE", "/me"),
     ("GET", "/admin/coupon-templates"),
     ("POST", "/admin/coupon-templates/{id}/stop"),
+    ("POST", "/admin/campaigns/{id}/start"),
+    ("POST", "/admin/campaigns/{id}/pause"),
+    ("POST", "/admin/campaigns/{id}/resume"),
+    ("POST", "/admin/campaigns/{id}/end"),
+    ("GET", "/admin/campaigns"),
+    ("GET", "/admin/campaigns/{id}"),
+    ("GET", "/campaigns?kind=%00"),
+    ("GET", "/campaigns/{id}"),
+    ("GET", "/campaigns/{id}/progress"),
+    ("GET", "/teams/{id}"),
+    ("GET", "/products/{id}/teams"),
+    ("POST", "/campaigns/{id}/bargains"),
+    ("GET", "/bargains/{id}"),
+    ("POST", "/bargains/{id}/help"),
+    ("GET", "/me/invite"),
+    ("POST", "/campaigns/{id}/reservation"),
+    ("DELETE", "/campaigns/{id}/reservation"),
+    ("GET", "/me/reservations"),
 ]
 ROUTES = [(*r, True) for r in BODY_ROUTES] + [(*r, False) for r in OTHER_ROUTES]
 
