@@ -92,25 +92,15 @@ class PointsAccount(Aggregate):
         self, order_id: UUID, points: int, at: datetime, policy: PointsPolicy
     ) -> bool:
         """Returns False when the order earns nothing or has earned already."""
-        self._require_open()
-        lot_id = f"order:{order_id}"
-        if points <= 0 or lot_id in self.lots:
-            return False
-        self._earned(
-            lot_id=lot_id,
-            points=points,
-            source=lot_id,
-            at=at,
-            expires_at=policy.expires_at(at),
-            balance_after=self.balance + points,
-        )
-        return True
+        return self._earn_once(f"order:{order_id}", points, at, policy)
 
     def earn_reward(self, reason_id: str, points: int, at: datetime, policy: PointsPolicy) -> bool:
         """Points given for something other than an order (e.g. an invite), once per
         reason; a refund never claws them back. False when nothing or already given."""
+        return self._earn_once(f"reward:{reason_id}", points, at, policy)
+
+    def _earn_once(self, lot_id: str, points: int, at: datetime, policy: PointsPolicy) -> bool:
         self._require_open()
-        lot_id = f"reward:{reason_id}"
         if points <= 0 or lot_id in self.lots:
             return False
         self._earned(
