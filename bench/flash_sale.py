@@ -13,6 +13,7 @@ from datetime import timedelta
 from uuid import UUID
 
 from chalicelib.application import Shop
+from chalicelib.application.campaign_orders import OrderTerms
 from chalicelib.bootstrap import Container
 from chalicelib.domain.errors import OutOfStock
 from chalicelib.domain.values import CampaignItem, CampaignRules
@@ -107,8 +108,7 @@ def run_flash(container: Container, *, stock: int = 300, threads: int = 16) -> F
                     member_id=buyers[n],
                     sku_id=FLASH_SKU,
                     quantity=1,
-                    delivery=DELIVERY,
-                    address=ADDRESS,
+                    terms=OrderTerms(DELIVERY, address=ADDRESS),
                 )
                 _pay(container, order_id, n)
                 outcome = "sold"

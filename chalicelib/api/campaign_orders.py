@@ -9,6 +9,7 @@ from uuid import UUID
 from chalice.app import Response
 from pydantic import Field
 
+from ..application.campaign_orders import OrderTerms
 from ..bootstrap import container
 from ..domain.values import Address, Delivery
 from ..projections import fresh
@@ -38,15 +39,15 @@ def order_args(request: OneUnitOrderIn) -> dict[str, Any]:
     args: dict[str, Any] = {}
     if isinstance(request, CampaignOrderIn):
         args = {"sku_id": request.sku_id, "quantity": request.quantity}
-    return {
-        **args,
-        "delivery": Delivery(method=request.delivery.method, store_id=request.delivery.store_id),
-        "address": Address(**address.model_dump()) if address else None,
-        "note": request.note,
-        "coupon_id": request.coupon_id,
-        "points": request.points,
-        "quote_id": request.quote_id,
-    }
+    terms = OrderTerms(
+        delivery=Delivery(method=request.delivery.method, store_id=request.delivery.store_id),
+        address=Address(**address.model_dump()) if address else None,
+        note=request.note,
+        coupon_id=request.coupon_id,
+        points=request.points,
+        quote_id=request.quote_id,
+    )
+    return {**args, "terms": terms}
 
 
 def placed(order_id: UUID, member_id: UUID) -> Response:

@@ -17,8 +17,7 @@ from eventsourcing.domain import Aggregate
 from ..domain.bargain import Bargain
 from ..domain.campaign import Campaign, CampaignKind
 from ..domain.order import Order
-from ..domain.values import Address, Delivery
-from .campaign_orders import CampaignOrderUseCases
+from .campaign_orders import CampaignOrderUseCases, OrderTerms
 from .errors import InvalidInput, NotFound
 from .shop import retry_on_conflict
 
@@ -80,12 +79,7 @@ class BargainUseCases(CampaignOrderUseCases):
         bargain_id: UUID,
         *,
         member_id: UUID,
-        delivery: Delivery,
-        address: Address | None = None,
-        note: str = "",
-        coupon_id: str | None = None,
-        points: int = 0,
-        quote_id: str | None = None,
+        terms: OrderTerms,
     ) -> UUID:
         """The starter's order for one unit at the bargain's current price."""
         bargain = self.bargain(bargain_id, member_id)
@@ -99,12 +93,7 @@ class BargainUseCases(CampaignOrderUseCases):
             sku_id=bargain.sku_id,
             quantity=1,
             unit_price_fen=bargain.current_price_fen,
-            delivery=delivery,
-            address=address,
-            note=note,
-            coupon_id=coupon_id,
-            points=points,
-            quote_id=quote_id,
+            terms=terms,
             bargain_id=str(bargain.id),
         )
         bargain.buy(order.id, now)

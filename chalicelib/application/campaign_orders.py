@@ -9,7 +9,7 @@ other order to `super()`; the defaults here change nothing.
 from __future__ import annotations
 
 import random
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from uuid import UUID
 
@@ -25,6 +25,19 @@ from ..domain.values import Address, CampaignRef, Delivery
 from .benefits import BenefitUseCases
 from .checkout import Checkout
 from .errors import InvalidInput, NotFound
+
+
+@dataclass(frozen=True)
+class OrderTerms:
+    """How the member wants a campaign order: delivery (and the address to
+    seal), note, coupon, points, and the quote it was priced by."""
+
+    delivery: Delivery
+    address: Address | None = None
+    note: str = ""
+    coupon_id: str | None = None
+    points: int = 0
+    quote_id: str | None = None
 
 
 class CampaignOrderUseCases(BenefitUseCases):
@@ -69,12 +82,7 @@ class CampaignOrderUseCases(BenefitUseCases):
         sku_id: str,
         quantity: int,
         unit_price_fen: int,
-        delivery: Delivery,
-        address: Address | None = None,
-        note: str = "",
-        coupon_id: str | None = None,
-        points: int = 0,
-        quote_id: str | None = None,
+        terms: OrderTerms,
         team_id: str = "",
         bargain_id: str = "",
     ) -> tuple[Order, list[Aggregate]]:
@@ -86,11 +94,11 @@ class CampaignOrderUseCases(BenefitUseCases):
             sku_id=sku_id,
             quantity=quantity,
             unit_price_fen=unit_price_fen,
-            pickup=delivery.is_pickup,
-            coupon_id=coupon_id,
-            points=points,
+            pickup=terms.delivery.is_pickup,
+            coupon_id=terms.coupon_id,
+            points=terms.points,
         )
-        self.require_quote(checkout, quote_id)
+        self.require_quote(checkout, terms.quote_id)
         entry_id = CampaignEntry.create_id(campaign.id, member_id)
         entry = self.find(CampaignEntry, entry_id)
         entry = entry or CampaignEntry(campaign_id=campaign.id, member_id=member_id)
@@ -105,9 +113,9 @@ class CampaignOrderUseCases(BenefitUseCases):
         )
         order, changed = self.new_order(
             checkout,
-            delivery=delivery,
-            address=address,
-            note=note,
+            delivery=terms.delivery,
+            address=terms.address,
+            note=terms.note,
             pay_within=timedelta(minutes=campaign.rules.pay_minutes),
             campaign=ref,
         )

@@ -7,8 +7,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from ..domain.campaign import CampaignKind
-from ..domain.values import Address, Delivery
-from .campaign_orders import CampaignOrderUseCases
+from .campaign_orders import CampaignOrderUseCases, OrderTerms
 from .errors import InvalidInput
 from .shop import retry_on_conflict
 
@@ -22,12 +21,7 @@ class FlashSaleUseCases(CampaignOrderUseCases):
         member_id: UUID,
         sku_id: str,
         quantity: int,
-        delivery: Delivery,
-        address: Address | None = None,
-        note: str = "",
-        coupon_id: str | None = None,
-        points: int = 0,
-        quote_id: str | None = None,
+        terms: OrderTerms,
     ) -> UUID:
         campaign = self.open_campaign(code, CampaignKind.FLASH_SALE)
         item = campaign.item(sku_id)
@@ -39,12 +33,7 @@ class FlashSaleUseCases(CampaignOrderUseCases):
             sku_id=sku_id,
             quantity=quantity,
             unit_price_fen=item.price_fen,
-            delivery=delivery,
-            address=address,
-            note=note,
-            coupon_id=coupon_id,
-            points=points,
-            quote_id=quote_id,
+            terms=terms,
         )
         self.save(order, *changed)
         return order.id

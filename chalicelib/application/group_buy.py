@@ -18,8 +18,7 @@ from ..domain.campaign import Campaign, CampaignKind
 from ..domain.member import Member
 from ..domain.order import REFUNDABLE, Order, RefundStatus
 from ..domain.team import Team, TeamNotFormed, TeamStatus, mask_nickname
-from ..domain.values import Address, Delivery
-from .campaign_orders import CampaignOrderUseCases
+from .campaign_orders import CampaignOrderUseCases, OrderTerms
 from .errors import InvalidInput
 from .shop import retry_on_conflict
 
@@ -48,12 +47,7 @@ class GroupBuyUseCases(CampaignOrderUseCases):
         member_id: UUID,
         sku_id: str,
         quantity: int,
-        delivery: Delivery,
-        address: Address | None = None,
-        note: str = "",
-        coupon_id: str | None = None,
-        points: int = 0,
-        quote_id: str | None = None,
+        terms: OrderTerms,
     ) -> UUID:
         """The leader's order at the group price; its team (`Team.create_id` of
         the order id) opens once it is paid."""
@@ -64,12 +58,7 @@ class GroupBuyUseCases(CampaignOrderUseCases):
             sku_id=sku_id,
             quantity=quantity,
             unit_price_fen=self._group_price(campaign, sku_id),
-            delivery=delivery,
-            address=address,
-            note=note,
-            coupon_id=coupon_id,
-            points=points,
-            quote_id=quote_id,
+            terms=terms,
         )
         self.save(order, *changed)
         return order.id
@@ -81,13 +70,8 @@ class GroupBuyUseCases(CampaignOrderUseCases):
         *,
         member_id: UUID,
         quantity: int,
-        delivery: Delivery,
+        terms: OrderTerms,
         sku_id: str | None = None,
-        address: Address | None = None,
-        note: str = "",
-        coupon_id: str | None = None,
-        points: int = 0,
-        quote_id: str | None = None,
     ) -> UUID:
         """A joiner's order for the team's SKU, holding a seat until its payment
         deadline (saved with the order, so two joiners never get one seat)."""
@@ -104,12 +88,7 @@ class GroupBuyUseCases(CampaignOrderUseCases):
             sku_id=team.sku_id,
             quantity=quantity,
             unit_price_fen=self._group_price(campaign, team.sku_id),
-            delivery=delivery,
-            address=address,
-            note=note,
-            coupon_id=coupon_id,
-            points=points,
-            quote_id=quote_id,
+            terms=terms,
             team_id=str(team.id),
         )
         team.hold_seat(str(order.id), str(member_id), until=order.pay_deadline, now=now)

@@ -19,6 +19,7 @@ from chalicelib.adapters.pii import PersonalData
 from chalicelib.adapters.pii.sqlite_keys import SQLiteKeyStore
 from chalicelib.adapters.sqlite_views import SQLiteViewStore
 from chalicelib.application import Shop
+from chalicelib.application.campaign_orders import OrderTerms
 from chalicelib.application.errors import NotFound
 from chalicelib.application.group_buy import GroupBuyUseCases
 from chalicelib.clock import FixedClock
@@ -181,7 +182,7 @@ def test_stock_left_and_taken_follow_orders_cancels_refunds_and_the_end(world: W
 
     def buy(member: UUID, sku: str, quantity: int = 1) -> UUID:
         order: UUID = shop.place_flash_order(
-            "flash", member_id=member, sku_id=sku, quantity=quantity, delivery=PICKUP
+            "flash", member_id=member, sku_id=sku, quantity=quantity, terms=OrderTerms(PICKUP)
         )
         return order
 
@@ -230,7 +231,7 @@ def test_a_payment_after_the_order_closed_is_no_sale(world: World) -> None:
     world.shop.start_campaign("flash")
     dave = world.member("dave")
     order = world.shop.place_flash_order(
-        "flash", member_id=dave, sku_id="tea-250", quantity=1, delivery=PICKUP
+        "flash", member_id=dave, sku_id="tea-250", quantity=1, terms=OrderTerms(PICKUP)
     )
     world.clock.advance(minutes=5)
     assert world.shop.expire_order(order)
@@ -249,7 +250,7 @@ def order_id_of(placed: Any) -> UUID:
 def open_team(world: World, name: str) -> tuple[UUID, UUID]:
     """A leader's paid order and the team it opened."""
     order = world.shop.open_team(
-        "team", member_id=world.member(name), sku_id="tea-250", quantity=1, delivery=PICKUP
+        "team", member_id=world.member(name), sku_id="tea-250", quantity=1, terms=OrderTerms(PICKUP)
     )
     order_id = order_id_of(order)
     world.pay(order_id)
@@ -258,7 +259,7 @@ def open_team(world: World, name: str) -> tuple[UUID, UUID]:
 
 def join(world: World, team_id: UUID, name: str, paid: bool = True) -> tuple[UUID, UUID]:
     member = world.member(name)
-    order = world.shop.join_team(team_id, member_id=member, quantity=1, delivery=PICKUP)
+    order = world.shop.join_team(team_id, member_id=member, quantity=1, terms=OrderTerms(PICKUP))
     if paid:
         world.pay(order_id_of(order))
     return order_id_of(order), member

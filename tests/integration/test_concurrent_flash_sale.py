@@ -11,6 +11,7 @@ from uuid import UUID
 
 import pytest
 
+from chalicelib.application.campaign_orders import OrderTerms
 from chalicelib.clock import FixedClock
 from chalicelib.domain.campaign_stock import CampaignStock
 from chalicelib.domain.errors import OutOfStock
@@ -56,7 +57,7 @@ def test_200_members_racing_for_50_units_buy_exactly_50(running: Running) -> Non
 
     def buy_and_pay(i: int) -> UUID:
         order_id = c.shop.place_flash_order(
-            "double11", member_id=members[i], sku_id="TEA", quantity=1, delivery=PICKUP
+            "double11", member_id=members[i], sku_id="TEA", quantity=1, terms=OrderTerms(PICKUP)
         )
         order = c.shop.order(order_id)
         c.shop.record_payment(

@@ -12,6 +12,7 @@ from uuid import UUID
 
 import pytest
 
+from chalicelib.application.campaign_orders import OrderTerms
 from chalicelib.bootstrap import Container
 from chalicelib.clock import FixedClock
 from chalicelib.domain.order import Order, RefundStatus
@@ -77,14 +78,14 @@ def pay(c: Container, order_id: UUID) -> bool:
 
 def team_with(c: Container, paid_joiners: int) -> tuple[UUID, list[UUID]]:
     leader = c.shop.open_team(
-        "tuan", member_id=member(c, "leader"), sku_id="TEA", quantity=1, delivery=PICKUP
+        "tuan", member_id=member(c, "leader"), sku_id="TEA", quantity=1, terms=OrderTerms(PICKUP)
     )
     assert pay(c, leader)
     team_id = Team.create_id(str(leader))
     orders = [leader]
     for n in range(paid_joiners):
         order_id = c.shop.join_team(
-            team_id, member_id=member(c, f"j{n}"), quantity=1, delivery=PICKUP
+            team_id, member_id=member(c, f"j{n}"), quantity=1, terms=OrderTerms(PICKUP)
         )
         assert pay(c, order_id)
         orders.append(order_id)
@@ -104,7 +105,9 @@ def test_five_members_racing_for_the_last_two_seats_two_join(running: Running) -
 
     outcomes = race(
         5,
-        lambda i: c.shop.join_team(team_id, member_id=racers[i], quantity=1, delivery=PICKUP),
+        lambda i: c.shop.join_team(
+            team_id, member_id=racers[i], quantity=1, terms=OrderTerms(PICKUP)
+        ),
     )
 
     won, lost = split(outcomes)
@@ -129,7 +132,9 @@ def test_racing_expiry_jobs_and_a_last_payment_refund_each_paid_order_once(
     set_up(c, size=5)
     team_id, paid = team_with(c, paid_joiners=2)
     clock.advance(hours=23, minutes=58)
-    late = c.shop.join_team(team_id, member_id=member(c, "late"), quantity=1, delivery=PICKUP)
+    late = c.shop.join_team(
+        team_id, member_id=member(c, "late"), quantity=1, terms=OrderTerms(PICKUP)
+    )
     clock.advance(minutes=2)  # the deadline: the hold is still within its 5 minutes
 
     outcomes = race(5, lambda i: pay(c, late) if i == 0 else c.shop.expire_team(team_id))

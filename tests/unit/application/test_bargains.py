@@ -10,6 +10,7 @@ import pytest
 from chalicelib.adapters.pii import PersonalData
 from chalicelib.application import Shop
 from chalicelib.application.bargains import BargainUseCases
+from chalicelib.application.campaign_orders import OrderTerms
 from chalicelib.application.errors import InvalidInput, NotFound
 from chalicelib.clock import FixedClock
 from chalicelib.domain.bargain import (
@@ -82,7 +83,7 @@ def helped(shop: BargainShop, bargain: Bargain, *names: str) -> Bargain:
 
 
 def buy(shop: BargainShop, bargain: Bargain, member_id: UUID) -> UUID:
-    return shop.buy_bargain(bargain.id, member_id=member_id, delivery=EXPRESS)
+    return shop.buy_bargain(bargain.id, member_id=member_id, terms=OrderTerms(EXPRESS))
 
 
 # -- starting ----------------------------------------------------------------------
@@ -273,7 +274,7 @@ def test_other_campaign_orders_cancel_as_before(shop: BargainShop, member_id: UU
     )
     shop.start_campaign("flash")
     order_id = shop.place_flash_order(
-        "flash", member_id=member_id, sku_id="tea-500", quantity=1, delivery=EXPRESS
+        "flash", member_id=member_id, sku_id="tea-500", quantity=1, terms=OrderTerms(EXPRESS)
     )
 
     shop.cancel_order(order_id, member_id=member_id, reason="changed my mind")

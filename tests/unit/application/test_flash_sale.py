@@ -6,6 +6,7 @@ from uuid import UUID
 import pytest
 
 from chalicelib.application import Shop
+from chalicelib.application.campaign_orders import OrderTerms
 from chalicelib.application.campaigns import CampaignExists
 from chalicelib.application.errors import InvalidInput, NotFound
 from chalicelib.clock import FixedClock
@@ -41,7 +42,7 @@ def define_flash(
 
 def buy(shop: Shop, member_id: UUID, quantity: int = 1, code: str = "flash") -> UUID:
     return shop.place_flash_order(
-        code, member_id=member_id, sku_id="tea-250", quantity=quantity, delivery=EXPRESS
+        code, member_id=member_id, sku_id="tea-250", quantity=quantity, terms=OrderTerms(EXPRESS)
     )
 
 

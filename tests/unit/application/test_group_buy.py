@@ -10,6 +10,7 @@ from uuid import UUID
 import pytest
 
 from chalicelib.application import Shop
+from chalicelib.application.campaign_orders import OrderTerms
 from chalicelib.application.errors import InvalidInput, NotFound
 from chalicelib.clock import FixedClock
 from chalicelib.domain.errors import CampaignNotOpen
@@ -51,14 +52,20 @@ def member(shop: Shop, name: str) -> UUID:
 def lead(shop: Shop, name: str = "张三丰") -> tuple[UUID, UUID]:
     """A paid leader's order and the team it opened."""
     order_id = shop.open_team(
-        "team", member_id=member(shop, name), sku_id="tea-250", quantity=1, delivery=EXPRESS
+        "team",
+        member_id=member(shop, name),
+        sku_id="tea-250",
+        quantity=1,
+        terms=OrderTerms(EXPRESS),
     )
     assert pay(shop, order_id, f"t-{order_id.hex}")
     return order_id, Team.create_id(str(order_id))
 
 
 def join(shop: Shop, team_id: UUID, name: str, *, paid: bool = True) -> UUID:
-    order_id = shop.join_team(team_id, member_id=member(shop, name), quantity=1, delivery=PICKUP)
+    order_id = shop.join_team(
+        team_id, member_id=member(shop, name), quantity=1, terms=OrderTerms(PICKUP)
+    )
     if paid:
         assert pay(shop, order_id, f"t-{order_id.hex}")
     return order_id
@@ -73,7 +80,11 @@ def team_id(shop: Shop) -> UUID:
 def test_a_team_opens_when_the_leaders_order_is_paid(shop: Shop) -> None:
     define_group_buy(shop, hours=24)
     order_id = shop.open_team(
-        "team", member_id=member(shop, "张三丰"), sku_id="tea-250", quantity=1, delivery=EXPRESS
+        "team",
+        member_id=member(shop, "张三丰"),
+        sku_id="tea-250",
+        quantity=1,
+        terms=OrderTerms(EXPRESS),
     )
     order = shop.order(order_id)
     assert order.lines[0].unit_price_fen == GROUP_PRICE and order.price.member_discount_fen == 0
@@ -113,13 +124,17 @@ def test_joining_is_refused_when_full_twice_or_for_the_wrong_sku(shop: Shop, tea
     join(shop, team_id, "赵六", paid=False)
 
     with pytest.raises(TeamFull):
-        shop.join_team(team_id, member_id=wang, quantity=1, delivery=PICKUP)
+        shop.join_team(team_id, member_id=wang, quantity=1, terms=OrderTerms(PICKUP))
     with pytest.raises(AlreadyInTeam):
-        shop.join_team(team_id, member_id=member(shop, "李四"), quantity=1, delivery=PICKUP)
+        shop.join_team(
+            team_id, member_id=member(shop, "李四"), quantity=1, terms=OrderTerms(PICKUP)
+        )
     with pytest.raises(InvalidInput, match="tea-250"):
-        shop.join_team(team_id, member_id=wang, quantity=1, delivery=PICKUP, sku_id="tea-500")
+        shop.join_team(
+            team_id, member_id=wang, quantity=1, terms=OrderTerms(PICKUP), sku_id="tea-500"
+        )
     with pytest.raises(NotFound):
-        shop.join_team(Team.create_id("nope"), member_id=wang, quantity=1, delivery=PICKUP)
+        shop.join_team(Team.create_id("nope"), member_id=wang, quantity=1, terms=OrderTerms(PICKUP))
     assert shop.campaign_stock("team")["tea-250"]["taken"] == 3  # leader + two holds
 
 
@@ -198,7 +213,7 @@ def test_an_expired_team_returns_coupons_and_approves_a_requested_refund(
     li = member(shop, "李四")
     coupon = shop.claim_coupon(li, "c5")
     joined = shop.join_team(
-        team_id, member_id=li, quantity=1, delivery=PICKUP, coupon_id=coupon.coupon_id
+        team_id, member_id=li, quantity=1, terms=OrderTerms(PICKUP, coupon_id=coupon.coupon_id)
     )
     assert shop.order(joined).price.payable_fen == GROUP_PRICE - 500
     assert pay(shop, joined)
@@ -260,7 +275,11 @@ def test_a_payment_for_a_seat_taken_after_its_hold_lapsed_is_refunded(
 def test_a_leaders_payment_after_the_campaign_closed_is_refunded(shop: Shop) -> None:
     define_group_buy(shop)
     order_id = shop.open_team(
-        "team", member_id=member(shop, "张三丰"), sku_id="tea-250", quantity=1, delivery=EXPRESS
+        "team",
+        member_id=member(shop, "张三丰"),
+        sku_id="tea-250",
+        quantity=1,
+        terms=OrderTerms(EXPRESS),
     )
     shop.end_campaign("team")
 
@@ -270,7 +289,11 @@ def test_a_leaders_payment_after_the_campaign_closed_is_refunded(shop: Shop) -> 
     assert not shop.exists(Team.create_id(str(order_id)))
     with pytest.raises(CampaignNotOpen):
         shop.open_team(
-            "team", member_id=member(shop, "李四"), sku_id="tea-250", quantity=1, delivery=EXPRESS
+            "team",
+            member_id=member(shop, "李四"),
+            sku_id="tea-250",
+            quantity=1,
+            terms=OrderTerms(EXPRESS),
         )
 
 
