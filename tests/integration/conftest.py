@@ -7,6 +7,7 @@ from chalicelib.bootstrap import Container
 from chalicelib.clock import FixedClock
 from chalicelib.domain.values import SkuSpec
 from chalicelib.settings import Settings
+from tests.support.runtimes import Running, running_container
 
 
 def make_container(data_dir: Path, clock: FixedClock | None = None) -> Container:
@@ -30,3 +31,17 @@ def list_tea(c: Container, stock: int) -> None:
         image_url="",
         skus=[(SkuSpec("TEA", "50g", 6800), stock)],
     )
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock()
+
+
+@pytest.fixture
+def running(
+    runtime: str, request: pytest.FixtureRequest, tmp_path: Path, clock: FixedClock
+) -> Iterator[Running]:
+    """A container on the runtime under test, with the test's clock."""
+    with running_container(runtime, request, tmp_path / "data", clock=clock) as r:
+        yield r

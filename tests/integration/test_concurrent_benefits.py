@@ -4,11 +4,7 @@ than its total quantity or a member's limit."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from uuid import UUID
-
-import pytest
 
 from chalicelib.bootstrap import Container
 from chalicelib.clock import FixedClock
@@ -25,23 +21,10 @@ from chalicelib.domain.points import PointsAccount
 from chalicelib.domain.values import Coupon, CouponTerms, Delivery, SkuSpec
 from chalicelib.projections import queries
 from tests.support.races import race, split
-from tests.support.runtimes import Running, running_container
+from tests.support.runtimes import Running
 
 PICKUP = Delivery(method="pickup", store_id="s1")
 TEA_FEN, GIFT_FEN = 6800, 50_000
-
-
-@pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock()
-
-
-@pytest.fixture
-def running(
-    runtime: str, request: pytest.FixtureRequest, tmp_path: Path, clock: FixedClock
-) -> Iterator[Running]:
-    with running_container(runtime, request, tmp_path / "data", clock=clock) as r:
-        yield r
 
 
 def log_in(c: Container, n: int, prefix: str = "o") -> list[UUID]:

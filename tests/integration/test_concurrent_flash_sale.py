@@ -4,29 +4,18 @@ none ever went below it, and everyone else is told it is sold out."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from uuid import UUID
 
-import pytest
-
 from chalicelib.application.campaign_orders import OrderTerms
-from chalicelib.clock import FixedClock
 from chalicelib.domain.campaign_stock import CampaignStock
 from chalicelib.domain.errors import OutOfStock
 from chalicelib.domain.values import CampaignItem, CampaignRules, Delivery, SkuSpec
 from tests.support.races import race, split
-from tests.support.runtimes import Running, running_container
+from tests.support.runtimes import Running
 
 PICKUP = Delivery(method="pickup", store_id="s1")
 MEMBERS, STOCK = 200, 50
-
-
-@pytest.fixture
-def running(runtime: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Running]:
-    with running_container(runtime, request, tmp_path / "data", clock=FixedClock()) as r:
-        yield r
 
 
 def test_200_members_racing_for_50_units_buy_exactly_50(running: Running) -> None:

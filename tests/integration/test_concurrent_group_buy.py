@@ -5,12 +5,8 @@ paid member exactly once."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from uuid import UUID
-
-import pytest
 
 from chalicelib.application.campaign_orders import OrderTerms
 from chalicelib.bootstrap import Container
@@ -19,23 +15,10 @@ from chalicelib.domain.order import Order, RefundStatus
 from chalicelib.domain.team import Team, TeamFull
 from chalicelib.domain.values import CampaignItem, CampaignRules, Delivery, SkuSpec
 from tests.support.races import race, split
-from tests.support.runtimes import Running, running_container
+from tests.support.runtimes import Running
 
 PICKUP = Delivery(method="pickup", store_id="s1")
 GROUP_PRICE = 1990
-
-
-@pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock()
-
-
-@pytest.fixture
-def running(
-    runtime: str, request: pytest.FixtureRequest, tmp_path: Path, clock: FixedClock
-) -> Iterator[Running]:
-    with running_container(runtime, request, tmp_path / "data", clock=clock) as r:
-        yield r
 
 
 def set_up(c: Container, size: int) -> None:

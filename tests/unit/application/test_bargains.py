@@ -7,9 +7,7 @@ from uuid import UUID
 
 import pytest
 
-from chalicelib.adapters.pii import PersonalData
 from chalicelib.application import Shop
-from chalicelib.application.bargains import BargainUseCases
 from chalicelib.application.campaign_orders import OrderTerms
 from chalicelib.application.errors import InvalidInput, NotFound
 from chalicelib.clock import FixedClock
@@ -23,32 +21,13 @@ from chalicelib.domain.bargain import (
 )
 from chalicelib.domain.errors import CampaignNotOpen
 from chalicelib.domain.order import OrderStatus
-from chalicelib.domain.values import CampaignItem, CampaignRules, SkuSpec
+from chalicelib.domain.values import CampaignItem, CampaignRules
 
-from .support import EXPRESS, MemoryKeys, available, pay, stored_events
-
-
-class BargainShop(Shop, BargainUseCases):
-    """The Shop with the bargain use cases (whether or not Shop lists them yet)."""
-
-
-@pytest.fixture
-def shop(clock: FixedClock) -> BargainShop:
-    shop = BargainShop(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}, clock=clock)
-    shop.vault = PersonalData(MemoryKeys())
-    shop.list_product(
-        slug="oolong",
-        title="Oolong",
-        category="tea",
-        description="Rock tea",
-        image_url="https://img.example/oolong.jpg",
-        skus=[(SkuSpec("tea-250", "250g", 2500), 10), (SkuSpec("tea-500", "500g", 4500), 3)],
-    )
-    return shop
+from .support import EXPRESS, available, pay, stored_events
 
 
 def define_bargain(
-    shop: BargainShop, *, code: str = "kan", kind: str = "bargain", ends_in: int = 72
+    shop: Shop, *, code: str = "kan", kind: str = "bargain", ends_in: int = 72
 ) -> None:
     now = shop.clock.now()
     shop.define_campaign(
@@ -65,30 +44,30 @@ def define_bargain(
     shop.start_campaign(code)
 
 
-def member(shop: BargainShop, name: str) -> UUID:
+def member(shop: Shop, name: str) -> UUID:
     member_id, _ = shop.log_in(openid=f"o-{name}", unionid=None, scene=None, query={})
     return member_id
 
 
-def started(shop: BargainShop, member_id: UUID) -> Bargain:
+def started(shop: Shop, member_id: UUID) -> Bargain:
     define_bargain(shop)
     bargain, _ = shop.start_bargain("kan", member_id=member_id, sku_id="tea-250")
     return bargain
 
 
-def helped(shop: BargainShop, bargain: Bargain, *names: str) -> Bargain:
+def helped(shop: Shop, bargain: Bargain, *names: str) -> Bargain:
     for name in names:
         shop.help_bargain(bargain.id, helper_id=member(shop, name))
     return shop.bargain(bargain.id)
 
 
-def buy(shop: BargainShop, bargain: Bargain, member_id: UUID) -> UUID:
+def buy(shop: Shop, bargain: Bargain, member_id: UUID) -> UUID:
     return shop.buy_bargain(bargain.id, member_id=member_id, terms=OrderTerms(EXPRESS))
 
 
 # -- starting ----------------------------------------------------------------------
 def test_a_bargain_starts_at_the_regular_price_and_lasts_the_campaigns_hours(
-    shop: BargainShop, member_id: UUID
+    shop: Shop, member_id: UUID
 ) -> None:
     define_bargain(shop)
 
@@ -101,7 +80,7 @@ def test_a_bargain_starts_at_the_regular_price_and_lasts_the_campaigns_hours(
     assert stored_events(shop, bargain.id) == [Bargain.Started]
 
 
-def test_starting_again_returns_the_same_bargain(shop: BargainShop, member_id: UUID) -> None:
+def test_starting_again_returns_the_same_bargain(shop: Shop, member_id: UUID) -> None:
     first = started(shop, member_id)
 
     again, new = shop.start_bargain("kan", member_id=member_id)
@@ -110,7 +89,7 @@ def test_starting_again_returns_the_same_bargain(shop: BargainShop, member_id: U
     assert stored_events(shop, first.id) == [Bargain.Started]
 
 
-def test_only_the_campaigns_sku_is_bargained(shop: BargainShop, member_id: UUID) -> None:
+def test_only_the_campaigns_sku_is_bargained(shop: Shop, member_id: UUID) -> None:
     define_bargain(shop)
 
     with pytest.raises(InvalidInput) as unknown:
@@ -119,7 +98,7 @@ def test_only_the_campaigns_sku_is_bargained(shop: BargainShop, member_id: UUID)
     assert unknown.value.field == "sku_id"
 
 
-def test_a_bargain_never_outlasts_its_campaign(shop: BargainShop, member_id: UUID) -> None:
+def test_a_bargain_never_outlasts_its_campaign(shop: Shop, member_id: UUID) -> None:
     define_bargain(shop, ends_in=10)
 
     bargain, _ = shop.start_bargain("kan", member_id=member_id)
@@ -127,9 +106,7 @@ def test_a_bargain_never_outlasts_its_campaign(shop: BargainShop, member_id: UUI
     assert bargain.expires_at == shop.clock.now() + timedelta(hours=10)
 
 
-def test_bargains_start_only_in_an_open_bargain_campaign(
-    shop: BargainShop, member_id: UUID
-) -> None:
+def test_bargains_start_only_in_an_open_bargain_campaign(shop: Shop, member_id: UUID) -> None:
     with pytest.raises(NotFound):
         shop.start_bargain("kan", member_id=member_id)
     define_bargain(shop, code="team", kind="group_buy")
@@ -143,7 +120,7 @@ def test_bargains_start_only_in_an_open_bargain_campaign(
 
 # -- helping -----------------------------------------------------------------------
 def test_three_friends_bring_it_to_the_floor_and_a_fourth_is_refused(
-    shop: BargainShop, member_id: UUID
+    shop: Shop, member_id: UUID
 ) -> None:
     bargain = started(shop, member_id)
     shop.update_profile(member(shop, "bob"), nickname="鲍勃", avatar_url="https://a/bob.png")
@@ -161,7 +138,7 @@ def test_three_friends_bring_it_to_the_floor_and_a_fourth_is_refused(
         helped(shop, bargain, "erin")
 
 
-def test_helping_your_own_bargain_or_twice_is_refused(shop: BargainShop, member_id: UUID) -> None:
+def test_helping_your_own_bargain_or_twice_is_refused(shop: Shop, member_id: UUID) -> None:
     bargain = helped(shop, started(shop, member_id), "bob")
 
     with pytest.raises(OwnBargain):
@@ -172,7 +149,7 @@ def test_helping_your_own_bargain_or_twice_is_refused(shop: BargainShop, member_
 
 
 def test_no_help_at_the_expiry_instant_nor_while_the_campaign_is_paused(
-    shop: BargainShop, clock: FixedClock, member_id: UUID
+    shop: Shop, clock: FixedClock, member_id: UUID
 ) -> None:
     bargain = started(shop, member_id)
     shop.pause_campaign("kan")
@@ -186,13 +163,13 @@ def test_no_help_at_the_expiry_instant_nor_while_the_campaign_is_paused(
         helped(shop, bargain, "bob")
 
 
-def test_helping_an_unknown_bargain_is_not_found(shop: BargainShop, member_id: UUID) -> None:
+def test_helping_an_unknown_bargain_is_not_found(shop: Shop, member_id: UUID) -> None:
     with pytest.raises(NotFound):
         shop.help_bargain(UUID(int=7), helper_id=member_id)
 
 
 # -- buying ------------------------------------------------------------------------
-def test_the_starter_buys_one_unit_at_the_current_price(shop: BargainShop, member_id: UUID) -> None:
+def test_the_starter_buys_one_unit_at_the_current_price(shop: Shop, member_id: UUID) -> None:
     bargain = helped(shop, started(shop, member_id), "bob")
 
     order = shop.order(buy(shop, bargain, member_id))
@@ -207,7 +184,7 @@ def test_the_starter_buys_one_unit_at_the_current_price(shop: BargainShop, membe
         helped(shop, bargain, "carol")  # the price is settled while the order lives
 
 
-def test_only_the_starter_buys_and_only_once(shop: BargainShop, member_id: UUID) -> None:
+def test_only_the_starter_buys_and_only_once(shop: Shop, member_id: UUID) -> None:
     bargain = helped(shop, started(shop, member_id), "bob", "carol", "dave")
 
     with pytest.raises(NotFound):
@@ -217,7 +194,7 @@ def test_only_the_starter_buys_and_only_once(shop: BargainShop, member_id: UUID)
         buy(shop, bargain, member_id)
 
 
-def test_paying_the_bargain_order(shop: BargainShop, member_id: UUID) -> None:
+def test_paying_the_bargain_order(shop: Shop, member_id: UUID) -> None:
     bargain = helped(shop, started(shop, member_id), "bob", "carol", "dave")
     order_id = buy(shop, bargain, member_id)
 
@@ -231,7 +208,7 @@ def test_paying_the_bargain_order(shop: BargainShop, member_id: UUID) -> None:
 
 
 def test_an_order_cancelled_unpaid_lets_the_starter_buy_again(
-    shop: BargainShop, clock: FixedClock, member_id: UUID
+    shop: Shop, clock: FixedClock, member_id: UUID
 ) -> None:
     bargain = helped(shop, started(shop, member_id), "bob")
     first = buy(shop, bargain, member_id)
@@ -249,7 +226,7 @@ def test_an_order_cancelled_unpaid_lets_the_starter_buy_again(
 
 
 def test_buying_at_the_expiry_instant_is_refused(
-    shop: BargainShop, clock: FixedClock, member_id: UUID
+    shop: Shop, clock: FixedClock, member_id: UUID
 ) -> None:
     bargain = helped(shop, started(shop, member_id), "bob", "carol", "dave")
     clock.advance(hours=24)
@@ -259,7 +236,7 @@ def test_buying_at_the_expiry_instant_is_refused(
     assert shop.campaign_stock("kan")["tea-250"]["left"] == 5
 
 
-def test_other_campaign_orders_cancel_as_before(shop: BargainShop, member_id: UUID) -> None:
+def test_other_campaign_orders_cancel_as_before(shop: Shop, member_id: UUID) -> None:
     now = shop.clock.now()
     shop.define_campaign(
         code="flash",
@@ -283,9 +260,7 @@ def test_other_campaign_orders_cancel_as_before(shop: BargainShop, member_id: UU
     assert available(shop, "tea-500") == 1
 
 
-def test_friends_racing_to_help_never_overshoot_the_floor(
-    shop: BargainShop, member_id: UUID
-) -> None:
+def test_friends_racing_to_help_never_overshoot_the_floor(shop: Shop, member_id: UUID) -> None:
     bargain = started(shop, member_id)
     friends = [member(shop, f"f{n}") for n in range(8)]
     barrier = threading.Barrier(len(friends))
