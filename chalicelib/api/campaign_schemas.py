@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 
 from .loyalty_schemas import CODE
-from .schemas import Strict
+from .schemas import Strict, zoned_time
 
 
 class CampaignItemIn(Strict):
@@ -37,16 +37,7 @@ class CampaignIn(Strict):
     rules: CampaignRulesIn = Field(default_factory=CampaignRulesIn)
     shards: int | None = Field(default=None, ge=1, le=32)
 
-    @field_validator("starts_at", "ends_at", mode="before")
-    @classmethod
-    def _iso(cls, value: object) -> object:
-        """Strict mode takes datetimes only as ISO-8601 strings with a zone."""
-        if isinstance(value, str):
-            parsed = datetime.fromisoformat(value)
-            if parsed.tzinfo is None:
-                raise ValueError("an ISO-8601 time with a zone, e.g. 2026-12-01T10:00:00+08:00")
-            return parsed
-        return value
+    _zoned = field_validator("starts_at", "ends_at", mode="before")(zoned_time)
 
 
 class EndIn(Strict):

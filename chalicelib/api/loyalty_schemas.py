@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from .schemas import Strict
+from .schemas import Strict, zoned_time
 
 CODE = r"^[a-z0-9][a-z0-9_-]{0,39}$"
 
@@ -64,16 +64,7 @@ class CouponTemplateIn(Strict):
     total_quantity: int = Field(default=0, ge=0, le=100_000_000)
     per_member_limit: int = Field(default=1, ge=0, le=1000)
 
-    @field_validator("starts_at", "ends_at", mode="before")
-    @classmethod
-    def _iso(cls, value: object) -> object:
-        """Strict mode takes datetimes only as ISO-8601 strings with a zone."""
-        if isinstance(value, str):
-            parsed = datetime.fromisoformat(value)
-            if parsed.tzinfo is None:
-                raise ValueError("an ISO-8601 time with a zone, e.g. 2026-12-01T00:00:00+08:00")
-            return parsed
-        return value
+    _zoned = field_validator("starts_at", "ends_at", mode="before")(zoned_time)
 
     @model_validator(mode="after")
     def _validity(self) -> CouponTemplateIn:

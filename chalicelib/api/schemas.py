@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
 from urllib.parse import parse_qsl
 
@@ -10,6 +11,17 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 class Strict(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid")
+
+
+def zoned_time(value: object) -> object:
+    """Strict mode takes datetimes only as ISO-8601 strings with a zone; use as a
+    `mode="before"` field validator."""
+    if isinstance(value, str):
+        parsed = datetime.fromisoformat(value)
+        if parsed.tzinfo is None:
+            raise ValueError("an ISO-8601 time with a zone, e.g. 2026-12-01T10:00:00+08:00")
+        return parsed
+    return value
 
 
 class LoginIn(Strict):
