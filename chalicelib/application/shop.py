@@ -30,6 +30,7 @@ R = TypeVar("R")
 A = TypeVar("A")
 
 MAX_ATTEMPTS = 60
+MAX_BACKOFF = 0.05  # seconds; full jitter, doubling up to this cap
 
 
 def retry_on_conflict(fn: Callable[P, R]) -> Callable[P, R]:
@@ -44,7 +45,7 @@ def retry_on_conflict(fn: Callable[P, R]) -> Callable[P, R]:
             try:
                 return fn(*args, **kwargs)
             except IntegrityError:
-                time.sleep(random.uniform(0, 0.002 * (attempt + 1)))
+                time.sleep(random.uniform(0, min(MAX_BACKOFF, 0.001 * 2**attempt)))
         raise Busy(f"{fn.__name__} kept conflicting with concurrent writes")
 
     wrapper.__name__ = fn.__name__

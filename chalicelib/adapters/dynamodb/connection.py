@@ -16,6 +16,10 @@ MAX_TRANSACTION_ITEMS = 100
 _RETRYABLE = {"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"}
 
 
+class _Contended(OperationalError):
+    """Another transaction held the same items; nothing of ours was written."""
+
+
 @dataclass(frozen=True)
 class Tables:
     """The stage's table names, from one prefix (see infra/tables.tf.json)."""
@@ -82,7 +86,9 @@ def transact(ddb: Any, items: Sequence[dict[str, Any]], *, attempts: int = 6) ->
 
     DynamoDB may cancel a transaction because another one touched the same
     items at that moment, or throttled it; nothing was written, so it is tried
-    again after a jittered backoff. If that persists, OperationalError."""
+    again after a jittered backoff. If another writer keeps holding the items,
+    that is a lost race like a refused condition: IntegrityError, so the use
+    case reloads and decides again. Persistent throttling is OperationalError."""
     if not items:
         return
     if len(items) > MAX_TRANSACTION_ITEMS:
@@ -93,10 +99,13 @@ def transact(ddb: Any, items: Sequence[dict[str, Any]], *, attempts: int = 6) ->
         try:
             _transact_once(ddb, items)
             return
-        except OperationalError:
-            if attempt == attempts - 1:
+        except OperationalError as error:
+            if attempt < attempts - 1:
+                time.sleep(random.uniform(0, 0.01 * 2**attempt))
+            elif isinstance(error, _Contended):
+                raise IntegrityError(f"lost the race for these items: {error}") from error
+            else:
                 raise
-            time.sleep(random.uniform(0, 0.01 * 2**attempt))
 
 
 def _transact_once(ddb: Any, items: Sequence[dict[str, Any]]) -> None:
@@ -106,8 +115,10 @@ def _transact_once(ddb: Any, items: Sequence[dict[str, Any]]) -> None:
         reasons = [r.get("Code", "None") for r in error.response.get("CancellationReasons", [])]
         if "ConditionalCheckFailed" in reasons or "DuplicateItem" in reasons:
             raise IntegrityError(f"write refused: {reasons}") from error
+        if set(reasons) - {"None"} == {"TransactionConflict"}:
+            raise _Contended(f"transaction cancelled: {reasons}") from error
         if set(reasons) - {"None"} <= _RETRYABLE:
             raise OperationalError(f"transaction cancelled: {reasons}") from error
         raise
     except ddb.exceptions.TransactionConflictException as error:
-        raise OperationalError("transaction conflict") from error
+        raise _Contended("transaction conflict") from error

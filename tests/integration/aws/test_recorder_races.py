@@ -91,3 +91,17 @@ def test_two_processes_with_the_same_position_one_commits_its_events(
             events = recorder.select_events(saves[writer].originator_id)
             assert len(events) == (1 if outcome == "committed" else 0)
     assert recorder.max_tracking_id("upstream") == ROUNDS
+
+
+def test_many_writers_on_one_aggregate_are_committed_or_refused_never_an_outage(
+    ddb: Any, tables: Tables
+) -> None:
+    """DynamoDB cancels transactions that touch items another one holds; when
+    that persists it is a lost race (IntegrityError, so the use case reloads
+    and decides again), never an OperationalError that would reach a buyer."""
+    recorder = DynamoDBProcessRecorder(ddb, tables)
+    for _ in range(ROUNDS // 4):
+        aggregate = uuid4()
+        saves = [[StoredEvent(aggregate, 1, "topic", f"{w}".encode())] for w in range(16)]
+        outcomes = race([partial(recorder.insert_events, save) for save in saves])
+        assert sorted(outcomes) == ["committed"] + ["refused"] * 15
