@@ -15,6 +15,7 @@ from tqdm import tqdm
 from chalicelib import bootstrap
 from chalicelib.clock import SystemClock
 from sandbox import Sandbox, ensure_keyring
+from sandbox.message_table import message_table
 
 from .demo_catalogue import seed_demo_catalogue
 from .sandbox_env import sandbox_settings
@@ -44,6 +45,7 @@ def run(args: argparse.Namespace) -> None:
         host=args.host,
         port=args.sandbox_port,
         auto_complete_refunds=True,
+        app_url=public_url,
     ).start()
     added = seed_demo_catalogue(c.shop)
     c.runner.catch_up()
@@ -99,6 +101,17 @@ def pay(args: argparse.Namespace) -> None:
     _sandbox_post(f"{args.sandbox}/sandbox/pay", {"out_trade_no": args.order_id.replace("-", "")})
 
 
+def sandbox_messages(args: argparse.Namespace) -> None:
+    """What the running sandbox's WeChat accepted to send, as a table (or JSON)."""
+    url = f"{args.sandbox_url.rstrip('/')}/sandbox/messages"
+    with urllib.request.urlopen(url, timeout=10) as response:
+        messages = json.loads(response.read())["messages"]
+    if args.json:
+        print(json.dumps(messages, ensure_ascii=False, indent=2))
+    else:
+        print(message_table(messages))
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="manage.py", description=__doc__)
     parser.add_argument("--data-dir", type=Path, default=Path("data"))
@@ -118,5 +131,9 @@ def main(argv: list[str] | None = None) -> None:
         p.add_argument(arg)
         p.add_argument("--sandbox", default="http://127.0.0.1:8001")
         p.set_defaults(func=func)
+    p = sub.add_parser("sandbox-messages", help="list the messages the sandbox's WeChat sent")
+    p.add_argument("--sandbox-url", default="http://127.0.0.1:8001")
+    p.add_argument("--json", action="store_true", help="print the raw records")
+    p.set_defaults(func=sandbox_messages)
     args = parser.parse_args(argv)
     args.func(args)

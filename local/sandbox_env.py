@@ -1,4 +1,5 @@
-"""Points Miniloop's settings at the bundled WeChat sandbox and its keyring."""
+"""Points Miniloop's settings at the bundled WeChat sandbox and its keyring (the
+mini-program, WeChat Pay and the official account all live in the one sandbox)."""
 
 from __future__ import annotations
 
@@ -27,4 +28,9 @@ def sandbox_settings(
             {keyring.platform_serial: str(keyring_dir / "platform_public.pem")}
         ),
         "MINILOOP_WECHATPAY_APIV3_KEY": keyring.apiv3_key.decode("ascii"),
+        "MINILOOP_OA_API_BASE": sandbox_url,
+        "MINILOOP_OA_APPID": keyring.oa_appid,
+        "MINILOOP_OA_SECRET": keyring.oa_secret,
+        "MINILOOP_OA_TOKEN": keyring.oa_token,
+        "MINILOOP_OA_AES_KEY": keyring.oa_aes_key,
     }

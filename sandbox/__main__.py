@@ -24,6 +24,11 @@ def main(argv: list[str] | None = None) -> None:
         help="deliver notifications to this base URL + the path of the merchant's notify_url",
     )
     parser.add_argument(
+        "--app-url",
+        default=None,
+        help="the app's base URL for official-account pushes (default: --app-notify-base)",
+    )
+    parser.add_argument(
         "--auto-complete-refunds",
         action=argparse.BooleanOptionalAction,
         default=True,
@@ -41,6 +46,7 @@ def main(argv: list[str] | None = None) -> None:
         notify_base=args.app_notify_base,
         auto_complete_refunds=args.auto_complete_refunds,
         refund_delay_s=args.refund_delay,
+        app_url=args.app_url,
     ).start()
     print(f"WeChat sandbox listening on {sandbox.base_url}", flush=True)
     print(f"keyring: {args.keyring.resolve()} (appid {keyring.appid}, mchid {keyring.mchid})")

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
-from . import control, mp_api, pay_api
+from . import cgi, control, mp_api, oa_api, oa_control, pay_api
 from .notifications import signed_headers
 from .state import new_id
 from .web import Reply, Request, SandboxError
@@ -22,8 +22,11 @@ logger = logging.getLogger("sandbox")
 Endpoint = Callable[..., Reply]
 ROUTES: list[tuple[str, re.Pattern[str], Endpoint]] = [
     ("GET", re.compile(r"/sns/jscode2session"), mp_api.jscode2session),
-    ("POST", re.compile(r"/cgi-bin/stable_token"), mp_api.stable_token),
+    ("POST", re.compile(r"/cgi-bin/stable_token"), cgi.stable_token),
     ("POST", re.compile(r"/wxa/business/getuserphonenumber"), mp_api.getuserphonenumber),
+    ("GET", re.compile(r"/cgi-bin/user/info"), oa_api.user_info),
+    ("POST", re.compile(r"/cgi-bin/message/subscribe/send"), oa_api.subscribe_send),
+    ("POST", re.compile(r"/cgi-bin/message/template/send"), oa_api.template_send),
     ("POST", re.compile(r"/v3/pay/transactions/jsapi"), pay_api.jsapi),
     ("POST", re.compile(r"/v3/refund/domestic/refunds"), pay_api.create_refund),
     ("GET", re.compile(r"/v3/pay/transactions/out-trade-no/([^/]+)"), pay_api.query_order),
@@ -32,6 +35,9 @@ ROUTES: list[tuple[str, re.Pattern[str], Endpoint]] = [
     ("POST", re.compile(r"/sandbox/pay"), control.pay_endpoint),
     ("POST", re.compile(r"/sandbox/refunds/([^/]+)/complete"), control.complete_refund_endpoint),
     ("GET", re.compile(r"/sandbox/state"), control.state_endpoint),
+    ("POST", re.compile(r"/sandbox/subscribe-grants"), oa_control.grants_endpoint),
+    ("POST", re.compile(r"/sandbox/oa/push"), oa_control.push_endpoint),
+    ("GET", re.compile(r"/sandbox/messages"), oa_control.messages_endpoint),
 ]
 _SECRETS = re.compile(r"((?:secret|js_code|access_token)=)[^&\s]*")
 

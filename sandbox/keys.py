@@ -1,7 +1,9 @@
-"""The sandbox's credentials: merchant and platform RSA keys, APIv3 key, app identity."""
+"""The sandbox's credentials: merchant and platform RSA keys, APIv3 key, the identities of
+the mini-program and of the official account (its secret, push token and EncodingAESKey)."""
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import secrets
@@ -17,9 +19,11 @@ from chalicelib.adapters.wechat import load_private_key, load_public_key
 
 DEFAULT_APPID = "wx0000000000sandbox"
 DEFAULT_MCHID = "1900000001"
+DEFAULT_OA_APPID = "wx00000000oasandbox"
 _ALNUM = string.ascii_letters + string.digits
 _private_key = lru_cache(maxsize=16)(load_private_key)
 _public_key = lru_cache(maxsize=16)(load_public_key)
+_OA_FIELDS = ("oa_appid", "oa_secret", "oa_token", "oa_aes_key")
 _PEM_FILES = {
     "merchant_private_pem": "merchant_private.pem",
     "merchant_public_pem": "merchant_public.pem",
@@ -40,6 +44,10 @@ class Keyring:
     appid: str = DEFAULT_APPID
     mchid: str = DEFAULT_MCHID
     app_secret: str = ""
+    oa_appid: str = DEFAULT_OA_APPID
+    oa_secret: str = ""
+    oa_token: str = ""
+    oa_aes_key: str = ""
 
     def merchant_private_key(self) -> rsa.RSAPrivateKey:
         return _private_key(self.merchant_private_pem)
@@ -83,18 +91,34 @@ def generate_keyring(appid: str = DEFAULT_APPID, mchid: str = DEFAULT_MCHID) -> 
         appid=appid,
         mchid=mchid,
         app_secret=secrets.token_hex(16),
+        **_official_account(),
     )
+
+
+def _official_account() -> dict[str, str]:
+    """A fresh official-account identity: secret, push token and a 43-character AES key."""
+    return {
+        "oa_appid": DEFAULT_OA_APPID,
+        "oa_secret": secrets.token_hex(16),
+        "oa_token": "".join(secrets.choice(_ALNUM) for _ in range(32)),
+        "oa_aes_key": base64.b64encode(secrets.token_bytes(32)).decode("ascii").rstrip("="),
+    }
 
 
 def ensure_keyring(directory: Path) -> Keyring:
     """Loads the keyring stored in ``directory``, generating and storing it the first time.
 
-    Files: ``keyring.json`` (serials, APIv3 key, appid, mchid, app secret) and four PEMs.
+    Files: ``keyring.json`` (serials, APIv3 key, appid, mchid, app secret, the official
+    account's fields) and four PEMs.  A keyring.json written before the official account
+    existed gains fresh OA fields and keeps everything else.
     """
     directory = Path(directory)
     manifest = directory / "keyring.json"
     if manifest.exists():
         settings = json.loads(manifest.read_text())
+        if not all(name in settings for name in _OA_FIELDS):
+            settings = {**_official_account(), **settings}
+            _write(manifest, json.dumps(settings, indent=2).encode(), private=True)
         pems = {field: (directory / name).read_bytes() for field, name in _PEM_FILES.items()}
         return Keyring(
             **pems,
@@ -104,6 +128,10 @@ def ensure_keyring(directory: Path) -> Keyring:
             appid=settings["appid"],
             mchid=settings["mchid"],
             app_secret=settings["app_secret"],
+            oa_appid=settings["oa_appid"],
+            oa_secret=settings["oa_secret"],
+            oa_token=settings["oa_token"],
+            oa_aes_key=settings["oa_aes_key"],
         )
     keyring = generate_keyring()
     directory.mkdir(parents=True, exist_ok=True)
@@ -116,6 +144,7 @@ def ensure_keyring(directory: Path) -> Keyring:
         "appid": keyring.appid,
         "mchid": keyring.mchid,
         "app_secret": keyring.app_secret,
+        **{name: getattr(keyring, name) for name in _OA_FIELDS},
     }
     # keyring.json goes last: its presence means the PEMs are complete.
     _write(manifest, json.dumps(settings, indent=2).encode(), private=True)

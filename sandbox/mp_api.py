@@ -1,4 +1,4 @@
-"""Mini-program endpoints: code2Session, the stable access_token, the user's phone number."""
+"""Mini-program endpoints: code2Session and the user's phone number."""
 
 from __future__ import annotations
 
@@ -7,26 +7,14 @@ import secrets
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from .state import AccessToken, LoginCode, PhoneCode, openid_for, phone_for, unionid_for
+from .cgi import check_app, check_token, errcode
+from .state import LoginCode, PhoneCode, openid_for, phone_for, unionid_for
 from .web import Reply, Request
 
 if TYPE_CHECKING:
     from .server import Sandbox
 
 CODE_TTL = timedelta(minutes=5)
-TOKEN_TTL_S = 7200
-
-
-def _errcode(errcode: int, errmsg: str) -> Reply:
-    return Reply(200, {"errcode": errcode, "errmsg": errmsg})
-
-
-def _check_app(sandbox: Sandbox, appid: Any, secret: Any) -> Reply | None:
-    if appid != sandbox.keyring.appid:
-        return _errcode(40013, "invalid appid")
-    if secret != sandbox.keyring.app_secret:
-        return _errcode(40125, "invalid appsecret")
-    return None
 
 
 def mint_login_code(sandbox: Sandbox, user: str, unionid: bool = True) -> dict[str, Any]:
@@ -40,6 +28,7 @@ def mint_login_code(sandbox: Sandbox, user: str, unionid: bool = True) -> dict[s
     )
     with sandbox.state.lock:
         sandbox.state.login_codes[code] = login
+        sandbox.state.remember(login.openid, user)
     return {"code": code, "openid": login.openid, "unionid": login.unionid}
 
 
@@ -66,16 +55,18 @@ def mint_phone_code(
 
 def jscode2session(sandbox: Sandbox, request: Request) -> Reply:
     query = request.query
-    refusal = _check_app(sandbox, query.get("appid"), query.get("secret"))
+    if query.get("appid") == sandbox.keyring.oa_appid:
+        return errcode(40013, "invalid appid")
+    refusal = check_app(sandbox, query.get("appid"), query.get("secret"))
     if refusal is not None:
         return refusal
     if query.get("grant_type") != "authorization_code":
-        return _errcode(40002, "invalid grant_type")
+        return errcode(40002, "invalid grant_type")
     now = sandbox.clock.now()
     with sandbox.state.lock:
         login = sandbox.state.login_codes.get(query.get("js_code", ""))
         if login is None or login.used or now >= login.expires_at:
-            return _errcode(40029, "invalid code")
+            return errcode(40029, "invalid code")
         login.used = True
     answer = {
         "openid": login.openid,
@@ -86,40 +77,8 @@ def jscode2session(sandbox: Sandbox, request: Request) -> Reply:
     return Reply(200, answer)
 
 
-def stable_token(sandbox: Sandbox, request: Request) -> Reply:
-    data = request.json()
-    refusal = _check_app(sandbox, data.get("appid"), data.get("secret"))
-    if refusal is not None:
-        return refusal
-    if data.get("grant_type") != "client_credential":
-        return _errcode(40002, "invalid grant_type")
-    now = sandbox.clock.now()
-    with sandbox.state.lock:
-        sandbox.state.token_requests += 1
-        token = sandbox.state.access_token
-        if token is None or now >= token.expires_at or data.get("force_refresh") is True:
-            token = AccessToken(
-                "SANDBOX_" + secrets.token_urlsafe(48), now + timedelta(seconds=TOKEN_TTL_S)
-            )
-            sandbox.state.access_token = token
-    remaining = int((token.expires_at - now).total_seconds())
-    return Reply(200, {"access_token": token.value, "expires_in": remaining})
-
-
-def _check_token(sandbox: Sandbox, request: Request) -> Reply | None:
-    value = request.query.get("access_token")
-    if not value:
-        return _errcode(41001, "access_token missing")
-    with sandbox.state.lock:
-        token = sandbox.state.access_token
-    if token is None:
-        return _errcode(40001, "invalid credential, access_token is invalid or not latest")
-    refusal = token.check(value, sandbox.clock.now())
-    return None if refusal is None else _errcode(*refusal)
-
-
 def getuserphonenumber(sandbox: Sandbox, request: Request) -> Reply:
-    refusal = _check_token(sandbox, request)
+    refusal = check_token(sandbox, request, sandbox.keyring.appid)
     if refusal is not None:
         return refusal
     code = request.json().get("code")
@@ -127,7 +86,7 @@ def getuserphonenumber(sandbox: Sandbox, request: Request) -> Reply:
     with sandbox.state.lock:
         pending = sandbox.state.phone_codes.get(code) if isinstance(code, str) else None
         if pending is None or pending.used or now >= pending.expires_at:
-            return _errcode(40029, "invalid code")
+            return errcode(40029, "invalid code")
         pending.used = True
     phone_info = {
         "phoneNumber": pending.phone_number,

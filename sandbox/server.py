@@ -11,22 +11,25 @@ from typing import Any
 
 from chalicelib.clock import Clock
 
-from . import control, notifications
+from . import control, notifications, oa_control
 from .handler import SandboxHTTPServer
 from .keys import Keyring
 from .mp_api import mint_login_code, mint_phone_code
-from .state import SandboxState
+from .oa_push import open_reply
+from .state import SandboxState, openid_for
 from .web import SandboxError
 
 logger = logging.getLogger("sandbox")
 
 
 class Sandbox:
-    """WeChat (login, access_token, phone numbers) and WeChat Pay v3 with real signatures
-    and envelopes.
+    """WeChat (login, access_tokens, phone numbers, subscribe and template messages, the
+    official account's message push) and WeChat Pay v3 with real signatures and envelopes.
 
     ``notify_base``: when set, notifications go to this base URL + the path of the
     merchant's notify_url (the app's public notify URL, served locally).
+    ``app_url``: where official-account pushes go when ``notify_base`` is not set (the
+    app's server URL configured in the account); settable after construction.
     ``auto_complete_refunds``: refunds succeed by themselves after ``refund_delay_s``.
     """
 
@@ -40,6 +43,7 @@ class Sandbox:
         notify_base: str | None = None,
         auto_complete_refunds: bool = False,
         refund_delay_s: float = 1.0,
+        app_url: str | None = None,
     ) -> None:
         self.keyring = keyring
         self.clock = clock
@@ -49,6 +53,7 @@ class Sandbox:
         self.notify_base = notify_base.rstrip("/") if notify_base else None
         self.auto_complete_refunds = auto_complete_refunds
         self.refund_delay_s = refund_delay_s
+        self.app_url = app_url
         self._address = (host, port)
         self._server: SandboxHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -135,6 +140,55 @@ class Sandbox:
             timestamp=timestamp,
             bad_signature=bad_signature,
         )
+
+    def accept_subscribe(self, user: str, template_ids: list[str]) -> dict[str, str]:
+        """The user accepts ``wx.requestSubscribeMessage`` for these templates: one send of
+        each; returns the result the client reports (``{template_id: "accept"}``)."""
+        return oa_control.accept_subscribe(self, user, template_ids)
+
+    def oa_push(
+        self,
+        user: str,
+        kind: str,
+        *,
+        scene: str | None = None,
+        key: str | None = None,
+        url: str | None = None,
+        content: str | None = None,
+        msgid: int | None = None,
+        status: str = "success",
+        safe: bool = True,
+        times: int = 1,
+        forge: bool = False,
+    ) -> list[tuple[int, str]]:
+        """The user acts on the official account (kind: subscribe, unsubscribe, click, view,
+        text, template_finish); its signed (safe: encrypted) push is POSTed to the app
+        ``times`` times; each (HTTP status, reply body).  ``forge``: signed with a wrong
+        token, as an attacker would; the sandbox's state does not change."""
+        given = {"scene": scene, "key": key, "url": url, "content": content, "msgid": msgid}
+        return oa_control.oa_push(
+            self, user, kind, safe=safe, times=times, forge=forge, status=status, **given
+        )
+
+    def oa_reply(self, body: str) -> dict[str, str]:
+        """The app's passive reply to a push as the user sees it ({} for "success")."""
+        return open_reply(self, body)
+
+    def messages(self) -> list[dict[str, Any]]:
+        """Every subscribe / template message WeChat accepted, oldest first."""
+        return oa_control.messages(self)
+
+    def mp_openid(self, user: str) -> str:
+        return openid_for(self.keyring.appid, user)
+
+    def oa_openid(self, user: str) -> str:
+        return openid_for(self.keyring.oa_appid, user)
+
+    def app_base(self) -> str:
+        base = self.notify_base or self.app_url
+        if base is None:
+            raise SandboxError(409, "NO_APP_URL", "the sandbox does not know the app's URL")
+        return base.rstrip("/")
 
     def deliver(self, url: str, headers: Mapping[str, str], body: bytes) -> int:
         return notifications.deliver(url, headers, body)

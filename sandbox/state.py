@@ -1,4 +1,5 @@
-"""What the sandbox remembers: login and phone codes, the access token, transactions, refunds."""
+"""What the sandbox remembers: login and phone codes, access tokens, transactions, refunds,
+and (in ``oa_state``) followers, subscribe-message credits and the messages sent."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
+
+from .oa_state import MessagingState
 
 FINAL_REFUND_STATES = frozenset({"SUCCESS", "CLOSED"})
 
@@ -102,8 +105,20 @@ class SandboxState:
     phone_codes: dict[str, PhoneCode] = field(default_factory=dict)
     transactions: dict[str, Transaction] = field(default_factory=dict)
     refunds: dict[str, Refund] = field(default_factory=dict)
-    access_token: AccessToken | None = None
+    tokens: dict[str, AccessToken] = field(default_factory=dict)
     token_requests: int = 0
+    users: dict[str, str] = field(default_factory=dict)
+    messaging: MessagingState = field(default_factory=MessagingState)
+
+    @property
+    def messages(self) -> list[dict[str, Any]]:
+        """Every subscribe / template message accepted so far (the live list: hold the lock)."""
+        return self.messaging.messages
+
+    def remember(self, openid: str, user: str) -> str:
+        """Openids are one-way hashes: keep the way back to the user they belong to."""
+        self.users[openid] = user
+        return openid
 
     def refunded(self, out_trade_no: str) -> int:
         """Fen refunded or being refunded (every refund not CLOSED)."""

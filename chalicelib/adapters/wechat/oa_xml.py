@@ -1,0 +1,47 @@
+"""The XML of official-account message push: reading pushes, writing passive replies.
+
+Pushes come from the internet before anything is trusted (the signature covers the
+body only in safe mode), so the parser refuses what could make it expensive or leaky:
+DTDs and entity declarations (entity expansion), oversized bodies, other roots.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ElementTree
+
+from .errors import NotificationRejected
+
+MAX_PUSH_BYTES = 64 * 1024
+_DECLARATIONS = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+def parse_push(xml_text: str) -> dict[str, str]:
+    """The root's children as ``{tag: text}`` (nested elements are not needed: flat)."""
+    if len(xml_text.encode("utf-8", errors="replace")) > MAX_PUSH_BYTES:
+        raise NotificationRejected("too large")
+    if _DECLARATIONS.search(xml_text):
+        raise NotificationRejected("declarations are not allowed")
+    try:
+        root = ElementTree.fromstring(xml_text)
+    except ElementTree.ParseError:
+        raise NotificationRejected("malformed") from None
+    if root.tag != "xml":
+        raise NotificationRejected("malformed")
+    return {child.tag: (child.text or "").strip() for child in root}
+
+
+def cdata(value: str) -> str:
+    """A CDATA section holding ``value`` exactly, even when it contains ``]]>``."""
+    return "<![CDATA[" + value.replace("]]>", "]]]]><![CDATA[>") + "]]>"
+
+
+def text_reply_xml(to_user: str, from_user: str, create_time: int, content: str) -> str:
+    """A passive text reply: to the sender (FromUserName of the push), from the account."""
+    return (
+        f"<xml><ToUserName>{cdata(to_user)}</ToUserName>"
+        f"<FromUserName>{cdata(from_user)}</FromUserName>"
+        f"<CreateTime>{int(create_time)}</CreateTime>"
+        f"<MsgType>{cdata('text')}</MsgType>"
+        f"<Content>{cdata(content)}</Content></xml>"
+    )
