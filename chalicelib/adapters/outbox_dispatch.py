@@ -2,6 +2,8 @@
 
 Handlers must be idempotent on the message id (WeChat Pay refunds are, by
 out_refund_no), so a crash between sending and marking never doubles an effect.
+A handler that raises `Deferred(until)` is not failing: its message waits until
+then, with no backoff.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from ..application.ports import Deferred
 from ..clock import Clock
 
 log = logging.getLogger(__name__)
@@ -90,6 +93,9 @@ class OutboxDispatcher:
             return 0
         try:
             handler(message.payload)
+        except Deferred as deferred:
+            self._defer(message, deferred.until)
+            return 0
         except self.permanent as error:
             log.warning("outbox %s failed for good: %s", message.id, error)
             self.outbox.mark_failed(message.id, str(error))
@@ -106,3 +112,10 @@ class OutboxDispatcher:
             return 0
         self.outbox.mark_sent(message.id, self.clock.now())
         return 1
+
+    def _defer(self, message: OutboxMessage, until: datetime) -> None:
+        """The message waits until `until`: no backoff, no error logged, never given up
+        for it (only the claim that delivered it is in the store's attempt count)."""
+        self.outbox.mark_retry(message.id, f"deferred until {until.isoformat()}", until)
+        if self.on_retry is not None:
+            self.on_retry(message.id, max(timedelta(0), until - self.clock.now()))

@@ -5,6 +5,8 @@ from .catalogue import CatalogueUseCases
 from .flash_sale import FlashSaleUseCases
 from .jobs import JobUseCases
 from .members import MemberUseCases
+from .notify_sender import NotificationUseCases
+from .official_account import OfficialAccountUseCases
 from .reservations import ReservationUseCases
 
 
@@ -15,6 +17,8 @@ class Shop(
     FlashSaleUseCases,
     BargainUseCases,
     ReservationUseCases,
+    NotificationUseCases,
+    OfficialAccountUseCases,
 ):
     """Every use case of the shop, over one event store."""
 

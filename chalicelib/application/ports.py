@@ -43,3 +43,54 @@ class Vault(Protocol):
 
     def shred(self, member_id: UUID) -> None:
         """Deletes the member's key: everything sealed under it reads as redacted."""
+
+
+class Deferred(Exception):
+    """Not now: the outbox should offer the message again at `until`, without
+    counting it as a failed attempt (a marketing message in quiet hours)."""
+
+    def __init__(self, until: datetime) -> None:
+        super().__init__(f"deferred until {until.isoformat()}")
+        self.until = until
+
+
+class MessageRefused(Exception):
+    """WeChat answered and refused the message (43101 no credit, 47003 a bad field,
+    43004 not a follower, ...): it was not sent, and sending it again as is
+    would be refused again."""
+
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(f"wechat {code}: {message}")
+        self.code = code
+        self.message = message
+
+
+class MessengerUnavailable(Exception):
+    """The message surely did not go out (no connection, WeChat busy: -1); worth a
+    retry later. A failure that leaves it unknown whether WeChat got the message
+    must not be reported as this."""
+
+
+class Messenger(Protocol):
+    def send_subscribe(
+        self, *, openid: str, template_id: str, page: str, data: dict[str, dict[str, str]]
+    ) -> None:
+        """A mini-program subscribe message to the member's mini-program openid."""
+
+    def send_template(
+        self,
+        *,
+        openid: str,
+        template_id: str,
+        data: dict[str, dict[str, str]],
+        pagepath: str,
+        client_msg_id: str,
+    ) -> int:
+        """An official-account template message to the follower's OA openid, jumping to
+        the mini-program page; returns WeChat's msgid."""
+
+
+class FollowerDirectory(Protocol):
+    def user_info(self, openid: str) -> str | None:
+        """The unionid of the official account's follower (cgi-bin/user/info), or None
+        when WeChat does not tell it (not following, no Open Platform binding)."""

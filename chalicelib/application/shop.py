@@ -20,6 +20,7 @@ from eventsourcing.utils import EnvType
 from ..clock import Clock, SystemClock
 from ..domain.campaign_stock import CampaignStock
 from ..domain.catalogue import Stock
+from ..domain.inbox import Inbox
 from ..domain.member import Member
 from ..domain.values import VALUE_TYPES
 from .errors import Busy, NotFound
@@ -58,6 +59,7 @@ class ShopBase(Application[UUID]):
         Stock: 50,
         Member: 50,
         CampaignStock: 50,
+        Inbox: 50,
     }
 
     def __init__(self, env: EnvType | None = None, *, clock: Clock | None = None) -> None:
