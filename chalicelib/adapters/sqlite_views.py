@@ -8,12 +8,13 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from eventsourcing.persistence import IntegrityError, Tracking, TrackingRecorder
 
-from ..projections.base import Doc
+from ..projections.base import Doc, rank_time
 from .sqlite_db import SQLiteDatabase
 
 SCHEMA = """
@@ -67,10 +68,15 @@ class SQLiteViewWriter:
     def delete(self, view: str, key: str) -> None:
         self._conn.execute("DELETE FROM view_items WHERE ns=? AND key=?", (self._ns(view), key))
 
-    def enqueue(self, message_id: str, kind: str, payload: Doc) -> None:
+    def enqueue(
+        self, message_id: str, kind: str, payload: Doc, *, not_before: datetime | None = None
+    ) -> None:
+        """A delayed message is an ordinary pending one whose first attempt is not
+        due before `not_before`; the dispatcher's due() leaves it until then."""
+        due = "" if not_before is None else rank_time(not_before)
         self._conn.execute(
-            "INSERT OR IGNORE INTO outbox (id, kind, payload) VALUES (?,?,?)",
-            (message_id, kind, json.dumps(payload, ensure_ascii=False)),
+            "INSERT OR IGNORE INTO outbox (id, kind, payload, next_attempt_at) VALUES (?,?,?,?)",
+            (message_id, kind, json.dumps(payload, ensure_ascii=False), due),
         )
 
 

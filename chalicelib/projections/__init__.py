@@ -1,11 +1,16 @@
 """Read-model builders and the runner that drives them."""
 
+from datetime import timedelta
+
 from .base import Projection
 from .campaigns import CampaignsProjection
 from .catalogue import CatalogueProjection
 from .coupons import CouponsProjection
+from .followers import FollowersProjection
 from .invites import InvitesProjection
 from .members import MembersProjection
+from .notification_log import NotificationLogProjection
+from .notification_triggers import NotificationTriggersProjection
 from .order_status import OrderStatusProjection
 from .order_timers import OrderTimersProjection
 from .points import PointsProjection
@@ -13,7 +18,9 @@ from .refund_requests import RefundRequestsProjection
 from .reservations import ReservationsProjection
 
 
-def all_projections() -> list[Projection]:
+def all_projections(after_sales_window: timedelta = timedelta(days=7)) -> list[Projection]:
+    """Every projection; `after_sales_window` is the shop's (settings.order_policy),
+    whose last day the after-sales reminder falls on."""
     return [
         CatalogueProjection(),
         OrderStatusProjection(),
@@ -25,4 +32,7 @@ def all_projections() -> list[Projection]:
         InvitesProjection(),
         ReservationsProjection(),
         CampaignsProjection(),
+        NotificationTriggersProjection(after_sales_window),
+        FollowersProjection(),
+        NotificationLogProjection(),
     ]

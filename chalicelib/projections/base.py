@@ -25,8 +25,13 @@ class ViewWriter(Protocol):
 
     def delete(self, view: str, key: str) -> None: ...
 
-    def enqueue(self, message_id: str, kind: str, payload: Doc) -> None:
-        """Adds a side-effect intent to the outbox; a known id is ignored."""
+    def enqueue(
+        self, message_id: str, kind: str, payload: Doc, *, not_before: datetime | None = None
+    ) -> None:
+        """Adds a side-effect intent to the outbox; a known id is ignored (so a
+        rebuild or a redelivered event sends nothing new). A message given
+        `not_before` waits until then: a reminder is written when its cause
+        happens, and the outbox holds it until it falls due."""
 
 
 class ViewReader(Protocol):

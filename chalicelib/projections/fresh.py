@@ -7,6 +7,7 @@ they will show, so it runs the very projection that builds them."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -33,7 +34,9 @@ class MemoryViews:
     def delete(self, view: str, key: str) -> None:
         self.items.pop((view, key), None)
 
-    def enqueue(self, message_id: str, kind: str, payload: Doc) -> None:
+    def enqueue(
+        self, message_id: str, kind: str, payload: Doc, *, not_before: datetime | None = None
+    ) -> None:
         """Side effects belong to the real projector, never to a response."""
 
 

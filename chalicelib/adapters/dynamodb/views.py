@@ -8,9 +8,10 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 
-from ...projections.base import BatchTooLarge, Doc
+from ...projections.base import BatchTooLarge, Doc, rank_time
 from .connection import MAX_TRANSACTION_ITEMS, Tables, transact
 
 Enqueued = Callable[[list[str]], None]
@@ -77,18 +78,24 @@ class DynamoDBViewWriter:
         }
         self.docs[pk] = None
 
-    def enqueue(self, message_id: str, kind: str, payload: Doc) -> None:
-        """A known id is ignored; a racing writer makes the commit fail and retry."""
+    def enqueue(
+        self, message_id: str, kind: str, payload: Doc, *, not_before: datetime | None = None
+    ) -> None:
+        """A known id is ignored; a racing writer makes the commit fail and retry.
+
+        A message due later is not put on the queue at commit: SQS cannot hold it
+        long enough, so the scheduled sweeper (send_due) queues it once due."""
         action_id = f"outbox#{message_id}"
         if action_id in self.actions or self._store.outbox_has(message_id):
             return
         now = self._store.now()
+        due = now if not_before is None else max(now, rank_time(not_before))
         item = {
             "id": {"S": message_id},
             "kind": {"S": kind},
             "payload": {"S": json.dumps(payload, ensure_ascii=False)},
             "status": {"S": "pending"},
-            "due": {"S": now},
+            "due": {"S": due},
             "attempts": {"N": "0"},
             "created_at": {"S": now},
         }
@@ -100,7 +107,8 @@ class DynamoDBViewWriter:
                 "ExpressionAttributeNames": {"#id": "id"},
             }
         }
-        self.enqueued.append(message_id)
+        if due <= now:
+            self.enqueued.append(message_id)
 
 
 class DynamoDBViewStore:
