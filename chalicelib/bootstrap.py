@@ -6,6 +6,7 @@ FixedClock and temporary settings and install it with `use()`.
 
 from __future__ import annotations
 
+import json
 import logging
 import secrets
 import threading
@@ -25,11 +26,17 @@ from .adapters.wechat import (
     load_private_key,
     load_public_key,
 )
+from .adapters.wechat.oa_client import OfficialAccountClient
+from .adapters.wechat.oa_crypto import PushCrypto
+from .adapters.wechat_messenger import WeChatFollowerDirectory, WeChatMessenger
 from .application import Shop
+from .application.errors import InvalidInput
+from .application.ports import MessageRefused, MessengerUnavailable
 from .clock import Clock, SystemClock
+from .domain.template_book import TemplateBook
+from .outbox_handlers import OutboxHandlers
 from .projections import all_projections
 from .projections.due import DueTimers
-from .projections.refund_requests import REFUND
 from .projections.runner import ProjectionRunner
 from .runtimes import Aws, ReadModels, Runtime, runtime_for
 from .settings import Settings
@@ -78,8 +85,25 @@ class Container:
         shop.invite_policy = self.settings.invite_policy
         shop.vault = self.vault
         shop.payments = _PaymentsPort(lambda: self.pay_client)
+        self._wire_notifications(shop)
         shop.after_save.append(self.after_command)
         return shop
+
+    def _wire_notifications(self, shop: Shop) -> None:
+        s = self.settings
+        shop.messenger = WeChatMessenger(
+            lambda: self.wechat,
+            lambda: self.oa_client,
+            mp_appid=s.wechat_appid,
+            miniprogram_state=s.miniprogram_state,
+        )
+        shop.follower_directory = WeChatFollowerDirectory(lambda: self.oa_client)
+        shop.mp_appid = s.wechat_appid
+        shop.credits_from = s.subscribe_credits_from
+        if s.notification_templates.strip():
+            shop.template_book = TemplateBook.from_json(json.loads(s.notification_templates))
+        if s.oa_keyword_replies.strip():
+            shop.keyword_replies = json.loads(s.oa_keyword_replies)
 
     @property
     def vault(self) -> PersonalData:
@@ -92,7 +116,12 @@ class Container:
     @property
     def runner(self) -> ProjectionRunner:
         return self._once(
-            "runner", lambda: ProjectionRunner(self.shop, self.views, all_projections())
+            "runner",
+            lambda: ProjectionRunner(
+                self.shop,
+                self.views,
+                all_projections(self.settings.order_policy.after_sales_window),
+            ),
         )
 
     @property
@@ -101,20 +130,18 @@ class Container:
 
     @property
     def dispatcher(self) -> OutboxDispatcher:
-        return self._once(
-            "dispatcher",
-            lambda: OutboxDispatcher(
-                self.outbox,
-                {REFUND: self._send_refund},
-                self.clock,
-                transient=(WeChatUnavailable,),
-                permanent=(WeChatError,),
-                on_retry=self.runtime.retry_later,
-            ),
-        )
+        return self._once("dispatcher", self._build_dispatcher)
 
-    def _send_refund(self, payload: dict[str, Any]) -> None:
-        self.pay_client.create_refund(**payload)
+    def _build_dispatcher(self) -> OutboxDispatcher:
+        handlers = OutboxHandlers(self.shop, self.views, lambda: self.pay_client)
+        return OutboxDispatcher(
+            self.outbox,
+            handlers.by_kind(),
+            self.clock,
+            transient=(WeChatUnavailable, MessengerUnavailable),
+            permanent=(WeChatError, MessageRefused, InvalidInput),
+            on_retry=self.runtime.retry_later,
+        )
 
     @property
     def timers(self) -> DueTimers:
@@ -186,6 +213,29 @@ class Container:
                 clock=self.clock,
             ),
         )
+
+    @property
+    def oa_client(self) -> OfficialAccountClient | None:
+        """The official account's API client; None when no account is configured."""
+        if not self.settings.oa_appid:
+            return None
+        return self._once(
+            "oa_client",
+            lambda: OfficialAccountClient(
+                self.settings.oa_api_base,
+                appid=self.settings.oa_appid,
+                secret=self.settings.oa_secret,
+                clock=self.clock,
+            ),
+        )
+
+    @property
+    def push_crypto(self) -> PushCrypto | None:
+        """Safe-mode push envelopes; None when no EncodingAESKey is configured."""
+        s = self.settings
+        if not s.oa_aes_key:
+            return None
+        return self._once("push_crypto", lambda: PushCrypto(s.oa_token, s.oa_aes_key, s.oa_appid))
 
     def events_of(self, aggregate_id: UUID) -> Iterator[Any]:
         """An aggregate's events straight from the event store (never stale)."""

@@ -65,6 +65,27 @@ class Settings(BaseSettings):
     or the PEM text itself."""
     wechatpay_apiv3_key: str = ""
 
+    oa_api_base: str = "http://127.0.0.1:8001"
+    oa_appid: str = ""
+    """The official account (公众号) bound to the same Open Platform account as the
+    mini-program; empty: no official account, template messages are never chosen."""
+    oa_secret: str = ""
+    oa_token: str = ""
+    """The message-push Token configured in the official account's console."""
+    oa_aes_key: str = ""
+    """The push EncodingAESKey (43 characters); empty: plain mode only."""
+    oa_keyword_replies: str = ""
+    """JSON object: exact keyword -> reply text; empty: the built-in "订单" reply."""
+    miniprogram_state: Literal["developer", "trial", "formal"] = "formal"
+    """Which mini-program version subscribe messages open."""
+    notification_templates: str = ""
+    """JSON object: trigger -> template ids and field mapping (README); empty: the
+    sandbox's templates."""
+    subscribe_credits_from: Literal["client", "push"] = "client"
+    """Who reports accepted subscribe messages: the mini-program (POST
+    /me/subscribe-messages) or the mini-program message push; one source, so an
+    acceptance is never counted twice."""
+
     table_prefix: str = "miniloop-dev"
     """aws: the stage's DynamoDB tables are <prefix>-events, -snapshots, -log, -views, -outbox,
     -keys."""
@@ -80,6 +101,20 @@ class Settings(BaseSettings):
         parsed = json.loads(value or "{}")
         if not isinstance(parsed, dict):
             raise ValueError("must be a JSON object of serial -> PEM file")
+        return value
+
+    @field_validator("oa_keyword_replies", "notification_templates")
+    @classmethod
+    def _json_object_or_empty(cls, value: str) -> str:
+        if value.strip() and not isinstance(json.loads(value), dict):
+            raise ValueError("must be a JSON object")
+        return value
+
+    @field_validator("oa_aes_key")
+    @classmethod
+    def _aes_key(cls, value: str) -> str:
+        if value and len(value) != 43:
+            raise ValueError("an EncodingAESKey has 43 characters")
         return value
 
     @property
