@@ -16,6 +16,9 @@ from chalicelib.api import (
     loyalty_admin,
     members,
     miniprogram,
+    notifications,
+    notifications_admin,
+    official_account,
     schedules,
     streams,
     webhooks,
@@ -33,6 +36,9 @@ BLUEPRINTS = (
     campaign_views,
     bargains,
     group_buy,
+    official_account,
+    notifications,
+    notifications_admin,
 )
 
 app = Chalice(app_name="miniloop")

@@ -34,6 +34,11 @@ locals {
     MINILOOP_WECHATPAY_PRIVATE_KEY   = var.wechatpay_private_key
     MINILOOP_WECHATPAY_APIV3_KEY     = var.wechatpay_apiv3_key
     MINILOOP_WECHATPAY_PLATFORM_KEYS = jsonencode(var.wechatpay_platform_keys)
+    MINILOOP_OA_API_BASE             = var.oa_api_base
+    MINILOOP_OA_APPID                = var.oa_appid
+    MINILOOP_OA_SECRET               = var.oa_secret
+    MINILOOP_OA_TOKEN                = var.oa_token
+    MINILOOP_OA_AES_KEY              = var.oa_aes_key
   })
 }
 

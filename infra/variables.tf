@@ -99,6 +99,46 @@ variable "wechat_secret" {
   sensitive   = true
 }
 
+# ---- the official account (公众号), optional ----------------------------------------
+
+variable "oa_api_base" {
+  description = "The official account's API origin."
+  type        = string
+  default     = "https://api.weixin.qq.com"
+}
+
+variable "oa_appid" {
+  description = "The official account's AppID, bound to the same Open Platform account as the mini-program. Empty: no official account (no template messages, no push webhook)."
+  type        = string
+  default     = ""
+}
+
+variable "oa_secret" {
+  description = "The official account's AppSecret."
+  type        = string
+  sensitive   = true
+  default     = ""
+}
+
+variable "oa_token" {
+  description = "The message-push Token set in the official account's console (服务器配置)."
+  type        = string
+  sensitive   = true
+  default     = ""
+}
+
+variable "oa_aes_key" {
+  description = "The message-push EncodingAESKey (43 characters) for safe mode. Empty: plain mode only."
+  type        = string
+  sensitive   = true
+  default     = ""
+
+  validation {
+    condition     = length(var.oa_aes_key) == 0 || length(var.oa_aes_key) == 43
+    error_message = "oa_aes_key: an EncodingAESKey has 43 characters."
+  }
+}
+
 # ---- WeChat Pay v3 (商户平台) -----------------------------------------------------
 
 variable "wechatpay_api_base" {

@@ -44,6 +44,10 @@ BODY_ROUTES = [
     ("POST", "/campaigns/{id}/teams"),
     ("POST", "/teams/{id}/orders"),
     ("POST", "/bargains/{id}/orders"),
+    ("POST", "/me/subscribe-messages"),
+    ("PUT", "/me/notification-preferences"),
+    ("POST", "/webhooks/wechat/official-account?signature=x&timestamp=1&nonce=2"),
+    ("POST", "/webhooks/wechat/official-account?encrypt_type=aes&msg_signature={id}"),
 ]
 # Routes that take no body: junk is ignored and the command itself may be legal.
 OTHER_ROUTES = [
@@ -84,6 +88,10 @@ OTHER_ROUTES = [
     ("POST", "/campaigns/{id}/reservation"),
     ("DELETE", "/campaigns/{id}/reservation"),
     ("GET", "/me/reservations"),
+    ("GET", "/me/notification-preferences"),
+    ("GET", "/admin/notifications?day=%00&status={id}"),
+    ("GET", "/admin/notifications/stats?day=2026-13-45"),
+    ("GET", "/webhooks/wechat/official-account?signature={id}&timestamp=1&nonce=2&echostr=3"),
 ]
 ROUTES = [(*r, True) for r in BODY_ROUTES] + [(*r, False) for r in OTHER_ROUTES]
 

@@ -120,6 +120,7 @@ def running_stack(
     try:
         with running_container(runtime, request, data_dir, clock, **fields) as running:
             server = AppServer().start()
+            sandbox.app_url = server.base_url
             running.container.settings.public_url = server.base_url
             try:
                 with requests.Session() as http:

@@ -1,0 +1,52 @@
+"""The operators' view of notifications (X-Admin-Token): what was sent,
+suppressed (and why) and failed, per template and per Beijing day."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from chalice.app import Blueprint, Response
+
+from ..application.errors import InvalidInput
+from ..bootstrap import container
+from ..domain.calendar import beijing_date
+from ..projections import notification_queries as q
+from .inputs import query_param, require_admin
+from .responses import handles_errors, json_response
+
+bp = Blueprint(__name__)
+STATUSES = ("sent", "failed", "suppressed", "dispatched")
+
+
+def _day() -> str:
+    """`?day=YYYY-MM-DD`, today in Beijing when absent."""
+    given = query_param(bp, "day")
+    if given is None:
+        return beijing_date(container().now()).isoformat()
+    try:
+        return date.fromisoformat(given).isoformat()
+    except ValueError:
+        raise InvalidInput("day", "use YYYY-MM-DD") from None
+
+
+@bp.route("/admin/notifications", methods=["GET"])
+@handles_errors
+def notifications() -> Response:
+    """The day's notifications, newest first; `?status=` one of sent, failed,
+    suppressed, dispatched (sent but not yet confirmed)."""
+    require_admin(bp)
+    status = query_param(bp, "status")
+    if status is not None and status not in STATUSES:
+        raise InvalidInput("status", f"one of {', '.join(STATUSES)}")
+    day = _day()
+    items = q.notifications(container().views, day, status=status)
+    return json_response({"day": day, "notifications": items})
+
+
+@bp.route("/admin/notifications/stats", methods=["GET"])
+@handles_errors
+def stats() -> Response:
+    """Per template: sent, failed, suppressed by reason, delivery reports."""
+    require_admin(bp)
+    day = _day()
+    return json_response({"day": day, "templates": q.daily_stats(container().views, day)})
