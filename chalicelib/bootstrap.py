@@ -237,6 +237,16 @@ class Container:
             return None
         return self._once("push_crypto", lambda: PushCrypto(s.oa_token, s.oa_aes_key, s.oa_appid))
 
+    @property
+    def mp_push_crypto(self) -> PushCrypto | None:
+        """The mini-program push's safe-mode envelopes (the mini-program's appid)."""
+        s = self.settings
+        if not s.mp_push_aes_key:
+            return None
+        return self._once(
+            "mp_push_crypto", lambda: PushCrypto(s.mp_push_token, s.mp_push_aes_key, s.wechat_appid)
+        )
+
     def events_of(self, aggregate_id: UUID) -> Iterator[Any]:
         """An aggregate's events straight from the event store (never stale)."""
         return self.shop.repository.event_store.get(aggregate_id)

@@ -81,6 +81,10 @@ class Settings(BaseSettings):
     notification_templates: str = ""
     """JSON object: trigger -> template ids and field mapping (README); empty: the
     sandbox's templates."""
+    mp_push_token: str = ""
+    """The mini-program's message-push Token (消息推送); empty: no push endpoint."""
+    mp_push_aes_key: str = ""
+    """The mini-program push's EncodingAESKey (43 characters) for safe mode."""
     subscribe_credits_from: Literal["client", "push"] = "client"
     """Who reports accepted subscribe messages: the mini-program (POST
     /me/subscribe-messages) or the mini-program message push; one source, so an
@@ -110,7 +114,7 @@ class Settings(BaseSettings):
             raise ValueError("must be a JSON object")
         return value
 
-    @field_validator("oa_aes_key")
+    @field_validator("oa_aes_key", "mp_push_aes_key")
     @classmethod
     def _aes_key(cls, value: str) -> str:
         if value and len(value) != 43:
