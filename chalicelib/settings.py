@@ -15,6 +15,7 @@ from .domain.points_policy import PointsPolicy
 from .domain.policy import OrderPolicy
 from .domain.pricing import ShippingPolicy
 from .domain.referral import InvitePolicy
+from .domain.template_book import TemplateBook
 
 
 class Settings(BaseSettings):
@@ -107,11 +108,23 @@ class Settings(BaseSettings):
             raise ValueError("must be a JSON object of serial -> PEM file")
         return value
 
-    @field_validator("oa_keyword_replies", "notification_templates")
+    @field_validator("oa_keyword_replies")
     @classmethod
-    def _json_object_or_empty(cls, value: str) -> str:
-        if value.strip() and not isinstance(json.loads(value), dict):
-            raise ValueError("must be a JSON object")
+    def _keyword_replies(cls, value: str) -> str:
+        replies = json.loads(value) if value.strip() else {}
+        if not isinstance(replies, dict) or not all(
+            isinstance(k, str) and k.strip() and isinstance(v, str) and v
+            for k, v in replies.items()
+        ):
+            raise ValueError('must be a JSON object of keyword -> reply text, e.g. {"订单": "…"}')
+        return value
+
+    @field_validator("notification_templates")
+    @classmethod
+    def _template_book(cls, value: str) -> str:
+        """A mistake names its trigger and key at start-up, not at the first send."""
+        if value.strip():
+            TemplateBook.from_json(json.loads(value))
         return value
 
     @field_validator("oa_aes_key", "mp_push_aes_key")
