@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from .errors import NotificationRejected
-from .oa_xml import cdata, parse_push, text_reply_xml
+from .oa_xml import cdata, parse_push, parse_push_list, text_reply_xml
 
 __all__ = [
     "PushCrypto",
@@ -26,7 +26,9 @@ __all__ = [
     "encrypted_reply_xml",
     "handshake_echo",
     "open_push",
+    "open_push_xml",
     "parse_push",
+    "parse_push_list",
     "signature",
     "text_reply_xml",
 ]
@@ -121,10 +123,20 @@ def handshake_echo(query: Mapping[str, str], token: str) -> str:
 def open_push(
     *, query: Mapping[str, str], body: bytes, token: str, crypto: PushCrypto | None
 ) -> tuple[dict[str, str], bool]:
-    """Verifies and reads a push: ``(message, safe)``; NotificationRejected otherwise.
+    """Verifies and reads a push: ``(message, safe)``; NotificationRejected otherwise."""
+    xml_text, safe = open_push_xml(query=query, body=body, token=token, crypto=crypto)
+    return parse_push(xml_text), safe
+
+
+def open_push_xml(
+    *, query: Mapping[str, str], body: bytes, token: str, crypto: PushCrypto | None
+) -> tuple[str, bool]:
+    """Verifies a push and returns its XML text: ``(xml_text, safe)``, for pushes whose
+    nested parts (``parse_push_list``) a flat message would lose.
 
     ``signature`` is checked always; in safe mode (``encrypt_type=aes``) also
     ``msg_signature`` over ``<Encrypt>``, before the ciphertext is decrypted.
+    The text returned has passed the parser's safety rules once already.
     """
     timestamp, nonce = _signed(query)
     if not check_signature(query["signature"], token, timestamp, nonce):
@@ -135,7 +147,8 @@ def open_push(
         raise NotificationRejected("malformed") from None
     encrypt_type = query.get("encrypt_type", "raw")
     if encrypt_type == "raw":
-        return parse_push(text), False
+        parse_push(text)
+        return text, False
     if encrypt_type != "aes":
         raise NotificationRejected("unknown encrypt_type")
     if crypto is None:
@@ -146,7 +159,9 @@ def open_push(
         raise NotificationRejected("malformed")
     if not check_signature(msg_signature, token, timestamp, nonce, encrypted):
         raise NotificationRejected("bad msg_signature")
-    return parse_push(crypto.decrypt(encrypted)), True
+    inner = crypto.decrypt(encrypted)
+    parse_push(inner)
+    return inner, True
 
 
 def _signed(query: Mapping[str, str]) -> tuple[str, str]:

@@ -16,8 +16,8 @@ MAX_PUSH_BYTES = 64 * 1024
 _DECLARATIONS = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
-def parse_push(xml_text: str) -> dict[str, str]:
-    """The root's children as ``{tag: text}`` (nested elements are not needed: flat)."""
+def _root(xml_text: str) -> ElementTree.Element:
+    """The ``<xml>`` root, once the text has passed every safety rule."""
     if len(xml_text.encode("utf-8", errors="replace")) > MAX_PUSH_BYTES:
         raise NotificationRejected("too large")
     if _DECLARATIONS.search(xml_text):
@@ -28,7 +28,29 @@ def parse_push(xml_text: str) -> dict[str, str]:
         raise NotificationRejected("malformed") from None
     if root.tag != "xml":
         raise NotificationRejected("malformed")
-    return {child.tag: (child.text or "").strip() for child in root}
+    return root
+
+
+def _flat(element: ElementTree.Element) -> dict[str, str]:
+    return {child.tag: (child.text or "").strip() for child in element}
+
+
+def parse_push(xml_text: str) -> dict[str, str]:
+    """The root's children as ``{tag: text}`` (nested elements are not needed: flat)."""
+    return _flat(_root(xml_text))
+
+
+def parse_push_list(xml_text: str, container: str) -> list[dict[str, str]]:
+    """The repeated ``<List>`` entries under the root's ``<container>``, each flat.
+
+    The mini-program push reports one popup with several templates this way
+    (``<SubscribeMsgPopupEvent><List>…</List><List>…</List></SubscribeMsgPopupEvent>``);
+    a missing container is an empty list, as a push without entries grants nothing.
+    """
+    found = _root(xml_text).find(container)
+    if found is None:
+        return []
+    return [_flat(entry) for entry in found.findall("List")]
 
 
 def cdata(value: str) -> str:
