@@ -15,6 +15,7 @@ from chalicelib.api import (
     group_buy,
     loyalty_admin,
     members,
+    mini_program_push,
     miniprogram,
     notifications,
     notifications_admin,
@@ -37,6 +38,7 @@ BLUEPRINTS = (
     bargains,
     group_buy,
     official_account,
+    mini_program_push,
     notifications,
     notifications_admin,
 )

@@ -39,6 +39,8 @@ locals {
     MINILOOP_OA_SECRET               = var.oa_secret
     MINILOOP_OA_TOKEN                = var.oa_token
     MINILOOP_OA_AES_KEY              = var.oa_aes_key
+    MINILOOP_MP_PUSH_TOKEN           = var.mp_push_token
+    MINILOOP_MP_PUSH_AES_KEY         = var.mp_push_aes_key
   })
 }
 

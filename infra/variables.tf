@@ -139,6 +139,27 @@ variable "oa_aes_key" {
   }
 }
 
+# ---- the mini-program's message push (小程序消息推送), optional --------------------
+
+variable "mp_push_token" {
+  description = "The mini-program's message-push Token (开发管理 > 消息推送). Empty: the push webhook answers 403."
+  type        = string
+  sensitive   = true
+  default     = ""
+}
+
+variable "mp_push_aes_key" {
+  description = "The mini-program push's EncodingAESKey (43 characters) for safe mode. Empty: plain mode only."
+  type        = string
+  sensitive   = true
+  default     = ""
+
+  validation {
+    condition     = length(var.mp_push_aes_key) == 0 || length(var.mp_push_aes_key) == 43
+    error_message = "mp_push_aes_key: an EncodingAESKey has 43 characters."
+  }
+}
+
 # ---- WeChat Pay v3 (商户平台) -----------------------------------------------------
 
 variable "wechatpay_api_base" {

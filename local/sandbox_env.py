@@ -1,5 +1,6 @@
 """Points Miniloop's settings at the bundled WeChat sandbox and its keyring (the
-mini-program, WeChat Pay and the official account all live in the one sandbox)."""
+mini-program and its message push, WeChat Pay and the official account all live in the
+one sandbox)."""
 
 from __future__ import annotations
 
@@ -33,4 +34,6 @@ def sandbox_settings(
         "MINILOOP_OA_SECRET": keyring.oa_secret,
         "MINILOOP_OA_TOKEN": keyring.oa_token,
         "MINILOOP_OA_AES_KEY": keyring.oa_aes_key,
+        "MINILOOP_MP_PUSH_TOKEN": keyring.mp_push_token,
+        "MINILOOP_MP_PUSH_AES_KEY": keyring.mp_push_aes_key,
     }

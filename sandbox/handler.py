@@ -9,7 +9,7 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
-from . import cgi, control, mp_api, oa_api, oa_control, pay_api
+from . import cgi, control, mp_api, mp_push, oa_api, oa_control, pay_api
 from .notifications import signed_headers
 from .state import new_id
 from .web import Reply, Request, SandboxError
@@ -38,6 +38,7 @@ ROUTES: list[tuple[str, re.Pattern[str], Endpoint]] = [
     ("POST", re.compile(r"/sandbox/subscribe-grants"), oa_control.grants_endpoint),
     ("POST", re.compile(r"/sandbox/oa/push"), oa_control.push_endpoint),
     ("GET", re.compile(r"/sandbox/messages"), oa_control.messages_endpoint),
+    ("POST", re.compile(r"/sandbox/mp/push"), mp_push.push_endpoint),
 ]
 _SECRETS = re.compile(r"((?:secret|js_code|access_token)=)[^&\s]*")
 

@@ -1,5 +1,6 @@
 """The sandbox's credentials: merchant and platform RSA keys, APIv3 key, the identities of
-the mini-program and of the official account (its secret, push token and EncodingAESKey)."""
+the mini-program (with its message push's token and EncodingAESKey) and of the official
+account (its secret, push token and EncodingAESKey)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ _ALNUM = string.ascii_letters + string.digits
 _private_key = lru_cache(maxsize=16)(load_private_key)
 _public_key = lru_cache(maxsize=16)(load_public_key)
 _OA_FIELDS = ("oa_appid", "oa_secret", "oa_token", "oa_aes_key")
+_MP_PUSH_FIELDS = ("mp_push_token", "mp_push_aes_key")
 _PEM_FILES = {
     "merchant_private_pem": "merchant_private.pem",
     "merchant_public_pem": "merchant_public.pem",
@@ -48,6 +50,8 @@ class Keyring:
     oa_secret: str = ""
     oa_token: str = ""
     oa_aes_key: str = ""
+    mp_push_token: str = ""
+    mp_push_aes_key: str = ""
 
     def merchant_private_key(self) -> rsa.RSAPrivateKey:
         return _private_key(self.merchant_private_pem)
@@ -92,32 +96,48 @@ def generate_keyring(appid: str = DEFAULT_APPID, mchid: str = DEFAULT_MCHID) -> 
         mchid=mchid,
         app_secret=secrets.token_hex(16),
         **_official_account(),
+        **_mp_push(),
     )
 
 
 def _official_account() -> dict[str, str]:
     """A fresh official-account identity: secret, push token and a 43-character AES key."""
+    token, aes_key = _push_secrets()
     return {
         "oa_appid": DEFAULT_OA_APPID,
         "oa_secret": secrets.token_hex(16),
-        "oa_token": "".join(secrets.choice(_ALNUM) for _ in range(32)),
-        "oa_aes_key": base64.b64encode(secrets.token_bytes(32)).decode("ascii").rstrip("="),
+        "oa_token": token,
+        "oa_aes_key": aes_key,
     }
+
+
+def _push_secrets() -> tuple[str, str]:
+    """A push token and a 43-character EncodingAESKey, as a console would generate them."""
+    token = "".join(secrets.choice(_ALNUM) for _ in range(32))
+    return token, base64.b64encode(secrets.token_bytes(32)).decode("ascii").rstrip("=")
+
+
+def _mp_push() -> dict[str, str]:
+    """The mini-program's message push: its own token and key, not the account's."""
+    token, aes_key = _push_secrets()
+    return {"mp_push_token": token, "mp_push_aes_key": aes_key}
 
 
 def ensure_keyring(directory: Path) -> Keyring:
     """Loads the keyring stored in ``directory``, generating and storing it the first time.
 
     Files: ``keyring.json`` (serials, APIv3 key, appid, mchid, app secret, the official
-    account's fields) and four PEMs.  A keyring.json written before the official account
-    existed gains fresh OA fields and keeps everything else.
+    account's and the mini-program push's fields) and four PEMs.  A keyring.json written
+    before the official account or the mini-program push existed gains fresh fields for
+    them and keeps everything else.
     """
     directory = Path(directory)
     manifest = directory / "keyring.json"
     if manifest.exists():
         settings = json.loads(manifest.read_text())
-        if not all(name in settings for name in _OA_FIELDS):
-            settings = {**_official_account(), **settings}
+        missing = [name for name in (*_OA_FIELDS, *_MP_PUSH_FIELDS) if name not in settings]
+        if missing:
+            settings = {**_official_account(), **_mp_push(), **settings}
             _write(manifest, json.dumps(settings, indent=2).encode(), private=True)
         pems = {field: (directory / name).read_bytes() for field, name in _PEM_FILES.items()}
         return Keyring(
@@ -132,6 +152,8 @@ def ensure_keyring(directory: Path) -> Keyring:
             oa_secret=settings["oa_secret"],
             oa_token=settings["oa_token"],
             oa_aes_key=settings["oa_aes_key"],
+            mp_push_token=settings["mp_push_token"],
+            mp_push_aes_key=settings["mp_push_aes_key"],
         )
     keyring = generate_keyring()
     directory.mkdir(parents=True, exist_ok=True)
@@ -144,7 +166,7 @@ def ensure_keyring(directory: Path) -> Keyring:
         "appid": keyring.appid,
         "mchid": keyring.mchid,
         "app_secret": keyring.app_secret,
-        **{name: getattr(keyring, name) for name in _OA_FIELDS},
+        **{name: getattr(keyring, name) for name in (*_OA_FIELDS, *_MP_PUSH_FIELDS)},
     }
     # keyring.json goes last: its presence means the PEMs are complete.
     _write(manifest, json.dumps(settings, indent=2).encode(), private=True)

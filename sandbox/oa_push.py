@@ -114,18 +114,40 @@ def signed_push(
     """(query string, body) of the POST: plain mode signs, safe mode also encrypts;
     ``forge`` signs with a token that is not the account's (an attacker's push)."""
     keyring = sandbox.keyring
-    token = "forged-" + keyring.oa_token if forge else keyring.oa_token
+    return seal_push(
+        sandbox,
+        crypto_for(sandbox),
+        original_id(keyring.oa_appid),
+        openid,
+        xml,
+        safe=safe,
+        forge=forge,
+    )
+
+
+def seal_push(
+    sandbox: Sandbox,
+    crypto: PushCrypto,
+    to_user: str,
+    openid: str,
+    xml: str,
+    *,
+    safe: bool,
+    forge: bool = False,
+) -> tuple[str, bytes]:
+    """Signs (and in safe mode encrypts) ``xml`` with ``crypto``'s token and key: the
+    official account and the mini-program push the same way, each with its own."""
+    token = "forged-" + crypto.token if forge else crypto.token
     timestamp = str(int(sandbox.clock.now().timestamp()))
     nonce = str(secrets.randbelow(10**10))
     query = {"signature": signature(token, timestamp, nonce)}
     query.update(timestamp=timestamp, nonce=nonce, openid=openid)
     if not safe:
         return urllib.parse.urlencode(query), xml.encode()
-    encrypted = crypto_for(sandbox).encrypt(xml)
+    encrypted = crypto.encrypt(xml)
     query.update(encrypt_type="aes", msg_signature=signature(token, timestamp, nonce, encrypted))
     body = (
-        f"<xml><ToUserName>{cdata(original_id(keyring.oa_appid))}</ToUserName>"
-        f"<Encrypt>{cdata(encrypted)}</Encrypt></xml>"
+        f"<xml><ToUserName>{cdata(to_user)}</ToUserName><Encrypt>{cdata(encrypted)}</Encrypt></xml>"
     )
     return urllib.parse.urlencode(query), body.encode()
 
@@ -143,9 +165,9 @@ def deliver_xml(url: str, body: bytes, timeout: float = 5.0) -> tuple[int, str]:
         with err:
             status, reply = err.code, err.read().decode("utf-8", errors="replace")
     except (OSError, http.client.HTTPException) as exc:
-        logger.warning("official-account push to %s failed: %s", url.split("?")[0], exc)
+        logger.warning("push to %s failed: %s", url.split("?")[0], exc)
         status, reply = 0, ""
-    logger.info("official-account push -> %s: %s", url.split("?")[0], status)
+    logger.info("push -> %s: %s", url.split("?")[0], status)
     return status, reply
 
 

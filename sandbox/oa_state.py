@@ -55,6 +55,11 @@ class MessagingState:
         for template_id in template_ids:
             self.credits[user, template_id] = self.credits.get((user, template_id), 0) + 1
 
+    def revoke(self, user: str, template_ids: list[str]) -> None:
+        """Switched off in the mini-program's settings: WeChat refuses those sends."""
+        for template_id in template_ids:
+            self.credits.pop((user, template_id), None)
+
     def consume(self, user: str, template_id: str) -> bool:
         left = self.credits.get((user, template_id), 0)
         if left <= 0:

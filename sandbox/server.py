@@ -11,7 +11,7 @@ from typing import Any
 
 from chalicelib.clock import Clock
 
-from . import control, notifications, oa_control
+from . import control, mp_push, notifications, oa_control
 from .handler import SandboxHTTPServer
 from .keys import Keyring
 from .mp_api import mint_login_code, mint_phone_code
@@ -24,7 +24,8 @@ logger = logging.getLogger("sandbox")
 
 class Sandbox:
     """WeChat (login, access_tokens, phone numbers, subscribe and template messages, the
-    official account's message push) and WeChat Pay v3 with real signatures and envelopes.
+    official account's and the mini-program's message push) and WeChat Pay v3 with real
+    signatures and envelopes.
 
     ``notify_base``: when set, notifications go to this base URL + the path of the
     merchant's notify_url (the app's public notify URL, served locally).
@@ -169,6 +170,30 @@ class Sandbox:
         return oa_control.oa_push(
             self, user, kind, safe=safe, times=times, forge=forge, status=status, **given
         )
+
+    def mp_subscribe_popup(
+        self,
+        user: str,
+        template_ids: list[str],
+        *,
+        safe: bool = True,
+        times: int = 1,
+        forge: bool = False,
+    ) -> list[tuple[int, str]]:
+        """The user accepts these templates in the subscribe popup: one sandbox-side send of
+        each (like ``accept_subscribe``) and the mini-program push's
+        ``subscribe_msg_popup_event``, signed (safe: encrypted), POSTed ``times`` times to
+        the app; each (HTTP status, reply body).  ``forge``: a wrong token, no credits."""
+        return mp_push.mp_push(
+            self, user, "popup", template_ids, safe=safe, times=times, forge=forge
+        )
+
+    def mp_subscribe_change(
+        self, user: str, template_ids: list[str], *, safe: bool = True, times: int = 1
+    ) -> list[tuple[int, str]]:
+        """The user switches these templates off in the settings page: their sandbox-side
+        credits go and ``subscribe_msg_change_event`` (``reject``) is pushed to the app."""
+        return mp_push.mp_push(self, user, "change", template_ids, safe=safe, times=times)
 
     def oa_reply(self, body: str) -> dict[str, str]:
         """The app's passive reply to a push as the user sees it ({} for "success")."""

@@ -277,13 +277,14 @@ class Member(Aggregate):
         """A closed member comes back as new (the application calls it before log_in)."""
         if not self.closed:
             raise InvalidTransition("only a closed account can rejoin")
-        self._rejoined(at=at)
+        self._rejoined(at=at, openid=self.openid)
 
     class Rejoined(Aggregate.Event):
         at: datetime
+        openid: str = ""  # events before the mini-program push needed it carry none
 
     @event(Rejoined)
-    def _rejoined(self, at: datetime) -> None:
+    def _rejoined(self, at: datetime, openid: str = "") -> None:
         self.closed = False
         self._start_afresh()
 

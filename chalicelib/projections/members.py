@@ -4,6 +4,11 @@ order, due when that order's spend leaves the 365-day window.
 
 The phone stays sealed here; the API opens it. Closing the account removes every
 item of the member; rejoining starts a fresh profile.
+
+`by_openid` maps the mini-program openid to the member: a member registered by
+unionid has an id no openid leads to, yet the mini-program message push names
+the user by openid alone. Registered and Rejoined carry the openid, and the
+member's document keeps it for Closed to purge the entry.
 """
 
 from __future__ import annotations
@@ -11,11 +16,13 @@ from __future__ import annotations
 from datetime import datetime
 from functools import singledispatchmethod
 from typing import Any
+from uuid import UUID
 
 from ..domain.member import FIRST_LEVEL, SPEND_WINDOW, Member
-from .base import Doc, ViewWriter, plain, rank_time
+from .base import Doc, ViewReader, ViewWriter, plain, rank_time
 
 VIEW = "members"
+BY_OPENID = "by_openid"
 BIRTHDAYS = "birthdays"
 LEVEL_REVIEWS = "level_reviews"
 LEVEL_REVIEW = "level_review"
@@ -26,9 +33,10 @@ def review_key(member_id: str, order_id: str) -> str:
     return f"{member_id}:{order_id}"
 
 
-def _fresh(member_id: str, at: datetime) -> Doc:
+def _fresh(member_id: str, at: datetime, openid: str | None = None) -> Doc:
     return {
         "member_id": member_id,
+        "openid": openid,
         "nickname": "",
         "avatar_url": "",
         "birthday": None,
@@ -59,7 +67,9 @@ class MembersProjection:
 
     @apply.register
     def _registered(self, e: Member.Registered, views: ViewWriter) -> None:
-        views.put(VIEW, str(e.originator_id), _fresh(str(e.originator_id), e.registered_at))
+        member_id = str(e.originator_id)
+        views.put(VIEW, member_id, _fresh(member_id, e.registered_at, e.openid))
+        views.put(BY_OPENID, e.openid, {"member_id": member_id})
 
     @apply.register
     def _profile_updated(self, e: Member.ProfileUpdated, views: ViewWriter) -> None:
@@ -132,9 +142,20 @@ class MembersProjection:
         doc = views.get(VIEW, member_id)
         for order_id in doc["spend"] if doc else ():
             views.delete(LEVEL_REVIEWS, review_key(member_id, order_id))
+        if doc is not None and doc.get("openid"):
+            views.delete(BY_OPENID, doc["openid"])
         views.delete(BIRTHDAYS, member_id)
         views.delete(VIEW, member_id)
 
     @apply.register
     def _rejoined(self, e: Member.Rejoined, views: ViewWriter) -> None:
-        views.put(VIEW, str(e.originator_id), _fresh(str(e.originator_id), e.at))
+        member_id = str(e.originator_id)
+        views.put(VIEW, member_id, _fresh(member_id, e.at, e.openid or None))
+        if e.openid:
+            views.put(BY_OPENID, e.openid, {"member_id": member_id})
+
+
+def member_for_openid(views: ViewReader, openid: str) -> UUID | None:
+    """The member of the mini-program user ``openid``; None when unknown (or closed)."""
+    found = views.get(MembersProjection.name, BY_OPENID, openid) if openid else None
+    return None if found is None else UUID(found["member_id"])

@@ -48,6 +48,8 @@ BODY_ROUTES = [
     ("PUT", "/me/notification-preferences"),
     ("POST", "/webhooks/wechat/official-account?signature=x&timestamp=1&nonce=2"),
     ("POST", "/webhooks/wechat/official-account?encrypt_type=aes&msg_signature={id}"),
+    ("POST", "/webhooks/wechat/mini-program?signature=x&timestamp=1&nonce=2"),
+    ("POST", "/webhooks/wechat/mini-program?encrypt_type=aes&msg_signature={id}"),
 ]
 # Routes that take no body: junk is ignored and the command itself may be legal.
 OTHER_ROUTES = [
@@ -92,6 +94,7 @@ OTHER_ROUTES = [
     ("GET", "/admin/notifications?day=%00&status={id}"),
     ("GET", "/admin/notifications/stats?day=2026-13-45"),
     ("GET", "/webhooks/wechat/official-account?signature={id}&timestamp=1&nonce=2&echostr=3"),
+    ("GET", "/webhooks/wechat/mini-program?signature={id}&timestamp=1&nonce=2&echostr=3"),
 ]
 ROUTES = [(*r, True) for r in BODY_ROUTES] + [(*r, False) for r in OTHER_ROUTES]
 

@@ -344,6 +344,7 @@ def test_every_environment_variable_the_functions_get_is_a_setting() -> None:
     assert names <= fields, f"not settings: {sorted(names - fields)}"
     secrets = {"wechat_secret", "wechatpay_private_key", "wechatpay_apiv3_key"}
     secrets |= {"session_secret", "admin_token", "oa_secret", "oa_token", "oa_aes_key"}
+    secrets |= {"mp_push_token", "mp_push_aes_key"}
     variables = (INFRA / "variables.tf").read_text()
     for secret in secrets:
         declaration = variables[variables.index(f'variable "{secret}"') :]
