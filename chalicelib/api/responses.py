@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -88,6 +89,16 @@ HANDLED = (
 )
 
 
+def _storage_errors() -> tuple[type[Exception], ...]:
+    """AWS SDK errors that outlived the SDK's own retries (the store is overloaded
+    or unreachable). botocore is only loaded by the AWS runtime; the embedded
+    default never imports it for this."""
+    aws = sys.modules.get("botocore.exceptions")
+    if aws is None:
+        return ()
+    return (aws.BotoCoreError, aws.ClientError)
+
+
 def handles_errors(view: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -95,5 +106,8 @@ def handles_errors(view: Callable[..., Any]) -> Callable[..., Any]:
             return view(*args, **kwargs)
         except HANDLED as error:
             return _translate(error)
+        except _storage_errors() as error:
+            log.warning("storage error: %s", error)
+            return error_response(503, "storage_unavailable", "the store is busy; try again")
 
     return wrapper

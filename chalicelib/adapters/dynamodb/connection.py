@@ -13,6 +13,11 @@ from typing import Any
 from eventsourcing.persistence import IntegrityError, OperationalError, ProgrammingError
 
 MAX_TRANSACTION_ITEMS = 100
+READ_TIMEOUT_S = 10
+LOCAL_READ_TIMEOUT_S = 60
+"""A local engine (DynamoDB Local, moto) shares the machine with the load that
+tests or benchmarks put on it, and queues requests rather than scaling out: a
+request that waits there is slow, not lost, and retrying it only adds load."""
 _RETRYABLE = {"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"}
 
 
@@ -70,7 +75,7 @@ def client(service: str, endpoint_url: str | None = None, region: str | None = N
                 retries={"max_attempts": 8, "mode": "adaptive"},
                 max_pool_connections=64,
                 connect_timeout=3,
-                read_timeout=10,
+                read_timeout=LOCAL_READ_TIMEOUT_S if endpoint_url else READ_TIMEOUT_S,
             )
             _clients[key] = boto3.session.Session().client(
                 service,
