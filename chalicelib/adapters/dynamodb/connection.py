@@ -21,6 +21,13 @@ request that waits there is slow, not lost, and retrying it only adds load."""
 _RETRYABLE = {"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"}
 
 
+LOCAL_LOCK_TIMEOUT = "waiting for a lock"
+"""DynamoDB Local (not DynamoDB) answers a transaction that waited too long for
+another one's items with InternalServerError "...too long waiting for a lock.
+This request will succeed in actual DynamoDB API": nothing was written, so it is
+the same lost race as a TransactionConflict."""
+
+
 class _Contended(OperationalError):
     """Another transaction held the same items; nothing of ours was written."""
 
@@ -127,3 +134,7 @@ def _transact_once(ddb: Any, items: Sequence[dict[str, Any]]) -> None:
         raise
     except ddb.exceptions.TransactionConflictException as error:
         raise _Contended("transaction conflict") from error
+    except ddb.exceptions.InternalServerError as error:
+        if LOCAL_LOCK_TIMEOUT not in str(error):
+            raise
+        raise _Contended("DynamoDB Local timed out on a lock") from error

@@ -104,7 +104,7 @@ def test_a_popup_grants_credits_and_is_pushed_signed_and_encrypted(
         query["signature"]
         == hashlib.sha1("".join(sorted([token, timestamp, nonce])).encode()).hexdigest()
     )
-    assert query["encrypt_type"] == "aes" and b"<Encrypt>" in body and b"T1" not in body
+    assert query["encrypt_type"] == "aes" and b"<Encrypt>" in body and b"<TemplateId>" not in body
     [(xml, safe)] = app.opened
     assert safe
     message = parse_push(xml)
