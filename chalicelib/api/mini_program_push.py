@@ -15,67 +15,43 @@ is answered `success` at once, as WeChat retries anything else.
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from chalice.app import Blueprint, Response
 
 from ..adapters.wechat import NotificationRejected
-from ..adapters.wechat.oa_crypto import handshake_echo, open_push_xml
+from ..adapters.wechat.oa_crypto import open_push_xml
 from ..adapters.wechat.oa_xml import parse_push, parse_push_list
 from ..application.errors import Busy
 from ..bootstrap import Container, container
 from ..domain.errors import DomainError
 from ..projections.members import member_for_openid
+from . import push_webhooks as push
 
 bp = Blueprint(__name__)
 log = logging.getLogger(__name__)
 PATH = "/webhooks/wechat/mini-program"
-XML_TYPES = ["text/xml", "application/xml", "text/plain", "application/octet-stream"]
 POPUP, CHANGE = "subscribe_msg_popup_event", "subscribe_msg_change_event"
-
-
-def _text(body: str, status: int = 200) -> Response:
-    return Response(
-        body=body, status_code=status, headers={"Content-Type": "text/plain; charset=utf-8"}
-    )
-
-
-def _query() -> dict[str, str]:
-    params: Any = bp.current_request.query_params or {}
-    return {str(k): str(v) for k, v in params.items()}
-
-
-def _token(c: Container) -> str:
-    """Without a token anyone could sign a push: the endpoint is closed."""
-    token = c.settings.mp_push_token
-    if not token:
-        raise NotificationRejected("no mini-program push token is configured")
-    return token
 
 
 @bp.route(PATH, methods=["GET"])
 def handshake() -> Response:
     """WeChat checks the server URL: echo `echostr` when the signature is ours."""
-    try:
-        return _text(handshake_echo(_query(), _token(container())))
-    except NotificationRejected as error:
-        return _text(error.reason, 403)
+    return push.handshake(bp, container().settings.mp_push_token, "mini-program")
 
 
-@bp.route(PATH, methods=["POST"], content_types=XML_TYPES)
+@bp.route(PATH, methods=["POST"], content_types=push.XML_TYPES)
 def receive() -> Response:
     c = container()
-    raw = bp.current_request.raw_body or b""
     try:
         xml_text, _ = open_push_xml(
-            query=_query(),
-            body=raw.encode() if isinstance(raw, str) else raw,
-            token=_token(c),
+            query=push.query(bp),
+            body=push.raw_body(bp),
+            token=push.required(c.settings.mp_push_token, "mini-program"),
             crypto=c.mp_push_crypto,
         )
     except NotificationRejected as error:
         log.warning("refused a mini-program push: %s", error.reason)
-        return _text(error.reason, 403)
+        return push.text(error.reason, 403)
     message = parse_push(xml_text)
     event = message.get("Event", "")
     if event == CHANGE:
@@ -85,10 +61,10 @@ def receive() -> Response:
         try:
             _popup(c, message, parse_push_list(xml_text, "SubscribeMsgPopupEvent"))
         except Busy:
-            return _text("busy; retry later", 503)
+            return push.text("busy; retry later", 503)
         except DomainError as error:
             log.warning("popup push not recorded: %s", error.message)
-    return _text("success")
+    return push.text("success")
 
 
 def _popup(c: Container, message: dict[str, str], entries: list[dict[str, str]]) -> None:

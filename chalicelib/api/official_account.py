@@ -11,75 +11,54 @@ from __future__ import annotations
 
 import logging
 import secrets
-from typing import Any
 
 from chalice.app import Blueprint, Response
 
 from ..adapters.wechat import NotificationRejected
 from ..adapters.wechat.oa_crypto import (
     encrypted_reply_xml,
-    handshake_echo,
     open_push,
     text_reply_xml,
 )
 from ..application.errors import Busy
 from ..bootstrap import Container, container
 from ..domain.errors import DomainError
+from . import push_webhooks as push
 
 bp = Blueprint(__name__)
 log = logging.getLogger(__name__)
 PATH = "/webhooks/wechat/official-account"
-XML_TYPES = ["text/xml", "application/xml", "text/plain", "application/octet-stream"]
-
-
-def _text(body: str, status: int = 200, content_type: str = "text/plain") -> Response:
-    return Response(
-        body=body, status_code=status, headers={"Content-Type": f"{content_type}; charset=utf-8"}
-    )
-
-
-def _query() -> dict[str, str]:
-    params: Any = bp.current_request.query_params or {}
-    return {str(k): str(v) for k, v in params.items()}
 
 
 @bp.route(PATH, methods=["GET"])
 def handshake() -> Response:
     """WeChat checks the server URL: echo `echostr` when the signature is ours."""
-    token = container().settings.oa_token
-    try:
-        if not token:
-            raise NotificationRejected("no official-account token is configured")
-        return _text(handshake_echo(_query(), token))
-    except NotificationRejected as error:
-        return _text(error.reason, 403)
+    return push.handshake(bp, container().settings.oa_token, "official-account")
 
 
-@bp.route(PATH, methods=["POST"], content_types=XML_TYPES)
+@bp.route(PATH, methods=["POST"], content_types=push.XML_TYPES)
 def receive() -> Response:
     c = container()
-    raw = bp.current_request.raw_body or b""
-    query = _query()
     try:
         message, safe = open_push(
-            query=query,
-            body=raw.encode() if isinstance(raw, str) else raw,
-            token=c.settings.oa_token,
+            query=push.query(bp),
+            body=push.raw_body(bp),
+            token=push.required(c.settings.oa_token, "official-account"),
             crypto=c.push_crypto,
         )
     except NotificationRejected as error:
         log.warning("refused an official-account push: %s", error.reason)
-        return _text(error.reason, 403)
+        return push.text(error.reason, 403)
     try:
         reply = c.shop.receive_push(message)
     except Busy:
-        return _text("busy; retry later", 503)
+        return push.text("busy; retry later", 503)
     except DomainError as error:
         log.warning("push %s not recorded: %s", message.get("MsgType"), error.message)
-        return _text("success")
+        return push.text("success")
     if reply is None:
-        return _text("success")
-    return _text(_reply_xml(c, message, reply, safe), content_type="application/xml")
+        return push.text("success")
+    return push.text(_reply_xml(c, message, reply, safe), content_type="application/xml")
 
 
 def _reply_xml(c: Container, message: dict[str, str], reply: str, safe: bool) -> str:
