@@ -29,7 +29,8 @@ class Received:
 
 
 class Receiver:
-    """Records POSTs and answers them with ``status``."""
+    """Records POSTs and answers them with ``status``; a subclass may answer
+    each one itself (``answer``), as the app's push endpoints do."""
 
     def __init__(self) -> None:
         self.received: list[Received] = []
@@ -41,9 +42,12 @@ class Receiver:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
                 receiver.received.append(Received(self.path, dict(self.headers.items()), body))
-                self.send_response(receiver.status)
-                self.send_header("Content-Length", "0")
+                status, reply = receiver.answer(self.path, body)
+                data = reply.encode()
+                self.send_response(status)
+                self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
+                self.wfile.write(data)
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass
@@ -53,6 +57,9 @@ class Receiver:
             target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )
         self.thread.start()
+
+    def answer(self, target: str, body: bytes) -> tuple[int, str]:
+        return self.status, ""
 
     @property
     def url(self) -> str:

@@ -7,12 +7,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import threading
 import urllib.parse
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -22,39 +19,22 @@ from chalicelib.adapters.wechat.oa_xml import parse_push, parse_push_list
 from local.sandbox_env import sandbox_settings
 from sandbox import Keyring, Sandbox, SandboxError, ensure_keyring, generate_keyring
 
-from .conftest import START, post_json
+from .conftest import START, Receiver, post_json
 
 PATH = "/webhooks/wechat/mini-program"
 MP_FIELDS = ("mp_push_token", "mp_push_aes_key")
 
 
-class FakeApp:
+class FakeApp(Receiver):
     """The app's mini-program push endpoint, verifying with the real ``open_push_xml``."""
 
     def __init__(self, keyring: Keyring) -> None:
         self.crypto = PushCrypto(keyring.mp_push_token, keyring.mp_push_aes_key, keyring.appid)
         self.pushes: list[tuple[str, dict[str, str], bytes]] = []
         self.opened: list[tuple[str, bool]] = []
-        app = self
+        super().__init__()
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                status, reply = app.handle(self.path, body)
-                self.send_response(status)
-                self.send_header("Content-Length", str(len(reply)))
-                self.end_headers()
-                self.wfile.write(reply.encode())
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(
-            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        ).start()
-
-    def handle(self, target: str, body: bytes) -> tuple[int, str]:
+    def answer(self, target: str, body: bytes) -> tuple[int, str]:
         parts = urllib.parse.urlsplit(target)
         query = dict(urllib.parse.parse_qsl(parts.query))
         self.pushes.append((parts.path, query, body))
@@ -66,15 +46,6 @@ class FakeApp:
             return 403, ""
         self.opened.append(opened)
         return 200, "success"
-
-    @property
-    def url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture

@@ -4,10 +4,8 @@ encrypted as WeChat does it, and what the user sees of the app's reply."""
 from __future__ import annotations
 
 import hashlib
-import threading
 import urllib.parse
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -22,12 +20,12 @@ from chalicelib.adapters.wechat import (
 from chalicelib.clock import FixedClock
 from sandbox import Keyring, Sandbox, SandboxError
 
-from .conftest import START, post_json
+from .conftest import START, Receiver, post_json
 
 PATH = "/webhooks/wechat/official-account"
 
 
-class FakeApp:
+class FakeApp(Receiver):
     """The app's push endpoint: verifies with the real ``open_push``, records the message,
     replies to text messages with an echo (encrypted in safe mode), else "success"."""
 
@@ -35,28 +33,9 @@ class FakeApp:
         self.crypto = PushCrypto(keyring.oa_token, keyring.oa_aes_key, keyring.oa_appid)
         self.pushes: list[tuple[str, dict[str, str], bytes]] = []
         self.opened: list[tuple[dict[str, str], bool]] = []
-        app = self
+        super().__init__()
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                status, reply = app.handle(self.path, body)
-                data = reply.encode()
-                self.send_response(status)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(
-            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self.thread.start()
-
-    def handle(self, target: str, body: bytes) -> tuple[int, str]:
+    def answer(self, target: str, body: bytes) -> tuple[int, str]:
         parts = urllib.parse.urlsplit(target)
         query = dict(urllib.parse.parse_qsl(parts.query))
         self.pushes.append((parts.path, query, body))
@@ -73,15 +52,6 @@ class FakeApp:
             message["FromUserName"], message["ToUserName"], 1, "echo: " + message["Content"]
         )
         return 200, encrypted_reply_xml(self.crypto, reply, "1", "n") if safe else reply
-
-    @property
-    def url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture
@@ -211,7 +181,7 @@ def test_template_finish_reports_the_last_template_message(
 def test_a_forged_push_would_be_refused_by_the_app(app: FakeApp) -> None:
     """The fake app really verifies: a push without a valid signature gets 403."""
     query = urllib.parse.urlencode({"signature": "0" * 40, "timestamp": "1", "nonce": "2"})
-    assert app.handle(f"{PATH}?{query}", b"<xml><MsgType>text</MsgType></xml>") == (403, "")
+    assert app.answer(f"{PATH}?{query}", b"<xml><MsgType>text</MsgType></xml>") == (403, "")
     assert app.opened == []
 
 
