@@ -50,10 +50,10 @@ class FlashRun:
 
 def _pay(container: Container, order_id: UUID, n: int) -> None:
     shop = container.shop
-    shop.record_payment(
+    shop.payments.record_payment(
         out_trade_no=order_id.hex,
         transaction_id=f"flash-{n}",
-        amount_fen=shop.order(order_id).price.payable_fen,
+        amount_fen=shop.orders.order(order_id).price.payable_fen,
         paid_at=container.now(),
     )
 
@@ -77,7 +77,7 @@ def _in_threads(threads: int, work: Callable[[int], None]) -> float:
 
 def _define(shop: Shop, stock: int) -> int:
     now = shop.clock.now()
-    shop.define_campaign(
+    shop.campaigns.define_campaign(
         code="bench-flash",
         kind="flash_sale",
         title="Bench flash sale",
@@ -87,7 +87,7 @@ def _define(shop: Shop, stock: int) -> int:
         per_member_limit=1,
         rules=CampaignRules(),
     )
-    return shop.start_campaign("bench-flash").shards
+    return shop.campaigns.start_campaign("bench-flash").shards
 
 
 def run_flash(container: Container, *, stock: int = 300, threads: int = 16) -> FlashRun:
@@ -103,7 +103,7 @@ def run_flash(container: Container, *, stock: int = 300, threads: int = 16) -> F
     def race(t: int) -> None:
         for n in range(t, len(buyers), threads):
             try:
-                order_id = shop.place_flash_order(
+                order_id = shop.flash_sale.place_flash_order(
                     "bench-flash",
                     member_id=buyers[n],
                     sku_id=FLASH_SKU,
@@ -121,13 +121,13 @@ def run_flash(container: Container, *, stock: int = 300, threads: int = 16) -> F
                 result.sold += outcome == "sold"
 
     result.contended_seconds = _in_threads(threads, race)
-    result.left = shop.campaign_stock("bench-flash")[FLASH_SKU]["left"]
+    result.left = shop.campaigns.campaign_stock("bench-flash")[FLASH_SKU]["left"]
     per_thread = max(1, result.sold // threads)
 
     def own_sku(t: int) -> None:
         for k in range(per_thread):
             n = t * per_thread + k
-            order_id = shop.place_order(
+            order_id = shop.orders.place_order(
                 member_id=buyers[n],
                 items=[(f"BENCH-OWN-{t}", 1)],
                 delivery=DELIVERY,

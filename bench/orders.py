@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from uuid import UUID
 
-from chalicelib.application import Shop
-from chalicelib.bootstrap import Container
+from chalicelib.application import EventStore, Shop
+from chalicelib.bootstrap import Container, build_shop
 from chalicelib.clock import SystemClock
 from chalicelib.domain.values import Address, Delivery, Level, SkuSpec
 from chalicelib.settings import Settings
@@ -35,7 +35,7 @@ def new_container(data_dir: Path) -> Container:
 
 
 def list_sku(shop: Shop, slug: str, sku_id: str, stock: int) -> None:
-    shop.list_product(
+    shop.catalogue.list_product(
         slug=slug,
         title=f"Bench {slug}",
         category="bench",
@@ -46,47 +46,48 @@ def list_sku(shop: Shop, slug: str, sku_id: str, stock: int) -> None:
 
 
 def log_in(shop: Shop, openid: str) -> UUID:
-    member_id, _ = shop.log_in(openid=openid, unionid=None, scene=None, query={})
+    member_id, _ = shop.members.log_in(openid=openid, unionid=None, scene=None, query={})
     return member_id
 
 
 def _last(shop: Shop) -> int:
-    return int(shop.recorder.max_notification_id() or 0)
+    return int(shop.store.recorder.max_notification_id() or 0)
 
 
-def _order_and_pay(container: Container, member_id: UUID, n: int) -> None:
-    shop = container.shop
-    order_id = shop.place_order(
+def _order_and_pay(shop: Shop, member_id: UUID, n: int) -> None:
+    order_id = shop.orders.place_order(
         member_id=member_id, items=[("BENCH-1", 1)], delivery=DELIVERY, address=ADDRESS
     )
-    shop.record_payment(
+    shop.payments.record_payment(
         out_trade_no=order_id.hex,
         transaction_id=f"t{n}",
-        amount_fen=shop.order(order_id).price.payable_fen,  # the level's price may change
-        paid_at=container.now(),
+        amount_fen=shop.orders.order(order_id).price.payable_fen,  # the level's price may change
+        paid_at=shop.clock.now(),
     )
 
 
 def run_orders(data_dir: Path, orders: int, *, projections: bool) -> tuple[Container, OrdersRun]:
     """Places and pays `orders` orders; returns the (open) container and timings."""
     container = new_container(data_dir)
-    shop = container.shop
-    if not projections:
-        shop.after_save.remove(container.after_command)
+    if projections:
+        shop = container.shop
+    else:  # the same use cases over a store that starts no follow-on work
+        store = EventStore(env=container.runtime.persistence_env(), clock=container.clock)
+        shop = build_shop(store, container.rules, container.ports)
     list_sku(shop, "bench", "BENCH-1", orders + 10)
     # A shop's orders come from many members: 100 regulars share the run.
     buyers = [log_in(shop, f"o-bench-buyer-{i}") for i in range(BUYERS)]
     member_id = buyers[0]
-    shop.define_levels([ONE_LEVEL])  # every order writes the same events: no level changes
+    shop.loyalty.define_levels([ONE_LEVEL])  # every order writes the same events: no level changes
 
     # Warm-up order, untimed: learns the payable amount and rows per command.
     before = _last(shop)
-    order_id = shop.place_order(
+    order_id = shop.orders.place_order(
         member_id=member_id, items=[("BENCH-1", 1)], delivery=DELIVERY, address=ADDRESS
     )
     placed = _last(shop)
-    payable = shop.order(order_id).price.payable_fen
-    shop.record_payment(
+    payable = shop.orders.order(order_id).price.payable_fen
+    shop.payments.record_payment(
         out_trade_no=order_id.hex,
         transaction_id="t-warm",
         amount_fen=payable,
@@ -97,7 +98,7 @@ def run_orders(data_dir: Path, orders: int, *, projections: bool) -> tuple[Conta
     first = _last(shop)
     start = time.perf_counter()
     for n in range(orders):
-        _order_and_pay(container, buyers[n % BUYERS], n)
+        _order_and_pay(shop, buyers[n % BUYERS], n)
     seconds = time.perf_counter() - start
     events = _last(shop) - first
     expected = orders * sum(per_command)

@@ -41,7 +41,7 @@ def run_oversell(container: Container, *, buyers: int = 50, stock: int = 10) -> 
     def buy(member_index: int) -> None:
         barrier.wait()
         try:
-            shop.place_order(
+            shop.orders.place_order(
                 member_id=members[member_index],
                 items=[(SKU, 1)],
                 delivery=DELIVERY,
@@ -61,5 +61,5 @@ def run_oversell(container: Container, *, buyers: int = 50, stock: int = 10) -> 
         thread.start()
     for thread in threads:
         thread.join()
-    result.left = shop.load(Stock, stock_id_for(SKU), "SKU").available
+    result.left = shop.store.load(Stock, stock_id_for(SKU), "SKU").available
     return result

@@ -74,7 +74,7 @@ def insert_rows(path: Path, rows: Sequence[EventRow], per_command: Sequence[int]
 
 def read_log(shop: Shop, page: int = 500) -> tuple[int, float]:
     """Pages through the whole log without deserialising; (rows, seconds)."""
-    recorder = shop.recorder
+    recorder = shop.store.recorder
     start = time.perf_counter()
     position, count = 0, 0
     while True:

@@ -1,14 +1,15 @@
-"""The composition root: builds every adapter from settings, lazily, once.
+"""The composition root: wiring only. `build_shop` builds every use case with
+what it needs; `Container` builds the adapters from settings, lazily, once.
 
-app.py and the CLI ask `container()`; tests build their own `Container` with a
-FixedClock and temporary settings and install it with `use()`.
+app.py, the local server and the CLI ask `container()` for the one the process
+uses; tests build their own `Container` (a FixedClock, temporary settings) and
+install it with `use()`, or call `build_shop` over an in-memory event store.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import secrets
 import threading
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -17,6 +18,7 @@ from uuid import UUID
 
 from .adapters.outbox_dispatch import Outbox, OutboxDispatcher
 from .adapters.pii import PersonalData
+from .adapters.secret_files import merchant_key_pem, session_secret
 from .adapters.tokens import SessionTokens
 from .adapters.wechat import (
     WeChatClient,
@@ -29,16 +31,41 @@ from .adapters.wechat import (
 from .adapters.wechat.oa_client import OfficialAccountClient
 from .adapters.wechat.oa_crypto import PushCrypto
 from .adapters.wechat_messenger import WeChatFollowerDirectory, WeChatMessenger
-from .application import Shop
+from .application import Shop, ShopPorts, ShopRules
+from .application.accounts import Accounts
+from .application.bargains import BargainReactions, BargainUseCases
+from .application.benefits import Benefits
+from .application.campaign_orders import CampaignOrders
+from .application.campaigns import CampaignAdminUseCases
+from .application.catalogue import CatalogueUseCases
+from .application.checkout import CheckoutUseCases
+from .application.coupons import CouponUseCases
 from .application.errors import InvalidInput
+from .application.flash_sale import FlashSaleUseCases
+from .application.group_buy import GroupBuyUseCases
+from .application.invites import InviteUseCases
+from .application.jobs import JobUseCases
+from .application.loyalty import LoyaltyUseCases
+from .application.members import MemberUseCases
+from .application.notify_sender import NotificationUseCases
+from .application.official_account import DEFAULT_KEYWORD_REPLIES, OfficialAccountUseCases
+from .application.order_reactions import OrderReactions
+from .application.orders import OrderUseCases
+from .application.payments import PaymentUseCases
 from .application.ports import MessageRefused, MessengerUnavailable
+from .application.reservations import ReservationUseCases
+from .application.store import EventStore
+from .application.subscriptions import SubscriptionUseCases
+from .application.teams import TeamReactions
 from .clock import Clock, SystemClock
 from .domain.template_book import TemplateBook
+from .follow_on import FollowOnWork
 from .outbox_handlers import OutboxHandlers
 from .projections import all_projections
 from .projections.due import DueTimers
-from .projections.runner import ProjectionRunner
+from .projections.runner import ReadModelRunner
 from .runtimes import Aws, ReadModels, Runtime, runtime_for
+from .scheduler import Scheduler
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -58,6 +85,92 @@ class _PaymentsPort:
         return self._client().payment_params(prepay_id)
 
 
+def rules_from(settings: Settings) -> ShopRules:
+    """The rules the use cases follow, as the settings give them."""
+    book = settings.notification_templates.strip()
+    replies = settings.oa_keyword_replies.strip()
+    return ShopRules(
+        order_policy=settings.order_policy,
+        points_policy=settings.points_policy,
+        invite_policy=settings.invite_policy,
+        welcome_coupons=settings.welcome_coupon_codes,
+        template_book=(
+            TemplateBook.from_json(json.loads(book)) if book else ShopRules().template_book
+        ),
+        credits_from=settings.subscribe_credits_from,
+        keyword_replies=json.loads(replies) if replies else DEFAULT_KEYWORD_REPLIES,
+        mp_appid=settings.wechat_appid,
+    )
+
+
+def build_shop(store: EventStore, rules: ShopRules, ports: ShopPorts) -> Shop:
+    """Every use case, each given what it needs: the one place they are built."""
+    accounts = Accounts(store)
+    checkout = CheckoutUseCases(
+        store,
+        accounts,
+        policy=rules.order_policy,
+        points_policy=rules.points_policy,
+        vault=ports.vault,
+    )
+    coupons = CouponUseCases(store, accounts, welcome_coupons=rules.welcome_coupons)
+    invites = InviteUseCases(
+        store, accounts, invite_policy=rules.invite_policy, points_policy=rules.points_policy
+    )
+    loyalty = LoyaltyUseCases(store, accounts, points_policy=rules.points_policy)
+    campaign_orders = CampaignOrders(store, accounts, checkout)
+    reactions = OrderReactions(
+        store,
+        Benefits(store, accounts, invites, points_policy=rules.points_policy),
+        campaign_orders,
+        TeamReactions(store),
+        BargainReactions(store),
+    )
+    orders = OrderUseCases(store, checkout, reactions, policy=rules.order_policy)
+    campaigns = CampaignAdminUseCases(store, checkout, campaign_orders)
+    group_buy = GroupBuyUseCases(store, campaign_orders)
+    return Shop(
+        store=store,
+        rules=rules,
+        ports=ports,
+        accounts=accounts,
+        catalogue=CatalogueUseCases(store),
+        checkout=checkout,
+        members=MemberUseCases(store, accounts, coupons, invites, vault=ports.vault),
+        coupons=coupons,
+        loyalty=loyalty,
+        invites=invites,
+        orders=orders,
+        payments=PaymentUseCases(store, orders, reactions, gateway=ports.payments),
+        campaign_orders=campaign_orders,
+        campaigns=campaigns,
+        flash_sale=FlashSaleUseCases(store, campaign_orders),
+        group_buy=group_buy,
+        bargains=BargainUseCases(store, accounts, checkout, campaign_orders),
+        reservations=ReservationUseCases(store, accounts, campaign_orders),
+        subscriptions=SubscriptionUseCases(
+            store, accounts, template_book=rules.template_book, credits_from=rules.credits_from
+        ),
+        notifications=NotificationUseCases(
+            store, accounts, template_book=rules.template_book, messenger=ports.messenger
+        ),
+        official_account=OfficialAccountUseCases(
+            store,
+            follower_directory=ports.follower_directory,
+            keyword_replies=rules.keyword_replies,
+            mp_appid=rules.mp_appid,
+        ),
+        jobs=JobUseCases(
+            store.clock,
+            orders=orders,
+            loyalty=loyalty,
+            coupons=coupons,
+            campaigns=campaigns,
+            group_buy=group_buy,
+        ),
+    )
+
+
 class Container:
     def __init__(self, settings: Settings | None = None, *, clock: Clock | None = None) -> None:
         self.settings = settings or Settings()
@@ -74,36 +187,69 @@ class Container:
             return result
 
     @property
-    def shop(self) -> Shop:
-        return self._once("shop", self._build_shop)
-
-    def _build_shop(self) -> Shop:
-        shop = Shop(env=self.runtime.persistence_env(), clock=self.clock)
-        shop.policy = self.settings.order_policy
-        shop.points_policy = self.settings.points_policy
-        shop.welcome_coupons = self.settings.welcome_coupon_codes
-        shop.invite_policy = self.settings.invite_policy
-        shop.vault = self.vault
-        shop.payments = _PaymentsPort(lambda: self.pay_client)
-        self._wire_notifications(shop)
-        shop.after_save.append(self.after_command)
-        return shop
-
-    def _wire_notifications(self, shop: Shop) -> None:
-        s = self.settings
-        shop.messenger = WeChatMessenger(
-            lambda: self.wechat,
-            lambda: self.oa_client,
-            mp_appid=s.wechat_appid,
-            miniprogram_state=s.miniprogram_state,
+    def store(self) -> EventStore:
+        return self._once(
+            "store",
+            lambda: EventStore(
+                env=self.runtime.persistence_env(),
+                clock=self.clock,
+                on_commit=lambda: self.follow_on.after_commit(),
+            ),
         )
-        shop.follower_directory = WeChatFollowerDirectory(lambda: self.oa_client)
-        shop.mp_appid = s.wechat_appid
-        shop.credits_from = s.subscribe_credits_from
-        if s.notification_templates.strip():
-            shop.template_book = TemplateBook.from_json(json.loads(s.notification_templates))
-        if s.oa_keyword_replies.strip():
-            shop.keyword_replies = json.loads(s.oa_keyword_replies)
+
+    @property
+    def shop(self) -> Shop:
+        return self._once("shop", lambda: build_shop(self.store, self.rules, self.ports))
+
+    @property
+    def rules(self) -> ShopRules:
+        return self._once("rules", lambda: rules_from(self.settings))
+
+    def reread_rules(self) -> None:
+        """The use cases follow the settings as they are now (the event store,
+        views and clients stay): what is built from the rules is built again."""
+        with self._lock:
+            for name in ("rules", "shop", "dispatcher", "follow_on", "scheduler"):
+                self._built.pop(name, None)
+
+    @property
+    def ports(self) -> ShopPorts:
+        """The adapters the use cases talk to (each builds its client on first use)."""
+        s = self.settings
+        return ShopPorts(
+            vault=self.vault,
+            payments=_PaymentsPort(lambda: self.pay_client),
+            messenger=WeChatMessenger(
+                lambda: self.wechat,
+                lambda: self.oa_client,
+                mp_appid=s.wechat_appid,
+                miniprogram_state=s.miniprogram_state,
+            ),
+            follower_directory=WeChatFollowerDirectory(lambda: self.oa_client),
+        )
+
+    @property
+    def follow_on(self) -> FollowOnWork:
+        return self._once(
+            "follow_on",
+            lambda: FollowOnWork(
+                self.runner.catch_up,
+                self.dispatcher.dispatch_due,
+                in_process=self.runtime.follows_up_in_process,
+            ),
+        )
+
+    @property
+    def scheduler(self) -> Scheduler:
+        return self._once(
+            "scheduler",
+            lambda: Scheduler(
+                self.runner.catch_up,
+                self.shop.jobs,
+                self.timers,
+                lambda: self.runtime.send_due(self.dispatcher),
+            ),
+        )
 
     @property
     def vault(self) -> PersonalData:
@@ -114,11 +260,11 @@ class Container:
         return self.runtime.views
 
     @property
-    def runner(self) -> ProjectionRunner:
+    def runner(self) -> ReadModelRunner:
         return self._once(
             "runner",
-            lambda: ProjectionRunner(
-                self.shop,
+            lambda: ReadModelRunner(
+                self.store,
                 self.views,
                 all_projections(self.settings.order_policy.after_sales_window),
             ),
@@ -133,7 +279,15 @@ class Container:
         return self._once("dispatcher", self._build_dispatcher)
 
     def _build_dispatcher(self) -> OutboxDispatcher:
-        handlers = OutboxHandlers(self.shop, self.views, lambda: self.pay_client)
+        shop = self.shop
+        handlers = OutboxHandlers(
+            notifications=shop.notifications,
+            official_account=shop.official_account,
+            accounts=shop.accounts,
+            views=self.views,
+            pay_client=lambda: self.pay_client,
+            clock=self.clock,
+        )
         return OutboxDispatcher(
             self.outbox,
             handlers.by_kind(),
@@ -149,21 +303,15 @@ class Container:
 
     @property
     def tokens(self) -> SessionTokens:
-        return self._once(
-            "tokens", lambda: SessionTokens(self._session_secret(), self.settings.session_ttl_s)
-        )
+        def build() -> SessionTokens:
+            secret = session_secret(
+                self.settings.session_secret,
+                self.settings.data_dir,
+                keeps_files=self.runtime.keeps_files,
+            )
+            return SessionTokens(secret, self.settings.session_ttl_s)
 
-    def _session_secret(self) -> bytes:
-        if self.settings.session_secret:
-            return self.settings.session_secret.encode()
-        if not self.runtime.keeps_files:
-            raise RuntimeError("MINILOOP_SESSION_SECRET must be set: every function shares it")
-        path = self.settings.data_dir / "session_secret"
-        if not path.exists():
-            self.settings.data_dir.mkdir(parents=True, exist_ok=True)
-            path.write_text(secrets.token_urlsafe(32))
-            path.chmod(0o600)
-        return path.read_text().strip().encode()
+        return self._once("tokens", build)
 
     @property
     def platform_keys(self) -> dict[str, Any]:
@@ -180,7 +328,9 @@ class Container:
     @property
     def pay_client(self) -> WeChatPayClient:
         def build() -> WeChatPayClient:
-            key_pem = self._merchant_key_pem()
+            key_pem = merchant_key_pem(
+                self.settings.wechatpay_private_key, self.settings.wechatpay_private_key_file
+            )
             return WeChatPayClient(
                 self.settings.wechatpay_api_base,
                 appid=self.settings.wechat_appid,
@@ -193,14 +343,6 @@ class Container:
             )
 
         return self._once("pay_client", build)
-
-    def _merchant_key_pem(self) -> bytes:
-        if self.settings.wechatpay_private_key:
-            return self.settings.wechatpay_private_key.encode()
-        key_file = self.settings.wechatpay_private_key_file
-        if key_file is None:
-            raise WeChatUnavailable("MINILOOP_WECHATPAY_PRIVATE_KEY_FILE is not configured")
-        return key_file.read_bytes()
 
     @property
     def wechat(self) -> WeChatClient:
@@ -249,15 +391,10 @@ class Container:
 
     def events_of(self, aggregate_id: UUID) -> Iterator[Any]:
         """An aggregate's events straight from the event store (never stale)."""
-        return self.shop.repository.event_store.get(aggregate_id)
+        return self.store.repository.event_store.get(aggregate_id)
 
     def now(self) -> datetime:
         return self.clock.now()
-
-    def after_command(self) -> None:
-        """Embedded runtime: read-your-writes projections, then side effects.
-        On AWS the event streams drive both, asynchronously."""
-        self.runtime.after_command(self.runner, self.dispatcher)
 
     @property
     def aws(self) -> Aws:
@@ -265,18 +402,11 @@ class Container:
             raise RuntimeError("this handler runs only with MINILOOP_RUNTIME=aws")
         return self.runtime
 
-    def tick(self) -> dict[str, int]:
-        """One round of the scheduler's work (the ticker, EventBridge and tests call it)."""
-        self.runner.catch_up()
-        done = self.shop.run_due_jobs(self.timers)
-        done.update(self.runtime.send_due(self.dispatcher))
-        return done
-
     def close(self) -> None:
         with self._lock:
-            shop = self._built.pop("shop", None)
-            if shop is not None:
-                shop.close()
+            store = self._built.pop("store", None)
+            if store is not None:
+                store.close()
             self._built.clear()
 
 

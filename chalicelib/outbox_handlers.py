@@ -1,38 +1,70 @@
 """What each kind of outbox message does: a refund through WeChat Pay, a
 notification through the Messenger, a follower's unionid through the official
-account. The notification reads the intent as the projection holds it *now*
-(its fields kept current, or cancelled since it was queued) and the member's
-follower record, then leaves every decision to the Shop."""
+account. Each payload is read as its message (domain/outbox_messages.py); one
+that is not is InvalidInput, so the outbox fails it for good. The notification
+reads the intent as the projection holds it *now* (its fields kept current, or
+cancelled since it was queued) and the member's follower record, then leaves
+every decision to the notification use cases."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime, timedelta
-from typing import Any
+from collections.abc import Callable, Mapping
+from datetime import timedelta
+from typing import Any, TypeVar
 from uuid import UUID
 
 from .adapters.outbox_dispatch import Handler
 from .adapters.wechat import WeChatPayClient
-from .application import Shop
-from .application.notify_intent import FollowerView
-from .application.ports import Deferred
-from .domain.member import Member
-from .domain.notify_triggers import IDENTIFY_FOLLOWER, NOTIFY
+from .application.accounts import Accounts
+from .application.errors import InvalidInput, NotFound
+from .application.notify_sender import NotificationUseCases
+from .application.official_account import OfficialAccountUseCases
+from .application.ports import Deferred, FollowerView
+from .clock import Clock
+from .domain.outbox_messages import (
+    IDENTIFY_FOLLOWER,
+    NOTIFY,
+    REFUND,
+    IdentifyFollowerMessage,
+    MalformedMessage,
+    NotifyMessage,
+    RefundMessage,
+)
 from .projections import notification_queries
 from .projections.base import ViewReader
 from .projections.followers import follower_for_unionid
-from .projections.refund_requests import REFUND
 
 RECHECK_WAITING = timedelta(minutes=5)
+
+M = TypeVar("M")
+
+
+def read_message(parse: Callable[[Mapping[str, Any]], M], payload: Mapping[str, Any]) -> M:
+    """The payload as its message (`parse`: a message class's `from_payload`);
+    InvalidInput names the first field that is missing or wrong."""
+    try:
+        return parse(payload)
+    except MalformedMessage as error:
+        raise InvalidInput(error.field, error.message) from None
 
 
 class OutboxHandlers:
     def __init__(
-        self, shop: Shop, views: ViewReader, pay_client: Callable[[], WeChatPayClient]
+        self,
+        *,
+        notifications: NotificationUseCases,
+        official_account: OfficialAccountUseCases,
+        accounts: Accounts,
+        views: ViewReader,
+        pay_client: Callable[[], WeChatPayClient],
+        clock: Clock,
     ) -> None:
-        self.shop = shop
+        self.notifications = notifications
+        self.official_account = official_account
+        self.accounts = accounts
         self.views = views
         self.pay_client = pay_client
+        self.clock = clock
 
     def by_kind(self) -> dict[str, Handler]:
         return {
@@ -42,7 +74,14 @@ class OutboxHandlers:
         }
 
     def refund(self, payload: dict[str, Any]) -> None:
-        self.pay_client().create_refund(**payload)
+        refund = read_message(RefundMessage.from_payload, payload)
+        self.pay_client().create_refund(
+            out_trade_no=refund.out_trade_no,
+            out_refund_no=refund.out_refund_no,
+            refund_fen=refund.refund_fen,
+            total_fen=refund.total_fen,
+            reason=refund.reason,
+        )
 
     def notify(self, payload: dict[str, Any]) -> None:
         intent = notification_queries.intent(self.views, str(payload.get("intent_id", "")))
@@ -50,32 +89,31 @@ class OutboxHandlers:
         if intent is not None:
             status = str(intent["status"])
             payload = {**payload, "fields": intent.get("fields", payload.get("fields", {}))}
+        message = read_message(NotifyMessage.from_payload, payload)
         if status == notification_queries.WAITING:
-            self._wait(payload)
-        self.shop.send_notification(
-            payload, intent_status=status, follower=self._follower(payload.get("member_id"))
+            self._wait(message)
+        self.notifications.send_notification(
+            message, intent_status=status, follower=self._follower(message.member_id)
         )
 
-    def _wait(self, payload: dict[str, Any]) -> None:
+    def _wait(self, message: NotifyMessage) -> None:
         """Not worth sending yet (a campaign not live at its start time): look
-        again shortly, until the intent expires and the Shop suppresses it."""
-        now = self.shop.clock.now()
-        try:
-            expires = datetime.fromisoformat(str(payload.get("expires_at")))
-        except ValueError:
-            expires = now
+        again shortly, until the intent expires and the sender suppresses it."""
+        now = self.clock.now()
+        expires = message.expires_at or now
         if now < expires:
             raise Deferred(min(expires, now + RECHECK_WAITING))
 
     def identify_follower(self, payload: dict[str, Any]) -> None:
-        self.shop.identify_follower(str(payload["openid"]))
+        message = read_message(IdentifyFollowerMessage.from_payload, payload)
+        self.official_account.identify_follower(message.openid)
 
-    def _follower(self, member_id: Any) -> FollowerView | None:
+    def _follower(self, member_id: UUID) -> FollowerView | None:
         try:
-            member = self.shop.find(Member, UUID(str(member_id)))
-        except ValueError:
+            member = self.accounts.member(member_id)
+        except NotFound:
             return None
-        if member is None or not member.unionid:
+        if not member.unionid:
             return None
         doc = follower_for_unionid(self.views, member.unionid)
         if doc is None:

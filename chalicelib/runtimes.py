@@ -11,8 +11,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from .adapters.outbox_dispatch import Outbox, OutboxDispatcher
 from .clock import Clock
-from .projections.base import Doc, ViewReader, rank_time
-from .projections.runner import ProjectionRunner, ViewStore
+from .projections.base import Doc, ViewReader, ViewStore, rank_time
 from .settings import Settings
 
 if TYPE_CHECKING:
@@ -70,11 +69,9 @@ class Embedded:
         return SQLiteKeyStore(self.settings.keys_db)
 
     keeps_files = True
-
-    def after_command(self, runner: ProjectionRunner, dispatcher: OutboxDispatcher) -> None:
-        """Read-your-writes: projections, then side effects, before the response."""
-        runner.catch_up()
-        dispatcher.dispatch_due()
+    follows_up_in_process = True
+    """Read-your-writes: projections, then side effects, before a command answers
+    (follow_on.py)."""
 
     def send_due(self, dispatcher: OutboxDispatcher) -> dict[str, int]:
         return {"outbox_sent": dispatcher.dispatch_due()}
@@ -153,9 +150,8 @@ class Aws:
         return Indexer(self.ddb, self.tables)
 
     keeps_files = False  # every Lambda instance has its own /tmp
-
-    def after_command(self, runner: ProjectionRunner, dispatcher: OutboxDispatcher) -> None:
-        """The event streams drive projections and side effects, asynchronously."""
+    follows_up_in_process = False
+    """The event streams drive projections and side effects, asynchronously."""
 
     def send_due(self, dispatcher: OutboxDispatcher) -> dict[str, int]:
         """Intents whose SQS message was lost, or whose retry fell due, go back on the queue."""

@@ -82,7 +82,7 @@ def rebuild(args: argparse.Namespace) -> None:
 
 def tick(args: argparse.Namespace) -> None:
     _configure(args.data_dir, "http://127.0.0.1:8001", "http://127.0.0.1:8000")
-    print(json.dumps(bootstrap.container().tick()))
+    print(json.dumps(bootstrap.container().scheduler.tick()))
 
 
 def _sandbox_post(url: str, payload: dict[str, object]) -> None:

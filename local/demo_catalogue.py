@@ -54,9 +54,9 @@ def seed_demo_catalogue(shop: Shop) -> int:
     """Lists the demo products that are not listed yet; returns how many it added."""
     added = 0
     for product in DEMO_PRODUCTS:
-        if shop.exists(product_id_for(product.slug)):
+        if shop.store.exists(product_id_for(product.slug)):
             continue
-        shop.list_product(
+        shop.catalogue.list_product(
             slug=product.slug,
             title=product.title,
             category=product.category,

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from uuid import UUID
+
 from chalice.app import Blueprint, Response
 
+from ..application.orders import OrderUseCases
 from ..bootstrap import container
 from ..domain.values import SkuSpec
 from ..projections import fresh, queries
@@ -21,7 +25,7 @@ def list_product() -> Response:
     require_admin(bp)
     p = body(bp, ProductIn)
     c = container()
-    product_id = c.shop.list_product(
+    product_id = c.shop.catalogue.list_product(
         slug=p.slug,
         title=p.title,
         category=p.category,
@@ -36,7 +40,7 @@ def list_product() -> Response:
 @handles_errors
 def restock(sku_id: str) -> Response:
     require_admin(bp)
-    available = container().shop.restock(sku_id, body(bp, RestockIn).quantity)
+    available = container().shop.catalogue.restock(sku_id, body(bp, RestockIn).quantity)
     return json_response({"sku_id": sku_id, "available": available})
 
 
@@ -56,11 +60,12 @@ def order(order_id: str) -> Response:
     return json_response(reveal_order(queries.order(container().views, path_id(order_id))))
 
 
-def _order_command(order_id: str, command: str, **kwargs: object) -> Response:
+def _order_command(order_id: str, command: Callable[[OrderUseCases, UUID], object]) -> Response:
+    """Runs an operator's order command, then answers the order as it now stands."""
     require_admin(bp)
     c = container()
     oid = path_id(order_id)
-    getattr(c.shop, command)(oid, **kwargs)
+    command(c.shop.orders, oid)
     return json_response(reveal_order(fresh.order(c.events_of, oid)))
 
 
@@ -69,25 +74,28 @@ def _order_command(order_id: str, command: str, **kwargs: object) -> Response:
 def ship(order_id: str) -> Response:
     require_admin(bp)  # before reading the body: strangers get 401, not a 400
     s = body(bp, ShipIn)
-    return _order_command(order_id, "ship_order", carrier=s.carrier, tracking_no=s.tracking_no)
+    return _order_command(
+        order_id,
+        lambda orders, oid: orders.ship_order(oid, carrier=s.carrier, tracking_no=s.tracking_no),
+    )
 
 
 @bp.route("/admin/orders/{order_id}/ready-for-pickup", methods=["POST"])
 @handles_errors
 def ready_for_pickup(order_id: str) -> Response:
-    return _order_command(order_id, "mark_ready_for_pickup")
+    return _order_command(order_id, OrderUseCases.mark_ready_for_pickup)
 
 
 @bp.route("/admin/orders/{order_id}/picked-up", methods=["POST"])
 @handles_errors
 def picked_up(order_id: str) -> Response:
-    return _order_command(order_id, "record_pickup")
+    return _order_command(order_id, OrderUseCases.record_pickup)
 
 
 @bp.route("/admin/orders/{order_id}/refund/approve", methods=["POST"])
 @handles_errors
 def approve_refund(order_id: str) -> Response:
-    return _order_command(order_id, "approve_refund")
+    return _order_command(order_id, OrderUseCases.approve_refund)
 
 
 @bp.route("/admin/orders/{order_id}/refund", methods=["POST"])
@@ -95,21 +103,23 @@ def approve_refund(order_id: str) -> Response:
 def refund_by_shop(order_id: str) -> Response:
     """The shop refunds on its own initiative, even a completed order."""
     require_admin(bp)
-    return _order_command(order_id, "refund_by_shop", reason=body(bp, ReasonIn).reason)
+    reason = body(bp, ReasonIn).reason
+    return _order_command(order_id, lambda orders, oid: orders.refund_by_shop(oid, reason=reason))
 
 
 @bp.route("/admin/orders/{order_id}/refund/reject", methods=["POST"])
 @handles_errors
 def reject_refund(order_id: str) -> Response:
     require_admin(bp)
-    return _order_command(order_id, "reject_refund", reason=body(bp, ReasonIn).reason)
+    reason = body(bp, ReasonIn).reason
+    return _order_command(order_id, lambda orders, oid: orders.reject_refund(oid, reason=reason))
 
 
 @bp.route("/admin/jobs/run", methods=["POST"])
 @handles_errors
 def run_jobs() -> Response:
     require_admin(bp)
-    return json_response(container().tick())
+    return json_response(container().scheduler.tick())
 
 
 @bp.route("/admin/projections/{name}/rebuild", methods=["POST"])

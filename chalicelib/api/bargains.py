@@ -28,9 +28,9 @@ class StartBargainIn(Strict):
     """Optional: a bargain campaign has one SKU."""
 
 
-def bargain_page(shop: BargainUseCases, bargain: Bargain, viewer: UUID, now: datetime) -> Any:
+def bargain_page(bargains: BargainUseCases, bargain: Bargain, viewer: UUID, now: datetime) -> Any:
     """What the bargain page shows the starter or a friend."""
-    campaign = shop.campaign_of(bargain)
+    campaign = bargains.campaign_of(bargain)
     open_now = campaign.is_open(now)
     mine = bargain.member_id == viewer
     helps = [
@@ -64,7 +64,7 @@ def bargain_page(shop: BargainUseCases, bargain: Bargain, viewer: UUID, now: dat
 
 def _page(bargain: Bargain, viewer: UUID, status: int = 200, **extra: Any) -> Response:
     c = container()
-    return json_response(bargain_page(c.shop, bargain, viewer, c.now()) | extra, status)
+    return json_response(bargain_page(c.shop.bargains, bargain, viewer, c.now()) | extra, status)
 
 
 @bp.route("/campaigns/{code}/bargains", methods=["POST"])
@@ -72,7 +72,7 @@ def _page(bargain: Bargain, viewer: UUID, status: int = 200, **extra: Any) -> Re
 def start_bargain(code: str) -> Response:
     member_id = current_member(bp)
     request = body(bp, StartBargainIn)
-    bargain, started = container().shop.start_bargain(
+    bargain, started = container().shop.bargains.start_bargain(
         code, member_id=member_id, sku_id=request.sku_id
     )
     return _page(bargain, member_id, 201 if started else 200)
@@ -82,7 +82,7 @@ def start_bargain(code: str) -> Response:
 @handles_errors
 def show_bargain(bargain_id: str) -> Response:
     member_id = current_member(bp)
-    return _page(container().shop.bargain(path_id(bargain_id, "bargain")), member_id)
+    return _page(container().shop.bargains.bargain(path_id(bargain_id, "bargain")), member_id)
 
 
 @bp.route("/bargains/{bargain_id}/help", methods=["POST"])
@@ -91,8 +91,8 @@ def help_bargain(bargain_id: str) -> Response:
     member_id = current_member(bp)
     shop = container().shop
     bid = path_id(bargain_id, "bargain")
-    cut = shop.help_bargain(bid, helper_id=member_id)
-    return _page(shop.bargain(bid), member_id, your_cut_fen=cut)
+    cut = shop.bargains.help_bargain(bid, helper_id=member_id)
+    return _page(shop.bargains.bargain(bid), member_id, your_cut_fen=cut)
 
 
 @bp.route("/bargains/{bargain_id}/orders", methods=["POST"])
@@ -100,7 +100,7 @@ def help_bargain(bargain_id: str) -> Response:
 def buy_bargain(bargain_id: str) -> Response:
     member_id = current_member(bp)
     request = body(bp, OneUnitOrderIn)
-    order_id = container().shop.buy_bargain(
+    order_id = container().shop.bargains.buy_bargain(
         path_id(bargain_id, "bargain"), member_id=member_id, **order_args(request)
     )
     return placed(order_id, member_id)

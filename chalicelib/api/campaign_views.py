@@ -82,4 +82,4 @@ def admin_campaign(code: str) -> Response:
     require_admin(bp)
     c = container()
     doc = q.admin_campaign(c.views, code, c.now())
-    return json_response(doc | {"stock": c.shop.campaign_stock(code)})
+    return json_response(doc | {"stock": c.shop.campaigns.campaign_stock(code)})

@@ -18,5 +18,7 @@ bp = Blueprint(__name__)
 def place_flash_order(code: str) -> Response:
     member_id = current_member(bp)
     request = body(bp, CampaignOrderIn)
-    order_id = container().shop.place_flash_order(code, member_id=member_id, **order_args(request))
+    order_id = container().shop.flash_sale.place_flash_order(
+        code, member_id=member_id, **order_args(request)
+    )
     return placed(order_id, member_id)

@@ -38,7 +38,7 @@ def summary(campaign: Campaign) -> dict[str, object]:
 def define_campaign() -> Response:
     require_admin(bp)
     c = body(bp, CampaignIn)
-    campaign = container().shop.define_campaign(
+    campaign = container().shop.campaigns.define_campaign(
         code=c.code,
         kind=c.kind,
         title=c.title,
@@ -56,21 +56,21 @@ def define_campaign() -> Response:
 @handles_errors
 def start_campaign(code: str) -> Response:
     require_admin(bp)
-    return json_response(summary(container().shop.start_campaign(code)))
+    return json_response(summary(container().shop.campaigns.start_campaign(code)))
 
 
 @bp.route("/admin/campaigns/{code}/pause", methods=["POST"])
 @handles_errors
 def pause_campaign(code: str) -> Response:
     require_admin(bp)
-    return json_response(summary(container().shop.pause_campaign(code)))
+    return json_response(summary(container().shop.campaigns.pause_campaign(code)))
 
 
 @bp.route("/admin/campaigns/{code}/resume", methods=["POST"])
 @handles_errors
 def resume_campaign(code: str) -> Response:
     require_admin(bp)
-    return json_response(summary(container().shop.resume_campaign(code)))
+    return json_response(summary(container().shop.campaigns.resume_campaign(code)))
 
 
 @bp.route("/admin/campaigns/{code}/end", methods=["POST"])
@@ -78,4 +78,4 @@ def resume_campaign(code: str) -> Response:
 def end_campaign(code: str) -> Response:
     require_admin(bp)
     reason = body(bp, EndIn).reason
-    return json_response(summary(container().shop.end_campaign(code, reason)))
+    return json_response(summary(container().shop.campaigns.end_campaign(code, reason)))

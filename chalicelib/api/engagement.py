@@ -33,7 +33,7 @@ def my_invite() -> Response:
 def reserve(code: str) -> Response:
     """Remind me when it starts: idempotent; 409 campaign_started / campaign_ended."""
     member_id = current_member(bp)
-    campaign, reservation = container().shop.reserve_campaign(code, member_id)
+    campaign, reservation = container().shop.reservations.reserve_campaign(code, member_id)
     return json_response(_reservation(campaign, reservation.reserved_at))
 
 
@@ -42,7 +42,7 @@ def reserve(code: str) -> Response:
 def cancel_reservation(code: str) -> Response:
     """404 when there is no reservation to cancel."""
     member_id = current_member(bp)
-    campaign = container().shop.cancel_reservation(code, member_id)
+    campaign = container().shop.reservations.cancel_reservation(code, member_id)
     return json_response(_reservation(campaign, None))
 
 

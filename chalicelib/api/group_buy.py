@@ -32,7 +32,9 @@ class JoinTeamIn(CampaignOrderIn):
 def open_team(code: str) -> Response:
     member_id = current_member(bp)
     request = body(bp, CampaignOrderIn)
-    order_id = container().shop.open_team(code, member_id=member_id, **order_args(request))
+    order_id = container().shop.group_buy.open_team(
+        code, member_id=member_id, **order_args(request)
+    )
     return _placed(order_id, member_id, Team.create_id(str(order_id)))
 
 
@@ -43,7 +45,7 @@ def join_team(team_id: str) -> Response:
     team = path_id(team_id, "team")
     request = body(bp, JoinTeamIn)
     args: dict[str, Any] = order_args(request)
-    order_id = container().shop.join_team(team, member_id=member_id, **args)
+    order_id = container().shop.group_buy.join_team(team, member_id=member_id, **args)
     return _placed(order_id, member_id, team)
 
 

@@ -19,7 +19,7 @@ bp = Blueprint(__name__)
 @handles_errors
 def levels() -> Response:
     require_admin(bp)
-    return json_response({"levels": plain(container().shop.levels())})
+    return json_response({"levels": plain(container().shop.accounts.levels())})
 
 
 @bp.route("/admin/levels", methods=["PUT"])
@@ -28,8 +28,8 @@ def define_levels() -> Response:
     require_admin(bp)
     request = body(bp, LevelsIn)
     shop = container().shop
-    shop.define_levels([Level(**level.model_dump()) for level in request.levels])
-    return json_response({"levels": plain(shop.levels())})
+    shop.loyalty.define_levels([Level(**level.model_dump()) for level in request.levels])
+    return json_response({"levels": plain(shop.accounts.levels())})
 
 
 @bp.route("/admin/coupon-templates", methods=["POST"])
@@ -38,7 +38,7 @@ def define_coupon_template() -> Response:
     require_admin(bp)
     t = body(bp, CouponTemplateIn)
     shop = container().shop
-    shop.define_coupon_template(
+    shop.coupons.define_coupon_template(
         code=t.code,
         title=t.title,
         terms=CouponTerms(**t.terms.model_dump()),
@@ -49,7 +49,7 @@ def define_coupon_template() -> Response:
         total_quantity=t.total_quantity,
         per_member_limit=t.per_member_limit,
     )
-    return json_response(q.template_doc(shop.coupon_template(t.code)), status=201)
+    return json_response(q.template_doc(shop.coupons.coupon_template(t.code)), status=201)
 
 
 @bp.route("/admin/coupon-templates", methods=["GET"])
@@ -65,5 +65,5 @@ def coupon_templates() -> Response:
 def stop_coupon_template(code: str) -> Response:
     require_admin(bp)
     shop = container().shop
-    shop.stop_coupon_template(code)
-    return json_response(q.template_doc(shop.coupon_template(code)))
+    shop.coupons.stop_coupon_template(code)
+    return json_response(q.template_doc(shop.coupons.coupon_template(code)))

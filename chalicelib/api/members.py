@@ -22,7 +22,7 @@ bp = Blueprint(__name__)
 def me() -> Response:
     member_id = current_member(bp)
     c = container()
-    doc = q.me(c.views, member_id, c.now(), c.shop.levels())
+    doc = q.me(c.views, member_id, c.now(), c.shop.accounts.levels())
     doc["phone"] = _masked(reveal_phone(member_id, doc.pop("sealed_phone", None)))
     return json_response(doc)
 
@@ -37,13 +37,13 @@ def update_profile() -> Response:
     member_id = current_member(bp)
     request = body(bp, ProfileIn)
     shop = container().shop
-    shop.update_profile(
+    shop.members.update_profile(
         member_id,
         nickname=request.nickname,
         avatar_url=request.avatar_url,
         birthday=request.birthday,
     )
-    member = shop.member(member_id)
+    member = shop.accounts.member(member_id)
     return json_response(
         {"nickname": member.nickname, "avatar_url": member.avatar_url, "birthday": member.birthday}
     )
@@ -67,7 +67,7 @@ def bind_phone() -> Response:
                 errors=[{"field": "code", "message": "invalid or used"}],
             ) from None
         raise
-    c.shop.bind_phone(member_id, phone)
+    c.shop.members.bind_phone(member_id, phone)
     return json_response({"phone_bound": True, "phone": _masked(phone)})
 
 
@@ -76,8 +76,8 @@ def bind_phone() -> Response:
 def check_in() -> Response:
     member_id = current_member(bp)
     shop = container().shop
-    earned = shop.check_in(member_id)
-    account = shop.points_account(member_id)
+    earned = shop.loyalty.check_in(member_id)
+    account = shop.accounts.points_account(member_id)
     return json_response({"points": earned, "balance": account.balance, "streak": account.streak})
 
 
@@ -109,7 +109,7 @@ def claimable_coupons() -> Response:
 @handles_errors
 def claim_coupon(code: str) -> Response:
     member_id = current_member(bp)
-    coupon = container().shop.claim_coupon(member_id, code)
+    coupon = container().shop.coupons.claim_coupon(member_id, code)
     return json_response(plain(coupon), status=201)
 
 
@@ -119,7 +119,7 @@ def export() -> Response:
     """Everything the shop holds on the member, personal data opened."""
     member_id = current_member(bp)
     c = container()
-    profile = q.me(c.views, member_id, c.now(), c.shop.levels())
+    profile = q.me(c.views, member_id, c.now(), c.shop.accounts.levels())
     profile["phone"] = reveal_phone(member_id, profile.pop("sealed_phone", None))
     orders = q.all_member_orders(c.views, member_id)
     return json_response(
@@ -137,5 +137,5 @@ def export() -> Response:
 def close_account() -> Response:
     """注销: the member's key is destroyed; their orders stay, unreadable as to who."""
     member_id = current_member(bp)
-    container().shop.close_account(member_id)
+    container().shop.members.close_account(member_id)
     return json_response({"closed": True})

@@ -75,5 +75,5 @@ def _popup(c: Container, message: dict[str, str], entries: list[dict[str, str]])
         log.info("popup push from a user who is not a member; nothing recorded")
         return
     dedupe_key = f"{openid}:{message.get('CreateTime', '')}"
-    outcome = c.shop.subscribe_events(member_id, entries, dedupe_key=dedupe_key)
+    outcome = c.shop.subscriptions.subscribe_events(member_id, entries, dedupe_key=dedupe_key)
     log.info("popup push: granted %s (counted by %s)", outcome["granted"], outcome["counted_by"])

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from uuid import UUID
 
 from chalice.app import Blueprint, Response
 
 from ..adapters.wechat import Session, WeChatError
+from ..application.orders import OrderUseCases
 from ..bootstrap import container
 from ..domain.values import Address, Delivery
 from ..projections import fresh, queries
@@ -25,7 +27,7 @@ def log_in() -> Response:
     request = body(bp, LoginIn)
     c = container()
     session = _code2session(request.code)
-    login = c.shop.log_in_with_invite(
+    login = c.shop.members.log_in_with_invite(
         openid=session.openid,
         unionid=session.unionid,
         scene=request.scene,
@@ -81,7 +83,7 @@ def quote() -> Response:
     """The full price breakdown the mini-program shows before the member pays."""
     member_id = current_member(bp)
     request = body(bp, QuoteIn)
-    checkout = container().shop.check_out(
+    checkout = container().shop.checkout.check_out(
         member_id=member_id,
         items=[(line.sku_id, line.quantity) for line in request.lines],
         pickup=request.delivery_method == "pickup",
@@ -101,7 +103,7 @@ def place_order() -> Response:
     request = body(bp, PlaceOrderIn)
     address = request.delivery.address
     c = container()
-    order_id = c.shop.place_order(
+    order_id = c.shop.orders.place_order(
         member_id=member_id,
         items=[(line.sku_id, line.quantity) for line in request.lines],
         delivery=Delivery(method=request.delivery.method, store_id=request.delivery.store_id),
@@ -131,36 +133,49 @@ def show_order(order_id: str) -> Response:
     )
 
 
-def _member_command(order_id: str, command: str, **kwargs: Any) -> Response:
+def _member_command(
+    order_id: str, command: Callable[[OrderUseCases, UUID, UUID], object]
+) -> Response:
+    """Runs the member's command on their own order, then answers the order as it now stands."""
     member_id = current_member(bp)
     c = container()
     oid = path_id(order_id)
-    getattr(c.shop, command)(oid, member_id=member_id, **kwargs)
+    command(c.shop.orders, oid, member_id)
     return json_response(reveal_order(fresh.order(c.events_of, oid, member_id)))
 
 
 @bp.route("/orders/{order_id}/cancel", methods=["POST"])
 @handles_errors
 def cancel_order(order_id: str) -> Response:
-    return _member_command(order_id, "cancel_order", reason="cancelled by the member")
+    return _member_command(
+        order_id,
+        lambda orders, oid, member: orders.cancel_order(
+            oid, member_id=member, reason="cancelled by the member"
+        ),
+    )
 
 
 @bp.route("/orders/{order_id}/receive", methods=["POST"])
 @handles_errors
 def confirm_receipt(order_id: str) -> Response:
-    return _member_command(order_id, "confirm_receipt")
+    return _member_command(
+        order_id, lambda orders, oid, member: orders.confirm_receipt(oid, member_id=member)
+    )
 
 
 @bp.route("/orders/{order_id}/refund", methods=["POST"])
 @handles_errors
 def request_refund(order_id: str) -> Response:
     reason = body(bp, ReasonIn).reason
-    return _member_command(order_id, "request_refund", reason=reason)
+    return _member_command(
+        order_id,
+        lambda orders, oid, member: orders.request_refund(oid, member_id=member, reason=reason),
+    )
 
 
 @bp.route("/orders/{order_id}/pay", methods=["POST"])
 @handles_errors
 def pay_order(order_id: str) -> Response:
     member_id = current_member(bp)
-    params = container().shop.start_payment(path_id(order_id), member_id=member_id)
+    params = container().shop.payments.start_payment(path_id(order_id), member_id=member_id)
     return json_response(params)

@@ -20,14 +20,16 @@ def report_subscriptions() -> Response:
     and templates the shop does not use grant nothing."""
     member_id = current_member(bp)
     results = body(bp, SubscribeResultsIn).results
-    return json_response(container().shop.grant_subscriptions(member_id, dict(results)))
+    return json_response(
+        container().shop.subscriptions.grant_subscriptions(member_id, dict(results))
+    )
 
 
 @bp.route("/me/notification-preferences", methods=["GET"])
 @handles_errors
 def preferences() -> Response:
     member_id = current_member(bp)
-    return json_response(container().shop.notification_preferences(member_id))
+    return json_response(container().shop.subscriptions.notification_preferences(member_id))
 
 
 @bp.route("/me/notification-preferences", methods=["PUT"])
@@ -36,5 +38,5 @@ def set_preferences() -> Response:
     member_id = current_member(bp)
     opted_out = body(bp, PreferencesIn).opted_out
     shop = container().shop
-    shop.set_notification_preferences(member_id, list(opted_out))
-    return json_response(shop.notification_preferences(member_id))
+    shop.subscriptions.set_notification_preferences(member_id, list(opted_out))
+    return json_response(shop.subscriptions.notification_preferences(member_id))

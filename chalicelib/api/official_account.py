@@ -50,7 +50,7 @@ def receive() -> Response:
         log.warning("refused an official-account push: %s", error.reason)
         return push.text(error.reason, 403)
     try:
-        reply = c.shop.receive_push(message)
+        reply = c.shop.official_account.receive_push(message)
     except Busy:
         return push.text("busy; retry later", 503)
     except DomainError as error:

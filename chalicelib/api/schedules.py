@@ -11,8 +11,11 @@ log = logging.getLogger(__name__)
 
 
 def run_due_jobs(event: Any = None) -> dict[str, int]:
-    """Cancels unpaid orders, confirms receipt and completes orders when due."""
-    done = container().tick()
+    """One scheduler round (chalicelib/scheduler.py, `Scheduler.tick`): the
+    projections catch up, every due job runs (unpaid orders, receipt,
+    completion, points expiry, level review, birthdays, campaign end, team
+    expiry), and the due outbox messages go out (re-queued to SQS on AWS)."""
+    done = container().scheduler.tick()
     log.info("scheduled jobs: %s", done)
     return done
 

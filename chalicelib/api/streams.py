@@ -47,7 +47,8 @@ def project_log(event: Records) -> BatchResponse:
 
 
 def send_outbox(event: Records) -> BatchResponse:
-    """Carries out side-effect intents (WeChat Pay refunds) once each."""
+    """Carries out every kind of outbox message, once each: WeChat Pay refunds,
+    notifications, and looking up a follower's unionid (outbox_handlers.py)."""
     from botocore.exceptions import BotoCoreError, ClientError
 
     dispatcher = container().dispatcher

@@ -66,14 +66,14 @@ def _record(c: Container, n: PayNotification) -> None:
             raise ValueError("appid does not match this shop")
         if resource["trade_state"] != "SUCCESS":
             raise ValueError(f"trade_state is {resource['trade_state']}")
-        c.shop.record_payment(
+        c.shop.payments.record_payment(
             out_trade_no=str(resource["out_trade_no"]),
             transaction_id=str(resource["transaction_id"]),
             amount_fen=_fen(resource["amount"]["total"]),
             paid_at=datetime.fromisoformat(resource["success_time"]),
         )
     elif n.event_type == "REFUND.SUCCESS":
-        c.shop.record_refund(
+        c.shop.payments.record_refund(
             out_trade_no=str(resource["out_trade_no"]),
             out_refund_no=str(resource["out_refund_no"]),
             refund_id=str(resource["refund_id"]),
@@ -81,7 +81,7 @@ def _record(c: Container, n: PayNotification) -> None:
             refunded_at=datetime.fromisoformat(resource["success_time"]),
         )
     elif n.event_type in ("REFUND.CLOSED", "REFUND.ABNORMAL"):
-        c.shop.record_refund_failure(
+        c.shop.payments.record_refund_failure(
             out_trade_no=str(resource["out_trade_no"]),
             out_refund_no=str(resource["out_refund_no"]),
             outcome=str(resource.get("refund_status", n.event_type)),

@@ -1,26 +1,103 @@
-"""The Shop application: one class, use cases grouped by business area."""
+"""The shop's use cases, by business area, over one event store.
 
+`Shop` only holds the areas; each is a small class that receives what it needs
+in its constructor. They are built in one place, `chalicelib/bootstrap.py`
+(`build_shop`), from the rules the shop runs by (`ShopRules`) and what it needs
+from the outside world (`ShopPorts`, the protocols of ports.py).
+
+What an order's payment, cancellation, refund or completion also changes is
+listed per trigger in order_reactions.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from ..clock import Clock
+from ..domain.points_policy import PointsPolicy
+from ..domain.policy import OrderPolicy
+from ..domain.referral import InvitePolicy
+from ..domain.template_book import DEFAULT_TEMPLATES, TemplateBook
+from .accounts import Accounts
 from .bargains import BargainUseCases
+from .campaign_orders import CampaignOrders
+from .campaigns import CampaignAdminUseCases
 from .catalogue import CatalogueUseCases
+from .checkout import CheckoutUseCases
+from .coupons import CouponUseCases
 from .flash_sale import FlashSaleUseCases
+from .group_buy import GroupBuyUseCases
+from .invites import InviteUseCases
 from .jobs import JobUseCases
+from .loyalty import LoyaltyUseCases
 from .members import MemberUseCases
 from .notify_sender import NotificationUseCases
-from .official_account import OfficialAccountUseCases
+from .official_account import DEFAULT_KEYWORD_REPLIES, OfficialAccountUseCases
+from .orders import OrderUseCases
+from .payments import PaymentUseCases
+from .ports import FollowerDirectory, Messenger, PaymentGateway, Vault
 from .reservations import ReservationUseCases
+from .store import EventStore
+from .subscriptions import CLIENT, SubscriptionUseCases
 
 
-class Shop(
-    CatalogueUseCases,
-    MemberUseCases,
-    JobUseCases,
-    FlashSaleUseCases,
-    BargainUseCases,
-    ReservationUseCases,
-    NotificationUseCases,
-    OfficialAccountUseCases,
-):
-    """Every use case of the shop, over one event store."""
+@dataclass(frozen=True)
+class ShopRules:
+    """The shop's own settings the use cases follow (settings.py reads them)."""
+
+    order_policy: OrderPolicy = field(default_factory=OrderPolicy)
+    points_policy: PointsPolicy = field(default_factory=PointsPolicy)
+    invite_policy: InvitePolicy = field(default_factory=InvitePolicy)
+    welcome_coupons: tuple[str, ...] = ("welcome",)
+    template_book: TemplateBook = field(
+        default_factory=lambda: TemplateBook.from_json(DEFAULT_TEMPLATES)
+    )
+    credits_from: str = CLIENT
+    keyword_replies: Mapping[str, str] = field(default_factory=lambda: DEFAULT_KEYWORD_REPLIES)
+    mp_appid: str = ""
 
 
-__all__ = ["Shop"]
+@dataclass(frozen=True)
+class ShopPorts:
+    """What the use cases need from the outside world (adapters implement them)."""
+
+    vault: Vault
+    payments: PaymentGateway
+    messenger: Messenger
+    follower_directory: FollowerDirectory
+
+
+@dataclass(frozen=True)
+class Shop:
+    """Every use case of the shop, by business area (built by bootstrap.build_shop)."""
+
+    store: EventStore
+    rules: ShopRules
+    ports: ShopPorts
+    accounts: Accounts
+    catalogue: CatalogueUseCases
+    checkout: CheckoutUseCases
+    members: MemberUseCases
+    coupons: CouponUseCases
+    loyalty: LoyaltyUseCases
+    invites: InviteUseCases
+    orders: OrderUseCases
+    payments: PaymentUseCases
+    campaign_orders: CampaignOrders
+    campaigns: CampaignAdminUseCases
+    flash_sale: FlashSaleUseCases
+    group_buy: GroupBuyUseCases
+    bargains: BargainUseCases
+    reservations: ReservationUseCases
+    subscriptions: SubscriptionUseCases
+    notifications: NotificationUseCases
+    official_account: OfficialAccountUseCases
+    jobs: JobUseCases
+
+    @property
+    def clock(self) -> Clock:
+        return self.store.clock
+
+
+__all__ = ["EventStore", "Shop", "ShopPorts", "ShopRules"]

@@ -1,9 +1,12 @@
-"""What an order's lifecycle does to the member's benefits, in the same atomic
-save as the order itself: the coupon is locked at placement, used on payment and
-given back on cancel or refund; redeemed points come back on cancel or refund;
-points are earned at completion and clawed back by a refund; paid spend moves
-the member's level both ways. An invitee's first completed order also rewards
-them and their inviter, once (invites.py); a refund does not take that back."""
+"""What an order's lifecycle does to the member's benefits: the coupon locked at
+placement is used on payment and given back on cancel or refund; redeemed
+points come back on cancel or refund; points are earned at completion and
+clawed back by a refund; paid spend moves the member's level both ways; an
+invitee's first completed order also rewards them and their inviter, once
+(invites.py), and a refund does not take that back.
+
+Each method returns the aggregates it changed, for the caller to save in the
+same atomic write as the order (see order_reactions.py)."""
 
 from __future__ import annotations
 
@@ -14,41 +17,58 @@ from ..domain.ids import points_account_id_for, wallet_id_for
 from ..domain.member import Member
 from ..domain.order import Order
 from ..domain.points import PointsAccount
+from ..domain.points_policy import PointsPolicy
+from .accounts import Accounts
 from .invites import InviteUseCases
+from .store import EventStore
 
 
-class BenefitUseCases(InviteUseCases):
+class Benefits:
+    def __init__(
+        self,
+        store: EventStore,
+        accounts: Accounts,
+        invites: InviteUseCases,
+        *,
+        points_policy: PointsPolicy,
+    ) -> None:
+        self.store = store
+        self.accounts = accounts
+        self.invites = invites
+        self.points_policy = points_policy
+
     def _open_member(self, order: Order) -> Member | None:
-        member = self.load(Member, order.member_id, "member")
+        member = self.accounts.member(order.member_id)
         return None if member.closed else member
 
     def _coupon_wallet(self, order: Order) -> CouponWallet | None:
         if not order.price.coupon_id:
             return None
-        wallet = self.find(CouponWallet, wallet_id_for(order.member_id))
+        wallet = self.store.find(CouponWallet, wallet_id_for(order.member_id))
         return None if wallet is None or wallet.closed else wallet
 
     def _points_account(self, order: Order) -> PointsAccount | None:
-        account = self.find(PointsAccount, points_account_id_for(order.member_id))
+        account = self.store.find(PointsAccount, points_account_id_for(order.member_id))
         return None if account is None or account.closed else account
 
-    def benefits_on_payment(self, order: Order) -> list[Aggregate]:
+    def on_payment(self, order: Order) -> list[Aggregate]:
         """The locked coupon is used; the paid amount counts towards the level."""
+        now = self.store.clock.now()
         changed: list[Aggregate] = []
         wallet = self._coupon_wallet(order)
         if wallet is not None and order.price.coupon_id:
-            wallet.use(order.price.coupon_id, order.id, self.clock.now())
+            wallet.use(order.price.coupon_id, order.id, now)
             changed.append(wallet)
         member = self._open_member(order)
         if member is not None:
-            member.record_spend(order.id, order.price.payable_fen, self.clock.now(), self.levels())
+            member.record_spend(order.id, order.price.payable_fen, now, self.accounts.levels())
             changed.append(member)
         return changed
 
-    def benefits_returned(self, order: Order, *, refunded: bool) -> list[Aggregate]:
+    def returned(self, order: Order, *, refunded: bool) -> list[Aggregate]:
         """Cancel or refund: the coupon comes back while still valid, redeemed
         points come back, earned points are clawed back, spend is reversed."""
-        now = self.clock.now()
+        now = self.store.clock.now()
         changed: list[Aggregate] = []
         wallet = self._coupon_wallet(order)
         if wallet is not None and order.price.coupon_id:
@@ -62,21 +82,21 @@ class BenefitUseCases(InviteUseCases):
             changed.append(account)
         member = self._open_member(order) if refunded else None
         if member is not None:
-            member.reverse_spend(order.id, now, self.levels())
+            member.reverse_spend(order.id, now, self.accounts.levels())
             changed.append(member)
         return changed
 
-    def benefits_on_completion(self, order: Order) -> list[Aggregate]:
+    def on_completion(self, order: Order) -> list[Aggregate]:
         """Points are earned when the order completes, at the member's level rate;
         an invitee's first completed order brings both sides the invite reward."""
         earned: list[Aggregate] = []
         member = self._open_member(order)
         if member is not None:
-            level = self.level_of(member)
+            level = self.accounts.level_of(member)
             points = self.points_policy.earned_for(
                 order.paid_goods_fen, level.points_multiplier_percent
             )
-            account = self.points_of(order.member_id)
-            account.earn_for_order(order.id, points, self.clock.now(), self.points_policy)
+            account = self.accounts.points_of(order.member_id)
+            account.earn_for_order(order.id, points, self.store.clock.now(), self.points_policy)
             earned.append(account)
-        return [*earned, *self.invite_rewards_on_completion(order, earned)]
+        return [*earned, *self.invites.invite_rewards_on_completion(order, earned)]

@@ -1,9 +1,9 @@
-"""What every campaign order shares: the campaign price, its sharded stock, the
-per-member limit, and the hooks through which a campaign kind (group-buy,
-bargain) joins an order's lifecycle in the same atomic save as the order.
+"""What every campaign order shares: the campaign price, its sharded stock and
+the per-member limit.
 
-A kind's mixin overrides a hook, handles orders of its own kind and hands every
-other order to `super()`; the defaults here change nothing.
+A campaign kind (group-buy, bargain) joins an order's lifecycle through its own
+reactions (`TeamReactions`, `BargainReactions`), which the order's use cases
+call by name for each trigger and save in the same atomic save as the order.
 """
 
 from __future__ import annotations
@@ -22,9 +22,10 @@ from ..domain.errors import OutOfStock
 from ..domain.ids import campaign_id_for, stock_id_for
 from ..domain.order import Order
 from ..domain.values import Address, CampaignRef, Delivery
-from .benefits import BenefitUseCases
-from .checkout import Checkout
+from .accounts import Accounts
+from .checkout import Checkout, CheckoutUseCases
 from .errors import InvalidInput, NotFound
+from .store import EventStore
 
 
 @dataclass(frozen=True)
@@ -40,16 +41,23 @@ class OrderTerms:
     quote_id: str | None = None
 
 
-class CampaignOrderUseCases(BenefitUseCases):
+class CampaignOrders:
+    """Campaigns as members meet them, and the orders placed in them."""
+
+    def __init__(self, store: EventStore, accounts: Accounts, checkout: CheckoutUseCases) -> None:
+        self.store = store
+        self.accounts = accounts
+        self.checkout = checkout
+
     def campaign(self, code: str) -> Campaign:
-        return self.load(Campaign, campaign_id_for(code), "campaign")
+        return self.store.load(Campaign, campaign_id_for(code), "campaign")
 
     def open_campaign(self, code: str, kind: CampaignKind) -> Campaign:
         """The campaign of that kind, if members can take part right now."""
         campaign = self.campaign(code)
         if campaign.kind != kind:
             raise NotFound("campaign")
-        campaign.require_open(self.clock.now())
+        campaign.require_open(self.store.clock.now())
         return campaign
 
     def campaign_check_out(
@@ -68,11 +76,11 @@ class CampaignOrderUseCases(BenefitUseCases):
         a coupon and points still apply."""
         if campaign.item(sku_id) is None:
             raise InvalidInput("sku_id", f"{sku_id!r} is not part of campaign {campaign.code}")
-        member = self.active_member(member_id)
-        _, line = self._line_for(sku_id, quantity, field="sku_id")
+        member = self.accounts.active_member(member_id)
+        _, line = self.checkout.line_for(sku_id, quantity, field="sku_id")
         line = replace(line, unit_price_fen=unit_price_fen)
-        level = replace(self.level_of(member), discount_percent=100)
-        return self.priced(member, [line], [], level, pickup, coupon_id, points)
+        level = replace(self.accounts.level_of(member), discount_percent=100)
+        return self.checkout.priced(member, [line], [], level, pickup, coupon_id, points)
 
     def campaign_order(
         self,
@@ -98,9 +106,9 @@ class CampaignOrderUseCases(BenefitUseCases):
             coupon_id=terms.coupon_id,
             points=terms.points,
         )
-        self.require_quote(checkout, terms.quote_id)
+        self.checkout.require_quote(checkout, terms.quote_id)
         entry_id = CampaignEntry.create_id(campaign.id, member_id)
-        entry = self.find(CampaignEntry, entry_id)
+        entry = self.store.find(CampaignEntry, entry_id)
         entry = entry or CampaignEntry(campaign_id=campaign.id, member_id=member_id)
         shard = self._shard_with(campaign, sku_id, quantity)
         ref = CampaignRef(
@@ -111,7 +119,7 @@ class CampaignOrderUseCases(BenefitUseCases):
             team_id=team_id,
             bargain_id=bargain_id,
         )
-        order, changed = self.new_order(
+        order, changed = self.checkout.new_order(
             checkout,
             delivery=terms.delivery,
             address=terms.address,
@@ -125,7 +133,7 @@ class CampaignOrderUseCases(BenefitUseCases):
 
     def shards_of(self, campaign: Campaign, sku_id: str) -> list[CampaignStock]:
         return [
-            self.load(CampaignStock, CampaignStock.create_id(campaign.id, sku_id, n), "stock")
+            self.store.load(CampaignStock, CampaignStock.create_id(campaign.id, sku_id, n), "stock")
             for n in range(campaign.shards)
         ]
 
@@ -137,7 +145,7 @@ class CampaignOrderUseCases(BenefitUseCases):
         for step in range(campaign.shards):
             number = (first + step) % campaign.shards
             shard_id = CampaignStock.create_id(campaign.id, sku_id, number)
-            shard = self.load(CampaignStock, shard_id, "campaign stock")
+            shard = self.store.load(CampaignStock, shard_id, "campaign stock")
             if shard.available >= quantity:
                 return shard
             left += shard.available
@@ -156,34 +164,17 @@ class CampaignOrderUseCases(BenefitUseCases):
             return []
         campaign_id = UUID(ref.campaign_id)
         changed: list[Aggregate] = []
-        entry = self.find(CampaignEntry, CampaignEntry.create_id(campaign_id, order.member_id))
+        entry_id = CampaignEntry.create_id(campaign_id, order.member_id)
+        entry = self.store.find(CampaignEntry, entry_id)
         if entry is not None and entry.give_back(order.id):
             changed.append(entry)
         if restock:
             shard_id = CampaignStock.create_id(campaign_id, ref.sku_id, ref.shard)
-            shard = self.load(CampaignStock, shard_id, "campaign stock")
+            shard = self.store.load(CampaignStock, shard_id, "campaign stock")
             to_regular = shard.give_back(order.id)
             changed.append(shard)
             if to_regular:
-                stock = self.load(Stock, stock_id_for(ref.sku_id), "SKU")
+                stock = self.store.load(Stock, stock_id_for(ref.sku_id), "SKU")
                 stock.release(order.id, to_regular)
                 changed.append(stock)
         return changed
-
-    # -- hooks: a campaign kind joins the order's lifecycle ------------------------
-    def campaign_on_cancel(self, order: Order) -> list[Aggregate]:
-        """An unpaid campaign order was cancelled or timed out."""
-        return []
-
-    def campaign_on_payment(self, order: Order) -> list[Aggregate]:
-        """A campaign order was paid; the kind may refund it straight away."""
-        return []
-
-    def campaign_on_refund_approved(self, order: Order) -> list[Aggregate]:
-        return []
-
-    def campaign_on_refund(self, order: Order) -> list[Aggregate]:
-        return []
-
-    def require_fulfillable(self, order: Order) -> None:
-        """Raises when the campaign does not let this paid order ship yet."""

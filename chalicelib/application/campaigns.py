@@ -20,9 +20,10 @@ from ..domain.catalogue import Stock
 from ..domain.errors import DomainError
 from ..domain.ids import stock_id_for
 from ..domain.values import CampaignItem, CampaignRules
-from .campaign_orders import CampaignOrderUseCases
+from .campaign_orders import CampaignOrders
+from .checkout import CheckoutUseCases
 from .errors import InvalidInput
-from .shop import retry_on_conflict
+from .store import EventStore, retry_on_conflict
 
 MAX_DEFAULT_SHARDS = 8
 UNITS_PER_SHARD = 10
@@ -38,7 +39,16 @@ def default_shards(items: list[CampaignItem]) -> int:
     return max(1, min(MAX_DEFAULT_SHARDS, fewest // UNITS_PER_SHARD))
 
 
-class CampaignAdminUseCases(CampaignOrderUseCases):
+class CampaignAdminUseCases:
+    """The operators' campaign use cases."""
+
+    def __init__(
+        self, store: EventStore, checkout: CheckoutUseCases, campaign_orders: CampaignOrders
+    ) -> None:
+        self.store = store
+        self.checkout = checkout
+        self.campaign_orders = campaign_orders
+
     def define_campaign(
         self,
         *,
@@ -57,7 +67,7 @@ class CampaignAdminUseCases(CampaignOrderUseCases):
         if problem is not None:
             raise InvalidInput(*problem)
         for index, item in enumerate(items):
-            _, line = self._line_for(item.sku_id, 1, field=f"items[{index}].sku_id")
+            _, line = self.checkout.line_for(item.sku_id, 1, field=f"items[{index}].sku_id")
             if kind == CampaignKind.BARGAIN and item.price_fen + rules.helps_needed > (
                 line.unit_price_fen
             ):
@@ -77,7 +87,7 @@ class CampaignAdminUseCases(CampaignOrderUseCases):
             shards=shards,
         )
         try:
-            self.save(campaign)
+            self.store.save(campaign)
         except IntegrityError:
             raise CampaignExists(f"campaign {code} already exists", code=code) from None
         return campaign
@@ -86,11 +96,11 @@ class CampaignAdminUseCases(CampaignOrderUseCases):
     def start_campaign(self, code: str) -> Campaign:
         """Goes live; the first start sets the stock aside (409 out_of_stock
         when a SKU has too few units)."""
-        campaign = self.campaign(code)
-        campaign.start(self.clock.now())
+        campaign = self.campaign_orders.campaign(code)
+        campaign.start(self.store.clock.now())
         changed: list[Aggregate] = []
         for item in campaign.items:
-            stock = self.load(Stock, stock_id_for(item.sku_id), "SKU")
+            stock = self.store.load(Stock, stock_id_for(item.sku_id), "SKU")
             stock.allocate(campaign.id, item.stock)
             changed.append(stock)
             for number, quantity in enumerate(split_stock(item.stock, campaign.shards)):
@@ -99,59 +109,63 @@ class CampaignAdminUseCases(CampaignOrderUseCases):
                         campaign_id=campaign.id, sku_id=item.sku_id, shard=number, quantity=quantity
                     )
                 )
-        self.save(campaign, *changed)
+        self.store.save(campaign, *changed)
         return campaign
 
     @retry_on_conflict
     def pause_campaign(self, code: str) -> Campaign:
-        campaign = self.campaign(code)
-        campaign.pause(self.clock.now())
-        self.save(campaign)
+        campaign = self.campaign_orders.campaign(code)
+        campaign.pause(self.store.clock.now())
+        self.store.save(campaign)
         return campaign
 
     @retry_on_conflict
     def resume_campaign(self, code: str) -> Campaign:
-        campaign = self.campaign(code)
-        campaign.resume(self.clock.now())
-        self.save(campaign)
+        campaign = self.campaign_orders.campaign(code)
+        campaign.resume(self.store.clock.now())
+        self.store.save(campaign)
         return campaign
 
     @retry_on_conflict
     def end_campaign(self, code: str, reason: str = "ended by the shop") -> Campaign:
-        campaign = self.campaign(code)
+        campaign = self.campaign_orders.campaign(code)
         self._end(campaign, reason)
         return campaign
 
     @retry_on_conflict
     def end_due_campaign(self, campaign_id: UUID) -> bool:
         """The job: ends a campaign whose window has closed."""
-        campaign = self.load(Campaign, campaign_id, "campaign")
-        if not campaign.is_due_to_end(self.clock.now()):
+        campaign = self.store.load(Campaign, campaign_id, "campaign")
+        if not campaign.is_due_to_end(self.store.clock.now()):
             return False
         self._end(campaign, "the campaign window closed")
         return True
 
     def _end(self, campaign: Campaign, reason: str) -> None:
         had_stock = campaign.has_stock
-        now = self.clock.now()
+        now = self.store.clock.now()
         campaign.end(now, reason)
         changed: list[Aggregate] = []
         if had_stock:
             for item in campaign.items:
-                shards = self.shards_of(campaign, item.sku_id)
+                shards = self.campaign_orders.shards_of(campaign, item.sku_id)
                 unsold = sum(shard.close(now) for shard in shards)
-                stock = self.load(Stock, stock_id_for(item.sku_id), "SKU")
+                stock = self.store.load(Stock, stock_id_for(item.sku_id), "SKU")
                 stock.deallocate(campaign.id, unsold)
                 changed += [*shards, stock]
-        self.save(campaign, *changed)
+        self.store.save(campaign, *changed)
 
     def campaign_stock(self, code: str) -> dict[str, dict[str, int]]:
         """Per SKU, read from every shard: units set aside, left, and held by
         live orders — exact, not a read model."""
-        campaign = self.campaign(code)
+        campaign = self.campaign_orders.campaign(code)
         counts: dict[str, dict[str, int]] = {}
         for item in campaign.items:
-            shards = self.shards_of(campaign, item.sku_id) if campaign.status != "draft" else []
+            shards = (
+                self.campaign_orders.shards_of(campaign, item.sku_id)
+                if campaign.status != "draft"
+                else []
+            )
             counts[item.sku_id] = {
                 "stock": item.stock,
                 "left": sum(shard.available for shard in shards),

@@ -8,10 +8,15 @@ from ..domain.catalogue import Product, Stock
 from ..domain.errors import DomainError
 from ..domain.ids import product_id_for, stock_id_for
 from ..domain.values import SkuSpec
-from .shop import ShopBase
+from .store import EventStore
 
 
-class CatalogueUseCases(ShopBase):
+class CatalogueUseCases:
+    """Lists products and restocks their SKUs."""
+
+    def __init__(self, store: EventStore) -> None:
+        self.store = store
+
     def list_product(
         self,
         *,
@@ -23,10 +28,10 @@ class CatalogueUseCases(ShopBase):
         skus: list[tuple[SkuSpec, int]],
     ) -> UUID:
         """Lists a new product; each SKU comes with its opening stock."""
-        if self.exists(product_id_for(slug)):
+        if self.store.exists(product_id_for(slug)):
             raise DomainError("a product with this slug is already listed", slug=slug)
         for spec, _ in skus:
-            if self.exists(stock_id_for(spec.sku_id)):
+            if self.store.exists(stock_id_for(spec.sku_id)):
                 raise DomainError("SKU id already used by another product", sku_id=spec.sku_id)
         product = Product(
             slug=slug,
@@ -40,11 +45,11 @@ class CatalogueUseCases(ShopBase):
             Stock(sku_id=spec.sku_id, product_id=str(product.id), quantity=qty)
             for spec, qty in skus
         ]
-        self.save(product, *stocks)
+        self.store.save(product, *stocks)
         return product.id
 
     def restock(self, sku_id: str, quantity: int) -> int:
-        stock = self.load(Stock, stock_id_for(sku_id), "SKU")
+        stock = self.store.load(Stock, stock_id_for(sku_id), "SKU")
         stock.restock(quantity)
-        self.save(stock)
+        self.store.save(stock)
         return stock.available

@@ -12,8 +12,7 @@ from eventsourcing.domain import Aggregate
 from ..domain.catalogue import Product, Stock
 from ..domain.coupons import CouponWallet
 from ..domain.errors import DomainError, InsufficientPoints
-from ..domain.ids import LEVEL_SCHEME_ID, points_account_id_for, stock_id_for, wallet_id_for
-from ..domain.levels import LevelScheme, level_for, scheme_levels
+from ..domain.ids import stock_id_for
 from ..domain.member import Member
 from ..domain.order import Order
 from ..domain.points import PointsAccount
@@ -21,9 +20,10 @@ from ..domain.points_policy import PointsPolicy
 from ..domain.policy import OrderPolicy
 from ..domain.pricing import price_checkout, quote_id
 from ..domain.values import Address, CampaignRef, Delivery, Level, OrderLine, PriceBreakdown
+from .accounts import Accounts
 from .errors import InvalidInput, NotFound
 from .ports import Vault
-from .shop import ShopBase
+from .store import EventStore
 
 
 class StaleQuote(DomainError):
@@ -46,31 +46,23 @@ class Checkout:
         return quote_id(self.lines, self.price)
 
 
-class CheckoutUseCases(ShopBase):
-    policy: OrderPolicy = OrderPolicy()
-    points_policy: PointsPolicy = PointsPolicy()
-    vault: Vault
+class CheckoutUseCases:
+    """Prices carts for quotes and orders, and makes the order of a priced cart."""
 
-    def levels(self) -> list[Level]:
-        return scheme_levels(self.find(LevelScheme, LEVEL_SCHEME_ID))
-
-    def level_of(self, member: Member, levels: list[Level] | None = None) -> Level:
-        levels = levels or self.levels()
-        recorded = next((lv for lv in levels if lv.code == member.level), None)
-        return recorded or level_for(levels, member.spend_within_year(self.clock.now()))
-
-    def active_member(self, member_id: UUID) -> Member:
-        member = self.load(Member, member_id, "member")
-        member.require_open()
-        return member
-
-    def wallet_of(self, member_id: UUID) -> CouponWallet:
-        found = self.find(CouponWallet, wallet_id_for(member_id))
-        return found or CouponWallet(member_id=member_id)
-
-    def points_of(self, member_id: UUID) -> PointsAccount:
-        found = self.find(PointsAccount, points_account_id_for(member_id))
-        return found or PointsAccount(member_id=member_id)
+    def __init__(
+        self,
+        store: EventStore,
+        accounts: Accounts,
+        *,
+        policy: OrderPolicy,
+        points_policy: PointsPolicy,
+        vault: Vault,
+    ) -> None:
+        self.store = store
+        self.accounts = accounts
+        self.policy = policy
+        self.points_policy = points_policy
+        self.vault = vault
 
     def check_out(
         self,
@@ -81,9 +73,9 @@ class CheckoutUseCases(ShopBase):
         coupon_id: str | None = None,
         points: int = 0,
     ) -> Checkout:
-        member = self.active_member(member_id)
+        member = self.accounts.active_member(member_id)
         lines, stocks = self._cart(items)
-        level = self.level_of(member)
+        level = self.accounts.level_of(member)
         return self.priced(member, lines, stocks, level, pickup, coupon_id, points)
 
     def priced(
@@ -97,10 +89,10 @@ class CheckoutUseCases(ShopBase):
         points: int,
     ) -> Checkout:
         """Prices lines for the member: level price, coupon, points, shipping."""
-        now = self.clock.now()
-        wallet = self.wallet_of(member.id) if coupon_id else None
+        now = self.store.clock.now()
+        wallet = self.accounts.wallet_of(member.id) if coupon_id else None
         coupon = wallet.usable(coupon_id, now) if wallet and coupon_id else None
-        account = self.points_of(member.id) if points else None
+        account = self.accounts.points_of(member.id) if points else None
         if account is not None and points > account.available(now):
             balance = account.available(now)
             raise InsufficientPoints(f"only {balance} points available", balance=balance)
@@ -131,7 +123,7 @@ class CheckoutUseCases(ShopBase):
         if address is not None:
             sealed = self.vault.seal_json(member_id, asdict(address))
             delivery = replace(delivery, sealed_address=sealed)
-        now = self.clock.now()
+        now = self.store.clock.now()
         order = Order(
             member_id=member_id,
             payer_openid=checkout.member.openid,
@@ -172,15 +164,17 @@ class CheckoutUseCases(ShopBase):
         stocks: list[tuple[Stock, int]] = []
         for sku_id, quantity in quantities.items():
             field = f"lines[{first_line[sku_id]}].sku_id"
-            stock, line = self._line_for(sku_id, quantity, field=field)
+            stock, line = self.line_for(sku_id, quantity, field=field)
             lines.append(line)
             stocks.append((stock, quantity))
         return lines, stocks
 
-    def _line_for(self, sku_id: str, quantity: int, field: str) -> tuple[Stock, OrderLine]:
+    def line_for(self, sku_id: str, quantity: int, field: str) -> tuple[Stock, OrderLine]:
+        """The SKU's stock and an order line for it at the catalogue price;
+        InvalidInput names `field` when the catalogue has no such SKU."""
         try:
-            stock = self.load(Stock, stock_id_for(sku_id), "SKU")
-            product = self.load(Product, UUID(stock.product_id), "product")
+            stock = self.store.load(Stock, stock_id_for(sku_id), "SKU")
+            product = self.store.load(Product, UUID(stock.product_id), "product")
         except NotFound:
             raise InvalidInput(field, f"no SKU {sku_id!r} in the catalogue") from None
         spec = product.sku(sku_id)

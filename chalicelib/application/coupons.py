@@ -21,18 +21,26 @@ from ..domain.errors import (
 from ..domain.ids import coupon_template_id_for
 from ..domain.member import Member
 from ..domain.values import Coupon, CouponTerms
-from .checkout import CheckoutUseCases
+from .accounts import Accounts
 from .errors import NotFound
-from .shop import retry_on_conflict
+from .store import EventStore, retry_on_conflict
 
 CLAIM, FIRST_LOGIN, BIRTHDAY = "claim", "first_login", "birthday"
 
 
-class CouponUseCases(CheckoutUseCases):
-    welcome_coupons: tuple[str, ...] = ("welcome",)
+class CouponUseCases:
+    """Coupon templates, claims, and the coupons the shop gives on its own;
+    `welcome_coupons` are the template codes of the 新人券."""
+
+    def __init__(
+        self, store: EventStore, accounts: Accounts, *, welcome_coupons: tuple[str, ...]
+    ) -> None:
+        self.store = store
+        self.accounts = accounts
+        self.welcome_coupons = welcome_coupons
 
     def coupon_template(self, code: str) -> CouponTemplate:
-        return self.load(CouponTemplate, coupon_template_id_for(code), "coupon template")
+        return self.store.load(CouponTemplate, coupon_template_id_for(code), "coupon template")
 
     def define_coupon_template(
         self,
@@ -47,7 +55,7 @@ class CouponUseCases(CheckoutUseCases):
         total_quantity: int,
         per_member_limit: int,
     ) -> UUID:
-        if self.exists(coupon_template_id_for(code)):
+        if self.store.exists(coupon_template_id_for(code)):
             raise DomainError("a coupon template with this code exists", code=code)
         template = CouponTemplate(
             code=code,
@@ -59,31 +67,31 @@ class CouponUseCases(CheckoutUseCases):
             valid_days=valid_days,
             total_quantity=total_quantity,
             per_member_limit=per_member_limit,
-            defined_at=self.clock.now(),
+            defined_at=self.store.clock.now(),
         )
-        self.save(template)
+        self.store.save(template)
         return template.id
 
     @retry_on_conflict
     def stop_coupon_template(self, code: str) -> None:
         template = self.coupon_template(code)
-        template.stop(self.clock.now())
-        self.save(template)
+        template.stop(self.store.clock.now())
+        self.store.save(template)
 
     @retry_on_conflict
     def claim_coupon(self, member_id: UUID, code: str) -> Coupon:
-        self.active_member(member_id)
+        self.accounts.active_member(member_id)
         template = self.coupon_template(code)
         if template.trigger != CLAIM:
             raise CouponUnavailable("this coupon is issued by the shop, not claimed", code=code)
-        wallet = self.wallet_of(member_id)
+        wallet = self.accounts.wallet_of(member_id)
         coupon = self._issue(template, wallet)
-        self.save(template, wallet)
+        self.store.save(template, wallet)
         return coupon
 
     def _issue(self, template: CouponTemplate, wallet: CouponWallet) -> Coupon:
-        coupon = template.issue(wallet.member_id, self.clock.now())
-        wallet.receive(coupon, template.per_member_limit, self.clock.now())
+        coupon = template.issue(wallet.member_id, self.store.clock.now())
+        wallet.receive(coupon, template.per_member_limit, self.store.clock.now())
         return coupon
 
     def welcome_gifts(self, wallet: CouponWallet) -> list[CouponTemplate]:
@@ -105,8 +113,8 @@ class CouponUseCases(CheckoutUseCases):
         """Once a year, on the member's birthday (Beijing), the level's coupon if it
         has one; the member records the celebration either way, so the job looks
         at each member once a year."""
-        member = self.active_member(member_id)
-        now = self.clock.now()
+        member = self.accounts.active_member(member_id)
+        now = self.store.clock.now()
         today = beijing_date(now)
         if not member.birthday or not _is_birthday(member.birthday, today.isoformat()):
             return False
@@ -121,15 +129,15 @@ class CouponUseCases(CheckoutUseCases):
             except (CouponUnavailable, CouponsExhausted, CouponLimitReached):
                 gift = None
         member.celebrate_birthday(today.year, coupon_id, now)
-        self.save(member, *(gift or ()))
+        self.store.save(member, *(gift or ()))
         return coupon_id is not None
 
     def _birthday_gift(self, member: Member) -> tuple[CouponTemplate, CouponWallet] | None:
-        code = self.level_of(member).birthday_coupon
+        code = self.accounts.level_of(member).birthday_coupon
         if not code:
             return None
-        template = self.find(CouponTemplate, coupon_template_id_for(code))
-        return None if template is None else (template, self.wallet_of(member.id))
+        template = self.store.find(CouponTemplate, coupon_template_id_for(code))
+        return None if template is None else (template, self.accounts.wallet_of(member.id))
 
 
 def _is_birthday(birthday: str, today: str) -> bool:

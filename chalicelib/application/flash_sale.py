@@ -7,12 +7,18 @@ from __future__ import annotations
 from uuid import UUID
 
 from ..domain.campaign import CampaignKind
-from .campaign_orders import CampaignOrderUseCases, OrderTerms
+from .campaign_orders import CampaignOrders, OrderTerms
 from .errors import InvalidInput
-from .shop import retry_on_conflict
+from .store import EventStore, retry_on_conflict
 
 
-class FlashSaleUseCases(CampaignOrderUseCases):
+class FlashSaleUseCases:
+    """Flash-sale orders."""
+
+    def __init__(self, store: EventStore, campaign_orders: CampaignOrders) -> None:
+        self.store = store
+        self.campaign_orders = campaign_orders
+
     @retry_on_conflict
     def place_flash_order(
         self,
@@ -23,11 +29,11 @@ class FlashSaleUseCases(CampaignOrderUseCases):
         quantity: int,
         terms: OrderTerms,
     ) -> UUID:
-        campaign = self.open_campaign(code, CampaignKind.FLASH_SALE)
+        campaign = self.campaign_orders.open_campaign(code, CampaignKind.FLASH_SALE)
         item = campaign.item(sku_id)
         if item is None:
             raise InvalidInput("sku_id", f"{sku_id!r} is not part of campaign {code}")
-        order, changed = self.campaign_order(
+        order, changed = self.campaign_orders.campaign_order(
             campaign,
             member_id=member_id,
             sku_id=sku_id,
@@ -35,5 +41,5 @@ class FlashSaleUseCases(CampaignOrderUseCases):
             unit_price_fen=item.price_fen,
             terms=terms,
         )
-        self.save(order, *changed)
+        self.store.save(order, *changed)
         return order.id

@@ -25,6 +25,7 @@ from ..domain.ids import coupon_template_id_for, points_account_id_for, wallet_i
 from ..domain.member import Member
 from ..domain.order import Order
 from ..domain.points import PointsAccount
+from ..domain.points_policy import PointsPolicy
 from ..domain.referral import (
     MAX_CHAIN,
     InvitePolicy,
@@ -33,7 +34,8 @@ from ..domain.referral import (
     invite_code_for,
     inviter_of_code,
 )
-from .checkout import CheckoutUseCases
+from .accounts import Accounts
+from .store import EventStore
 
 RECORDED, REFUSED = "recorded", "refused"
 
@@ -67,11 +69,25 @@ class _Batch:
             self.added[aggregate.id] = aggregate
 
 
-class InviteUseCases(CheckoutUseCases):
-    invite_policy: InvitePolicy = InvitePolicy()
+class InviteUseCases:
+    """The referral recorded at registration and the reward on the invitee's
+    first completed order."""
+
+    def __init__(
+        self,
+        store: EventStore,
+        accounts: Accounts,
+        *,
+        invite_policy: InvitePolicy,
+        points_policy: PointsPolicy,
+    ) -> None:
+        self.store = store
+        self.accounts = accounts
+        self.invite_policy = invite_policy
+        self.points_policy = points_policy
 
     def referral_of(self, invitee_id: UUID) -> Referral | None:
-        return self.find(Referral, Referral.create_id(invitee_id))
+        return self.store.find(Referral, Referral.create_id(invitee_id))
 
     def invite_on_registration(
         self, member: Member, registered: bool, code: str
@@ -83,20 +99,20 @@ class InviteUseCases(CheckoutUseCases):
             inviter_id = inviter_of_code(code)
             if inviter_id != member.id:
                 self._require_inviter(inviter_id)
-            if self.exists(Referral.create_id(member.id)):
+            if self.store.exists(Referral.create_id(member.id)):
                 raise InviteRefused("already_invited", "this member was invited before")
             referral = Referral.record(
                 invitee_id=member.id,
                 inviter_id=inviter_id,
                 inviters_above=self._inviters_above(inviter_id),
-                at=self.clock.now(),
+                at=self.store.clock.now(),
             )
         except InviteRefused as refused:
             return InviteOutcome(REFUSED, reason=refused.reason), None
         return InviteOutcome(RECORDED, inviter_code=invite_code_for(inviter_id)), referral
 
     def _require_inviter(self, inviter_id: UUID) -> None:
-        inviter = self.find(Member, inviter_id)
+        inviter = self.store.find(Member, inviter_id)
         if inviter is None:
             raise InviteRefused("unknown_inviter", "no member has this invite code")
         if inviter.closed:
@@ -119,7 +135,7 @@ class InviteUseCases(CheckoutUseCases):
         referral = self.referral_of(order.member_id)
         if referral is None or referral.rewarded:
             return []
-        now = self.clock.now()
+        now = self.store.clock.now()
         batch = _Batch(saving)
         reason = f"invite:{referral.id}"
         template = self._invite_coupon()
@@ -147,7 +163,7 @@ class InviteUseCases(CheckoutUseCases):
     def _give_points(self, batch: _Batch, member_id: UUID, reason: str, now: datetime) -> int:
         points = self.invite_policy.reward_points
         found = batch.get(points_account_id_for(member_id))
-        account = found if isinstance(found, PointsAccount) else self.points_of(member_id)
+        account = found if isinstance(found, PointsAccount) else self.accounts.points_of(member_id)
         if points <= 0 or account.closed:
             return 0
         if not account.earn_reward(reason, points, now, self.points_policy):
@@ -157,7 +173,7 @@ class InviteUseCases(CheckoutUseCases):
 
     def _invite_coupon(self) -> CouponTemplate | None:
         code = self.invite_policy.reward_coupon
-        return self.find(CouponTemplate, coupon_template_id_for(code)) if code else None
+        return self.store.find(CouponTemplate, coupon_template_id_for(code)) if code else None
 
     def _give_coupon(self, batch: _Batch, template: CouponTemplate | None, member_id: UUID) -> str:
         """The coupon's id, or "" when none can be given (no template, a stopped or
@@ -165,11 +181,11 @@ class InviteUseCases(CheckoutUseCases):
         if template is None:
             return ""
         found = batch.get(wallet_id_for(member_id))
-        wallet = found if isinstance(found, CouponWallet) else self.wallet_of(member_id)
+        wallet = found if isinstance(found, CouponWallet) else self.accounts.wallet_of(member_id)
         limit = template.per_member_limit
         if wallet.closed or (limit and wallet.has_from_template(template.id) >= limit):
             return ""
-        now = self.clock.now()
+        now = self.store.clock.now()
         try:
             coupon = template.issue(member_id, now)
         except (CouponUnavailable, CouponsExhausted):

@@ -11,11 +11,12 @@ from eventsourcing.domain import Aggregate
 
 from ..domain.ids import member_id_for
 from ..domain.member import Member, MemberAlias
+from .accounts import Accounts
 from .coupons import CouponUseCases
 from .errors import NotFound
 from .invites import InviteOutcome, InviteUseCases
 from .ports import Vault
-from .shop import retry_on_conflict
+from .store import EventStore, retry_on_conflict
 
 
 @dataclass(frozen=True)
@@ -25,8 +26,25 @@ class Login:
     invite: InviteOutcome | None  # None when no invite code was given
 
 
-class MemberUseCases(CouponUseCases, InviteUseCases):
-    vault: Vault
+class MemberUseCases:
+    """Login and registration (with the 新人券 from `coupons` and the referral
+    from `invites`), the profile, the bound phone, and closing the account.
+    Reading a member is Accounts.member."""
+
+    def __init__(
+        self,
+        store: EventStore,
+        accounts: Accounts,
+        coupons: CouponUseCases,
+        invites: InviteUseCases,
+        *,
+        vault: Vault,
+    ) -> None:
+        self.store = store
+        self.accounts = accounts
+        self.coupons = coupons
+        self.invites = invites
+        self.vault = vault
 
     def log_in(
         self,
@@ -56,7 +74,7 @@ class MemberUseCases(CouponUseCases, InviteUseCases):
     ) -> Login:
         """log_in, also telling what became of the invite code: a registration
         records the inviter (see invites.py); any other login ignores the code."""
-        now = self.clock.now()
+        now = self.store.clock.now()
         member = self._find_member(openid=openid, unionid=unionid)
         registered = member is None or member.closed
         alias = None
@@ -70,15 +88,15 @@ class MemberUseCases(CouponUseCases, InviteUseCases):
         member.log_in(scene=scene, query=query, at=now)
         gifts: list[Aggregate] = []
         if registered:
-            wallet = self.wallet_of(member.id)
-            points = self.points_of(member.id)
+            wallet = self.accounts.wallet_of(member.id)
+            points = self.accounts.points_of(member.id)
             wallet.reopen(now)
             points.reopen(now)
-            gifts = [*self.welcome_gifts(wallet), wallet, points]
+            gifts = [*self.coupons.welcome_gifts(wallet), wallet, points]
         invite, referral = None, None
         if invite_code is not None:
-            invite, referral = self.invite_on_registration(member, registered, invite_code)
-        self.save(member, alias, *gifts, referral)
+            invite, referral = self.invites.invite_on_registration(member, registered, invite_code)
+        self.store.save(member, alias, *gifts, referral)
         return Login(member.id, registered, invite)
 
     def _find_member(self, *, openid: str, unionid: str | None) -> Member | None:
@@ -86,17 +104,14 @@ class MemberUseCases(CouponUseCases, InviteUseCases):
         candidates.append(member_id_for(unionid=None, openid=openid))
         for member_id in candidates:
             try:
-                found = self.load(Aggregate, member_id, "member")
+                found = self.store.load(Aggregate, member_id, "member")
             except NotFound:
                 continue
             if isinstance(found, MemberAlias):
-                return self.load(Member, found.member_id, "member")
+                return self.store.load(Member, found.member_id, "member")
             if isinstance(found, Member):
                 return found
         return None
-
-    def member(self, member_id: UUID) -> Member:
-        return self.load(Member, member_id, "member")
 
     @retry_on_conflict
     def update_profile(
@@ -107,8 +122,8 @@ class MemberUseCases(CouponUseCases, InviteUseCases):
         avatar_url: str | None = None,
         birthday: str | None = None,
     ) -> None:
-        member = self.active_member(member_id)
-        now = self.clock.now()
+        member = self.accounts.active_member(member_id)
+        now = self.store.clock.now()
         if nickname is not None or avatar_url is not None:
             member.update_profile(
                 nickname=member.nickname if nickname is None else nickname,
@@ -117,14 +132,14 @@ class MemberUseCases(CouponUseCases, InviteUseCases):
             )
         if birthday is not None:
             member.set_birthday(birthday, now)
-        self.save(member)
+        self.store.save(member)
 
     @retry_on_conflict
     def bind_phone(self, member_id: UUID, phone: str) -> None:
         """The number WeChat verified (getuserphonenumber), sealed before it is recorded."""
-        member = self.active_member(member_id)
-        member.bind_phone(self.vault.seal(member_id, phone), self.clock.now())
-        self.save(member)
+        member = self.accounts.active_member(member_id)
+        member.bind_phone(self.vault.seal(member_id, phone), self.store.clock.now())
+        self.store.save(member)
 
     @retry_on_conflict
     def close_account(self, member_id: UUID) -> None:
@@ -132,14 +147,14 @@ class MemberUseCases(CouponUseCases, InviteUseCases):
         in the event store (phone, receiver, address) can never be read again;
         then the member, wallet and points account close in one write. Closing
         twice is harmless."""
-        member = self.member(member_id)
+        member = self.accounts.member(member_id)
         self.vault.shred(member_id)
         if member.closed:
             return
-        now = self.clock.now()
+        now = self.store.clock.now()
         member.close(now)
-        wallet = self.wallet_of(member_id)
+        wallet = self.accounts.wallet_of(member_id)
         wallet.close(now)
-        points = self.points_of(member_id)
+        points = self.accounts.points_of(member_id)
         points.close(now)
-        self.save(member, wallet, points)
+        self.store.save(member, wallet, points)

@@ -25,7 +25,7 @@ from ..domain.follower import Follower, follower_id_for
 from ..domain.notification import SENT, Notification, TemplateMsgIndex, template_msg_index_id_for
 from ..domain.push_receipt import PushReceipt, push_dedupe_key, push_receipt_id_for
 from .ports import FollowerDirectory
-from .shop import ShopBase, retry_on_conflict
+from .store import EventStore, retry_on_conflict
 
 QR_PREFIX = "qrscene_"
 DEFAULT_KEYWORD_REPLIES: Mapping[str, str] = MappingProxyType(
@@ -38,23 +38,36 @@ DEFAULT_KEYWORD_REPLIES: Mapping[str, str] = MappingProxyType(
 ENTRY_EVENTS = {"click": "click", "view": "view", "scan": "qrscene"}
 
 
-class OfficialAccountUseCases(ShopBase):
-    follower_directory: FollowerDirectory
-    keyword_replies: Mapping[str, str] = DEFAULT_KEYWORD_REPLIES
-    mp_appid: str = ""
+class OfficialAccountUseCases:
+    """`follower_directory`: asks WeChat who a follower is; `keyword_replies`:
+    keyword -> reply (DEFAULT_KEYWORD_REPLIES unless configured); `mp_appid`: the
+    mini-program's appid, put into the replies' `{appid}`."""
+
+    def __init__(
+        self,
+        store: EventStore,
+        *,
+        follower_directory: FollowerDirectory,
+        keyword_replies: Mapping[str, str],
+        mp_appid: str,
+    ) -> None:
+        self.store = store
+        self.follower_directory = follower_directory
+        self.keyword_replies = keyword_replies
+        self.mp_appid = mp_appid
 
     @retry_on_conflict
     def receive_push(self, message: dict[str, str]) -> str | None:
         """The passive reply text, or None (answer `success`). `message` is the flat
         dict of the push XML's fields, after its signature was verified."""
         key = push_dedupe_key(message)
-        earlier = self.find(PushReceipt, push_receipt_id_for("oa", key))
+        earlier = self.store.find(PushReceipt, push_receipt_id_for("oa", key))
         if earlier is not None:
             return earlier.reply
-        now = self.clock.now()
+        now = self.store.clock.now()
         changed, reply = self._apply_push(message, now)
         kind = ":".join(filter(None, [message.get("MsgType", ""), message.get("Event", "")]))
-        self.save(PushReceipt("oa", key, kind, reply, now), *changed)
+        self.store.save(PushReceipt("oa", key, kind, reply, now), *changed)
         return reply
 
     def keyword_reply(self, content: str) -> str | None:
@@ -74,7 +87,7 @@ class OfficialAccountUseCases(ShopBase):
             return self._delivery_report(message, now), None
         if event not in {"subscribe", "unsubscribe", *ENTRY_EVENTS}:
             return [], None
-        follower = self.find(Follower, follower_id_for(openid)) or Follower(openid, now)
+        follower = self.store.find(Follower, follower_id_for(openid)) or Follower(openid, now)
         key = message.get("EventKey", "")
         if event == "subscribe":
             scene = key.removeprefix(QR_PREFIX) if key.startswith(QR_PREFIX) else None
@@ -92,10 +105,12 @@ class OfficialAccountUseCases(ShopBase):
     def _delivery_report(self, message: dict[str, str], now: datetime) -> list[Aggregate]:
         """Delivered on the notification that sent this msgid; a report about a message
         we do not know (sent by hand from the console) changes nothing."""
-        index = self.find(TemplateMsgIndex, template_msg_index_id_for(message.get("MsgID", "")))
+        index = self.store.find(
+            TemplateMsgIndex, template_msg_index_id_for(message.get("MsgID", ""))
+        )
         if index is None:
             return []
-        notification = self.find(Notification, index.notification_id)
+        notification = self.store.find(Notification, index.notification_id)
         if notification is None or notification.outcome != SENT:
             return []
         notification.record_delivery(message.get("Status", ""), now)
@@ -105,11 +120,11 @@ class OfficialAccountUseCases(ShopBase):
     def identify_follower(self, oa_openid: str) -> str | None:
         """The follower's unionid, asked of WeChat once and recorded (outbox kind
         `oa.identify`); None when WeChat does not tell it or nobody follows."""
-        follower = self.find(Follower, follower_id_for(oa_openid))
+        follower = self.store.find(Follower, follower_id_for(oa_openid))
         if follower is None or follower.unionid:
             return follower.unionid if follower else None
         unionid = self.follower_directory.user_info(oa_openid)
         if unionid:
             follower.identify(unionid)
-            self.save(follower)
+            self.store.save(follower)
         return unionid

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
+
+from ..domain.timers import TimerKind
 
 
 class PaymentGateway(Protocol):
@@ -22,16 +25,12 @@ class PaymentGateway(Protocol):
     def payment_params(self, prepay_id: str) -> dict[str, str]: ...
 
 
-class IdentityProvider(Protocol):
-    def code2session(self, code: str) -> Any:
-        """Returns an object with openid and unionid (session_key is never kept)."""
-
-
 class DueTimers(Protocol):
-    def due(self, kind: str, now: datetime, limit: int = 200) -> list[UUID]:
-        """Ids of the aggregates whose `kind` timer is due: orders (unpaid,
-        auto_receive, complete), points accounts (points_expiry), members
-        (level_review, birthday)."""
+    def due(self, kind: TimerKind, now: datetime, limit: int = 200) -> list[UUID]:
+        """Ids of the aggregates whose `kind` timer is due (domain/timers.py): orders
+        (unpaid, auto_receive, complete), points accounts (points_expiry), members
+        (level_review, birthday), campaigns (campaign_end) and group-buy teams
+        (team_expiry)."""
 
 
 class Vault(Protocol):
@@ -94,3 +93,12 @@ class FollowerDirectory(Protocol):
     def user_info(self, openid: str) -> str | None:
         """The unionid of the official account's follower (cgi-bin/user/info), or None
         when WeChat does not tell it (not following, no Open Platform binding)."""
+
+
+@dataclass(frozen=True)
+class FollowerView:
+    """The member's follower record in the official account, as the outbox handler
+    reads it from the followers read model for the sender."""
+
+    oa_openid: str
+    following: bool

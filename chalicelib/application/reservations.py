@@ -11,32 +11,42 @@ from uuid import UUID
 
 from ..domain.campaign import Campaign
 from ..domain.reservation import Reservation
-from .campaign_orders import CampaignOrderUseCases
+from .accounts import Accounts
+from .campaign_orders import CampaignOrders
 from .errors import NotFound
-from .shop import retry_on_conflict
+from .store import EventStore, retry_on_conflict
 
 
-class ReservationUseCases(CampaignOrderUseCases):
+class ReservationUseCases:
+    """Members' reservations of a reminder for a campaign's start."""
+
+    def __init__(
+        self, store: EventStore, accounts: Accounts, campaign_orders: CampaignOrders
+    ) -> None:
+        self.store = store
+        self.accounts = accounts
+        self.campaign_orders = campaign_orders
+
     def reservation_of(self, campaign: Campaign, member_id: UUID) -> Reservation | None:
-        return self.find(Reservation, Reservation.create_id(campaign.id, member_id))
+        return self.store.find(Reservation, Reservation.create_id(campaign.id, member_id))
 
     @retry_on_conflict
     def reserve_campaign(self, code: str, member_id: UUID) -> tuple[Campaign, Reservation]:
         """409 campaign_started from its starts_at on, 409 campaign_ended once ended."""
-        self.active_member(member_id)
-        campaign = self.campaign(code)
+        self.accounts.active_member(member_id)
+        campaign = self.campaign_orders.campaign(code)
         reservation = self.reservation_of(campaign, member_id)
         if reservation is None:
             reservation = Reservation(campaign_id=campaign.id, member_id=member_id)
-        if reservation.reserve(campaign, self.clock.now()):
-            self.save(reservation)
+        if reservation.reserve(campaign, self.store.clock.now()):
+            self.store.save(reservation)
         return campaign, reservation
 
     @retry_on_conflict
     def cancel_reservation(self, code: str, member_id: UUID) -> Campaign:
-        campaign = self.campaign(code)
+        campaign = self.campaign_orders.campaign(code)
         reservation = self.reservation_of(campaign, member_id)
-        if reservation is None or not reservation.cancel(self.clock.now()):
+        if reservation is None or not reservation.cancel(self.store.clock.now()):
             raise NotFound("reservation")
-        self.save(reservation)
+        self.store.save(reservation)
         return campaign

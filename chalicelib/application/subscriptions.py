@@ -17,21 +17,31 @@ from uuid import UUID
 from ..domain.inbox import Inbox
 from ..domain.notify_triggers import OPTIONAL_CATEGORIES, Category
 from ..domain.push_receipt import PushReceipt
-from ..domain.template_book import DEFAULT_TEMPLATES, TemplateBook
-from .checkout import CheckoutUseCases
+from ..domain.template_book import TemplateBook
+from .accounts import Accounts
 from .errors import InvalidInput
-from .shop import retry_on_conflict
+from .store import EventStore, retry_on_conflict
 
 CLIENT, PUSH = "client", "push"
 ACCEPT = "accept"
 
 
-class SubscriptionUseCases(CheckoutUseCases):
-    template_book: TemplateBook = TemplateBook.from_json(DEFAULT_TEMPLATES)
-    credits_from: str = CLIENT
+class SubscriptionUseCases:
+    """`template_book`: the templates that earn credits; `credits_from`: CLIENT or
+    PUSH, the one report of an acceptance that counts."""
 
-    def inbox_of(self, member_id: UUID) -> Inbox:
-        return self.find(Inbox, Inbox.create_id(member_id)) or Inbox(member_id=member_id)
+    def __init__(
+        self,
+        store: EventStore,
+        accounts: Accounts,
+        *,
+        template_book: TemplateBook,
+        credits_from: str,
+    ) -> None:
+        self.store = store
+        self.accounts = accounts
+        self.template_book = template_book
+        self.credits_from = credits_from
 
     def _accepted(self, results: dict[str, str]) -> tuple[list[str], list[str]]:
         """(accepted templates of the book, template ids the book does not know)."""
@@ -44,7 +54,7 @@ class SubscriptionUseCases(CheckoutUseCases):
         accepted, unknown = self._accepted(results)
         counted = source == self.credits_from
         if counted:
-            inbox.grant(accepted, self.clock.now())
+            inbox.grant(accepted, self.store.clock.now())
         return {
             "granted": accepted if counted else [],
             "unknown": unknown,
@@ -56,10 +66,10 @@ class SubscriptionUseCases(CheckoutUseCases):
     def grant_subscriptions(self, member_id: UUID, results: dict[str, str]) -> dict[str, Any]:
         """The mini-program's report: template id -> accept | reject | ban | filter.
         Returns {"granted": [ids], "unknown": [ids], "counted_by", "credits": {id: n}}."""
-        self.active_member(member_id)
-        inbox = self.inbox_of(member_id)
+        self.accounts.active_member(member_id)
+        inbox = self.accounts.inbox_of(member_id)
         outcome = self._granted(inbox, CLIENT, results)
-        self.save(inbox)
+        self.store.save(inbox)
         return outcome
 
     @retry_on_conflict
@@ -69,9 +79,9 @@ class SubscriptionUseCases(CheckoutUseCases):
         """The mini-program push's `subscribe_msg_popup_event` list of {TemplateId,
         SubscribeStatusString}; `dedupe_key` (FromUserName + CreateTime) makes a
         push WeChat delivers again grant nothing more. Same answer as above."""
-        inbox = self.inbox_of(member_id)
-        receipt_id = PushReceipt.create_id("mp", dedupe_key, "", None, self.clock.now())
-        if self.exists(receipt_id):
+        inbox = self.accounts.inbox_of(member_id)
+        receipt_id = PushReceipt.create_id("mp", dedupe_key, "", None, self.store.clock.now())
+        if self.store.exists(receipt_id):
             return self._granted(inbox, "", {})
         results: dict[str, str] = {}
         for entry in events:
@@ -80,15 +90,17 @@ class SubscriptionUseCases(CheckoutUseCases):
             if template_id and results.get(template_id) != ACCEPT:
                 results[template_id] = status
         outcome = self._granted(inbox, PUSH, results)
-        receipt = PushReceipt("mp", dedupe_key, "subscribe_msg_popup_event", None, self.clock.now())
-        self.save(receipt, inbox)
+        receipt = PushReceipt(
+            "mp", dedupe_key, "subscribe_msg_popup_event", None, self.store.clock.now()
+        )
+        self.store.save(receipt, inbox)
         return outcome
 
     def notification_preferences(self, member_id: UUID) -> dict[str, Any]:
         """{"opted_out": [categories], "categories": [{"category", "optional",
         "opted_out"}], "credits": {template id: n}}."""
-        self.active_member(member_id)
-        inbox = self.inbox_of(member_id)
+        self.accounts.active_member(member_id)
+        inbox = self.accounts.inbox_of(member_id)
         return {
             "opted_out": sorted(inbox.opted_out),
             "categories": [
@@ -106,16 +118,16 @@ class SubscriptionUseCases(CheckoutUseCases):
     def set_notification_preferences(self, member_id: UUID, opted_out: list[str]) -> None:
         """Exactly these categories are silenced from now on (on both channels).
         An unknown category is InvalidInput; `transactional` is CannotOptOut."""
-        self.active_member(member_id)
+        self.accounts.active_member(member_id)
         known = {category.value for category in Category}
         for category in opted_out:
             if category not in known:
                 raise InvalidInput("opted_out", f"no message category {category!r}")
-        inbox = self.inbox_of(member_id)
-        now = self.clock.now()
+        inbox = self.accounts.inbox_of(member_id)
+        now = self.store.clock.now()
         for category in sorted(set(opted_out)):
             inbox.opt_out(category, now)
         for category in list(inbox.opted_out):
             if category not in opted_out:
                 inbox.opt_in(category, now)
-        self.save(inbox)
+        self.store.save(inbox)

@@ -19,12 +19,6 @@ from datetime import timedelta
 from enum import StrEnum
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-NOTIFY = "notify"
-"""The outbox kind of a notification intent (its payload: see the module docstring of
-application/notify_sender.py)."""
-IDENTIFY_FOLLOWER = "oa.identify"
-"""The outbox kind asking for a follower's unionid; payload {"openid": <OA openid>}."""
-
 
 class Category(StrEnum):
     TRANSACTIONAL = "transactional"
@@ -93,6 +87,12 @@ TRIGGERS: dict[str, Trigger] = {
 def trigger(name: str) -> Trigger:
     """The trigger of that name; KeyError names an unknown one."""
     return TRIGGERS[name]
+
+
+def page_of(name: str, **subject: str) -> str:
+    """The mini-program page a trigger's message opens, for its subject (the one
+    place page links are defined)."""
+    return TRIGGERS[name].page.format(**subject)
 
 
 def intent_id_for(trigger_name: str, *subject_keys: object) -> str:

@@ -1,8 +1,12 @@
-"""What a projection is: a named mapping from events to view writes."""
+"""What a projection is: a named mapping from events to view writes; and all
+a projection needs from the view stores that keep its documents (ViewWriter,
+ViewReader, ViewStore, BatchTooLarge, Doc)."""
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from enum import Enum
 from typing import Any, Protocol
@@ -49,8 +53,37 @@ class ViewReader(Protocol):
     ) -> list[Doc]: ...
 
 
+class ViewStore(Protocol):
+    """Where the runner keeps each projection's documents and tracking position,
+    per generation (a rebuild fills a new one, then readers switch to it)."""
+
+    def generation(self, projection: str) -> int: ...
+
+    def position(self, projection: str, generation: int) -> int: ...
+
+    def writing(
+        self, projection: str, generation: int, after: int, upto: int
+    ) -> AbstractContextManager[ViewWriter]:
+        """Commits the writes with the move of the position from `after` to `upto`,
+        or raises IntegrityError (and commits nothing) if the position is not `after`."""
+
+    def discard(self, projection: str, generation: int) -> None: ...
+
+    def switch(self, projection: str, generation: int) -> None: ...
+
+
+Handler = Callable[[Any, ViewWriter], None]
+"""Applies one event (of the exact type it is registered for) to a view."""
+
+
 class Projection(Protocol):
+    """Every projection has one shape: `apply` looks the event's exact type up
+    in a module-level dict of handlers (`HANDLERS`; a subclass is not matched)
+    and ignores an event of any other type; `handles` is that dict's keys."""
+
     name: str
+    handles: frozenset[type]
+    """The event types `apply` acts on; an event of any other type changes nothing."""
 
     def apply(self, event: Any, views: ViewWriter) -> None: ...
 

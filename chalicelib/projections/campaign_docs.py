@@ -15,23 +15,21 @@ units, and whether those units count as sold).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from ..domain.campaign import Campaign, CampaignKind, CampaignStatus
 from ..domain.campaign_stock import CampaignStock
 from ..domain.order import Order
-from .base import Doc, ViewWriter, plain, rank_time
+from ..domain.timers import TimerKind
+from .base import Doc, Handler, ViewWriter, plain, rank_time
 
 CAMPAIGNS = "campaigns"
 SHARDS = "shards"
 ORDERS = "orders"
-CAMPAIGN_END = "campaign_end"  # the timers' view and group: the job kind
+CAMPAIGN_END = TimerKind.CAMPAIGN_END.value  # the timers' view, named after their kind
 CURRENT, ENDED = "current", "ended"  # campaign groups: ended ones leave the members' list
 COUNTERS = ("teams_open", "teams_succeeded", "teams_failed", "participants", "units_sold")
-
-Handler = Callable[[Any, ViewWriter], None]
 
 
 def put_campaign(views: ViewWriter, doc: Doc) -> None:
@@ -73,7 +71,8 @@ def _defined(e: Campaign.Defined, views: ViewWriter) -> None:
     }
     put_campaign(views, doc)
     timer = {"campaign_id": campaign_id}
-    views.put(CAMPAIGN_END, campaign_id, timer, group=CAMPAIGN_END, rank=rank_time(e.ends_at))
+    group = TimerKind.CAMPAIGN_END
+    views.put(CAMPAIGN_END, campaign_id, timer, group=group, rank=rank_time(e.ends_at))
 
 
 def _status(status: CampaignStatus) -> Handler:

@@ -16,12 +16,13 @@ from datetime import datetime
 from typing import Any
 
 from ..domain.team import Team, TeamStatus
-from .base import Doc, ViewWriter, plain, rank_time
-from .campaign_docs import Handler, count
+from ..domain.timers import TimerKind
+from .base import Doc, Handler, ViewWriter, plain, rank_time
+from .campaign_docs import count
 
 TEAMS = "teams"
 JOINABLE = "joinable"
-TEAM_EXPIRY = "team_expiry"  # the timers' view and group: the job kind
+TEAM_EXPIRY = TimerKind.TEAM_EXPIRY.value  # the timers' view, named after their kind
 
 
 def missing(team: Doc) -> int:
@@ -77,7 +78,8 @@ def _opened(e: Team.Opened, views: ViewWriter) -> None:
     }
     _save(views, team)
     timer = {"team_id": team_id}
-    views.put(TEAM_EXPIRY, team_id, timer, group=TEAM_EXPIRY, rank=rank_time(e.deadline))
+    group = TimerKind.TEAM_EXPIRY
+    views.put(TEAM_EXPIRY, team_id, timer, group=group, rank=rank_time(e.deadline))
     count(views, e.campaign_id, teams_open=1, participants=1)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import campaign_docs, campaign_teams
-from .base import ViewWriter
+from .base import Handler, ViewWriter
 from .campaign_docs import CAMPAIGN_END, CAMPAIGNS, ORDERS, SHARDS
 from .campaign_teams import JOINABLE, TEAM_EXPIRY, TEAMS
 
@@ -28,11 +28,12 @@ __all__ = [
     "CampaignsProjection",
 ]
 
-HANDLERS = {**campaign_docs.HANDLERS, **campaign_teams.HANDLERS}
+HANDLERS: dict[type, Handler] = {**campaign_docs.HANDLERS, **campaign_teams.HANDLERS}
 
 
 class CampaignsProjection:
     name = "campaigns"
+    handles = frozenset(HANDLERS)
 
     def apply(self, event: Any, views: ViewWriter) -> None:
         handler = HANDLERS.get(type(event))

@@ -1,8 +1,8 @@
-"""Answers the jobs' question "what may be due now?" for every kind of timer:
-orders (unpaid, auto_receive, complete), points lots (points_expiry), spend
-leaving the level window (level_review), birthdays (Beijing days), campaigns
-whose window closed (campaign_end) and group-buy teams past their deadline
-(team_expiry).
+"""Answers the jobs' question "what may be due now?" for every kind of timer
+(TimerKind, domain/timers.py): orders (unpaid, auto_receive, complete), points
+lots (points_expiry), spend leaving the level window (level_review), birthdays
+(Beijing days), campaigns whose window closed (campaign_end) and group-buy
+teams past their deadline (team_expiry).
 
 Every answer names aggregates; each re-checks its own dates before acting, so a
 stale or repeated timer changes nothing.
@@ -16,18 +16,18 @@ from uuid import UUID
 
 from ..domain.calendar import beijing_date
 from ..domain.policy import OrderPolicy
-from . import members, points
+from ..domain.timers import TimerKind
+from . import campaign_docs, campaign_teams, members, points
 from .base import ViewReader, rank_time
+from .campaigns import CampaignsProjection
 from .order_timers import DueOrderTimers
 
-BIRTHDAY = "birthday"
-CAMPAIGN_END, TEAM_EXPIRY = "campaign_end", "team_expiry"
 # kind (the timers' group) -> (projection, view, the field naming the aggregate)
-RANKED = {
-    points.EXPIRY: (points.PointsProjection.name, points.EXPIRY, "account_id"),
-    members.LEVEL_REVIEW: (members.MembersProjection.name, members.LEVEL_REVIEWS, "member_id"),
-    CAMPAIGN_END: ("campaigns", CAMPAIGN_END, "campaign_id"),
-    TEAM_EXPIRY: ("campaigns", TEAM_EXPIRY, "team_id"),
+RANKED: dict[TimerKind, tuple[str, str, str]] = {
+    TimerKind.POINTS_EXPIRY: (points.PointsProjection.name, points.EXPIRY, "account_id"),
+    TimerKind.LEVEL_REVIEW: (members.MembersProjection.name, members.LEVEL_REVIEWS, "member_id"),
+    TimerKind.CAMPAIGN_END: (CampaignsProjection.name, campaign_docs.CAMPAIGN_END, "campaign_id"),
+    TimerKind.TEAM_EXPIRY: (CampaignsProjection.name, campaign_teams.TEAM_EXPIRY, "team_id"),
 }
 
 
@@ -45,13 +45,13 @@ class DueTimers:
         self.views = views
         self.orders = DueOrderTimers(views, policy)
 
-    def due(self, kind: str, now: datetime, limit: int = 200) -> list[UUID]:
+    def due(self, kind: TimerKind, now: datetime, limit: int = 200) -> list[UUID]:
         if kind in RANKED:
             projection, view, field = RANKED[kind]
             upto = rank_time(now)
             docs = self.views.query(projection, view, kind, rank_upto=upto, limit=limit)
             return list(dict.fromkeys(UUID(doc[field]) for doc in docs))
-        if kind == BIRTHDAY:
+        if kind == TimerKind.BIRTHDAY:
             year = beijing_date(now).year
             found: list[UUID] = []
             for group in birthday_groups(now):

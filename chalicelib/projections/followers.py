@@ -9,72 +9,83 @@ the documents follow from the events alone.
 
 from __future__ import annotations
 
-from functools import singledispatchmethod
 from typing import Any
 
 from ..domain.follower import MAX_SOURCES, Follower
-from .base import Doc, ViewReader, ViewWriter, plain
+from .base import Doc, Handler, ViewReader, ViewWriter, plain
 
 BY_OPENID = "by_openid"
 BY_UNIONID = "by_unionid"
 
 
+def _save(views: ViewWriter, doc: Doc) -> None:
+    views.put(BY_OPENID, doc["oa_openid"], doc)
+    if doc["unionid"]:
+        views.put(BY_UNIONID, doc["unionid"], doc)
+
+
+def _doc(views: ViewWriter, openid: str) -> Doc:
+    found = views.get(BY_OPENID, openid)
+    if found is not None:
+        return found
+    return {
+        "oa_openid": openid,
+        "unionid": None,
+        "following": False,
+        "followed_at": None,
+        "sources": [],
+    }
+
+
+def _seen(e: Follower.Seen, views: ViewWriter) -> None:
+    _save(views, _doc(views, e.openid))
+
+
+def _followed(e: Follower.Followed, views: ViewWriter) -> None:
+    doc = _doc(views, e.openid)
+    doc.update(following=True, followed_at=plain(e.at), unionid=e.unionid or doc["unionid"])
+    _save(views, doc)
+
+
+def _unfollowed(e: Follower.Unfollowed, views: ViewWriter) -> None:
+    doc = _doc(views, e.openid)
+    doc["following"] = False
+    _save(views, doc)
+
+
+def _identified(e: Follower.Identified, views: ViewWriter) -> None:
+    doc = _doc(views, e.openid)
+    if doc["unionid"] and doc["unionid"] != e.unionid:
+        views.delete(BY_UNIONID, doc["unionid"])
+    doc.update(unionid=e.unionid, following=e.following)
+    _save(views, doc)
+
+
+def _entry(e: Follower.EntryRecorded, views: ViewWriter) -> None:
+    doc = _doc(views, e.openid)
+    source = {"kind": e.kind, "key": e.key, "at": plain(e.at)}
+    doc["sources"] = [*doc["sources"], source][-MAX_SOURCES:]
+    _save(views, doc)
+
+
+HANDLERS: dict[type, Handler] = {
+    Follower.Seen: _seen,
+    Follower.Followed: _followed,
+    Follower.Unfollowed: _unfollowed,
+    Follower.Identified: _identified,
+    Follower.EntryRecorded: _entry,
+}
+
+
 class FollowersProjection:
     name = "followers"
+    handles = frozenset(HANDLERS)
 
-    @singledispatchmethod
     def apply(self, event: Any, views: ViewWriter) -> None:
         """Events of other aggregates do not concern this view."""
-
-    @staticmethod
-    def _save(views: ViewWriter, doc: Doc) -> None:
-        views.put(BY_OPENID, doc["oa_openid"], doc)
-        if doc["unionid"]:
-            views.put(BY_UNIONID, doc["unionid"], doc)
-
-    @staticmethod
-    def _doc(views: ViewWriter, openid: str) -> Doc:
-        found = views.get(BY_OPENID, openid)
-        if found is not None:
-            return found
-        return {
-            "oa_openid": openid,
-            "unionid": None,
-            "following": False,
-            "followed_at": None,
-            "sources": [],
-        }
-
-    @apply.register
-    def _seen(self, e: Follower.Seen, views: ViewWriter) -> None:
-        self._save(views, self._doc(views, e.openid))
-
-    @apply.register
-    def _followed(self, e: Follower.Followed, views: ViewWriter) -> None:
-        doc = self._doc(views, e.openid)
-        doc.update(following=True, followed_at=plain(e.at), unionid=e.unionid or doc["unionid"])
-        self._save(views, doc)
-
-    @apply.register
-    def _unfollowed(self, e: Follower.Unfollowed, views: ViewWriter) -> None:
-        doc = self._doc(views, e.openid)
-        doc["following"] = False
-        self._save(views, doc)
-
-    @apply.register
-    def _identified(self, e: Follower.Identified, views: ViewWriter) -> None:
-        doc = self._doc(views, e.openid)
-        if doc["unionid"] and doc["unionid"] != e.unionid:
-            views.delete(BY_UNIONID, doc["unionid"])
-        doc.update(unionid=e.unionid, following=e.following)
-        self._save(views, doc)
-
-    @apply.register
-    def _entry(self, e: Follower.EntryRecorded, views: ViewWriter) -> None:
-        doc = self._doc(views, e.openid)
-        source = {"kind": e.kind, "key": e.key, "at": plain(e.at)}
-        doc["sources"] = [*doc["sources"], source][-MAX_SOURCES:]
-        self._save(views, doc)
+        handler = HANDLERS.get(type(event))
+        if handler is not None:
+            handler(event, views)
 
 
 def follower_for_unionid(views: ViewReader, unionid: str) -> Doc | None:

@@ -7,64 +7,72 @@ and what each side received, grouped by the inviter and ranked by invite time.
 from __future__ import annotations
 
 from datetime import datetime
-from functools import singledispatchmethod
 from typing import Any
 from uuid import UUID
 
 from ..domain.referral import Referral, invite_code_for, invite_path_for, referral_id_for
-from .base import Doc, ViewReader, ViewWriter, plain, rank_time
+from .base import Doc, Handler, ViewReader, ViewWriter, plain, rank_time
 
 INVITERS = "inviters"
 REFERRALS = "referrals"
 
 
+def _count(views: ViewWriter, inviter_id: str, field: str) -> None:
+    doc = views.get(INVITERS, inviter_id) or {
+        "member_id": inviter_id,
+        "invited": 0,
+        "rewarded": 0,
+    }
+    doc[field] += 1
+    views.put(INVITERS, inviter_id, doc)
+
+
+def _recorded(e: Referral.Recorded, views: ViewWriter) -> None:
+    inviter_id = str(e.inviter_id)
+    doc = {
+        "invitee_id": str(e.invitee_id),
+        "inviter_id": inviter_id,
+        "invited_at": plain(e.at),
+        "rewarded": False,
+        "reward": None,
+    }
+    views.put(REFERRALS, str(e.originator_id), doc, group=inviter_id, rank=rank_time(e.at))
+    _count(views, inviter_id, "invited")
+
+
+def _rewarded(e: Referral.Rewarded, views: ViewWriter) -> None:
+    doc = views.get(REFERRALS, str(e.originator_id))
+    if doc is None or doc["rewarded"]:
+        return
+    doc["rewarded"] = True
+    doc["reward"] = {
+        "order_id": e.order_id,
+        "inviter_points": e.inviter_points,
+        "invitee_points": e.invitee_points,
+        "inviter_coupon_id": e.inviter_coupon_id,
+        "invitee_coupon_id": e.invitee_coupon_id,
+        "at": plain(e.at),
+    }
+    rank = rank_time(datetime.fromisoformat(doc["invited_at"]))
+    views.put(REFERRALS, str(e.originator_id), doc, group=doc["inviter_id"], rank=rank)
+    _count(views, doc["inviter_id"], "rewarded")
+
+
+HANDLERS: dict[type, Handler] = {
+    Referral.Recorded: _recorded,
+    Referral.Rewarded: _rewarded,
+}
+
+
 class InvitesProjection:
     name = "invites"
+    handles = frozenset(HANDLERS)
 
-    @singledispatchmethod
     def apply(self, event: Any, views: ViewWriter) -> None:
         """Events of other aggregates do not concern this view."""
-
-    @staticmethod
-    def _count(views: ViewWriter, inviter_id: str, field: str) -> None:
-        doc = views.get(INVITERS, inviter_id) or {
-            "member_id": inviter_id,
-            "invited": 0,
-            "rewarded": 0,
-        }
-        doc[field] += 1
-        views.put(INVITERS, inviter_id, doc)
-
-    @apply.register
-    def _recorded(self, e: Referral.Recorded, views: ViewWriter) -> None:
-        inviter_id = str(e.inviter_id)
-        doc = {
-            "invitee_id": str(e.invitee_id),
-            "inviter_id": inviter_id,
-            "invited_at": plain(e.at),
-            "rewarded": False,
-            "reward": None,
-        }
-        views.put(REFERRALS, str(e.originator_id), doc, group=inviter_id, rank=rank_time(e.at))
-        self._count(views, inviter_id, "invited")
-
-    @apply.register
-    def _rewarded(self, e: Referral.Rewarded, views: ViewWriter) -> None:
-        doc = views.get(REFERRALS, str(e.originator_id))
-        if doc is None or doc["rewarded"]:
-            return
-        doc["rewarded"] = True
-        doc["reward"] = {
-            "order_id": e.order_id,
-            "inviter_points": e.inviter_points,
-            "invitee_points": e.invitee_points,
-            "inviter_coupon_id": e.inviter_coupon_id,
-            "invitee_coupon_id": e.invitee_coupon_id,
-            "at": plain(e.at),
-        }
-        rank = rank_time(datetime.fromisoformat(doc["invited_at"]))
-        views.put(REFERRALS, str(e.originator_id), doc, group=doc["inviter_id"], rank=rank)
-        self._count(views, doc["inviter_id"], "rewarded")
+        handler = HANDLERS.get(type(event))
+        if handler is not None:
+            handler(event, views)
 
 
 def my_invite(views: ViewReader, member_id: UUID) -> Doc:

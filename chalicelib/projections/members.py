@@ -14,18 +14,17 @@ member's document keeps it for Closed to purge the entry.
 from __future__ import annotations
 
 from datetime import datetime
-from functools import singledispatchmethod
 from typing import Any
 from uuid import UUID
 
 from ..domain.member import FIRST_LEVEL, SPEND_WINDOW, Member
-from .base import Doc, ViewReader, ViewWriter, plain, rank_time
+from ..domain.timers import TimerKind
+from .base import Doc, Handler, ViewReader, ViewWriter, plain, rank_time
 
 VIEW = "members"
 BY_OPENID = "by_openid"
 BIRTHDAYS = "birthdays"
-LEVEL_REVIEWS = "level_reviews"
-LEVEL_REVIEW = "level_review"
+LEVEL_REVIEWS = "level_reviews"  # the level-review timers, in group TimerKind.LEVEL_REVIEW
 LEVEL_CHANGES_KEPT = 20
 
 
@@ -49,110 +48,129 @@ def _fresh(member_id: str, at: datetime, openid: str | None = None) -> Doc:
     }
 
 
-class MembersProjection:
-    name = "members"
+def _change(views: ViewWriter, e: Any, **changes: Any) -> Doc | None:
+    doc = views.get(VIEW, str(e.originator_id))
+    if doc is None:
+        return None
+    doc.update(changes)
+    views.put(VIEW, doc["member_id"], doc)
+    return doc
 
-    @singledispatchmethod
-    def apply(self, event: Any, views: ViewWriter) -> None:
-        """Events of other aggregates do not concern this view."""
 
-    @staticmethod
-    def _change(views: ViewWriter, e: Any, **changes: Any) -> Doc | None:
-        doc = views.get(VIEW, str(e.originator_id))
-        if doc is None:
-            return None
-        doc.update(changes)
-        views.put(VIEW, doc["member_id"], doc)
-        return doc
+def _registered(e: Member.Registered, views: ViewWriter) -> None:
+    member_id = str(e.originator_id)
+    views.put(VIEW, member_id, _fresh(member_id, e.registered_at, e.openid))
+    views.put(BY_OPENID, e.openid, {"member_id": member_id})
 
-    @apply.register
-    def _registered(self, e: Member.Registered, views: ViewWriter) -> None:
+
+def _profile_updated(e: Member.ProfileUpdated, views: ViewWriter) -> None:
+    _change(views, e, nickname=e.nickname, avatar_url=e.avatar_url)
+
+
+def _birthday_set(e: Member.BirthdaySet, views: ViewWriter) -> None:
+    if _change(views, e, birthday=e.birthday) is not None:
         member_id = str(e.originator_id)
-        views.put(VIEW, member_id, _fresh(member_id, e.registered_at, e.openid))
+        day = e.birthday[5:]
+        views.put(BIRTHDAYS, member_id, {"member_id": member_id, "day": day}, group=day)
+
+
+def _birthday_celebrated(e: Member.BirthdayCelebrated, views: ViewWriter) -> None:
+    member_id = str(e.originator_id)
+    doc = views.get(BIRTHDAYS, member_id)
+    if doc is not None:
+        views.put(BIRTHDAYS, member_id, {**doc, "celebrated": e.year}, group=doc.get("day", ""))
+
+
+def _phone_bound(e: Member.PhoneBound, views: ViewWriter) -> None:
+    _change(views, e, sealed_phone=e.sealed_phone, phone_bound=True)
+
+
+def _spend_recorded(e: Member.SpendRecorded, views: ViewWriter) -> None:
+    doc = views.get(VIEW, str(e.originator_id))
+    if doc is None:
+        return
+    doc["spend"][e.order_id] = {"amount_fen": e.amount_fen, "at": plain(e.at)}
+    views.put(VIEW, doc["member_id"], doc)
+    views.put(
+        LEVEL_REVIEWS,
+        review_key(doc["member_id"], e.order_id),
+        {"member_id": doc["member_id"]},
+        group=TimerKind.LEVEL_REVIEW,
+        rank=rank_time(e.at + SPEND_WINDOW),
+    )
+
+
+def _drop_spend(views: ViewWriter, e: Any, order_ids: list[str]) -> None:
+    member_id = str(e.originator_id)
+    doc = views.get(VIEW, member_id)
+    for order_id in order_ids:
+        views.delete(LEVEL_REVIEWS, review_key(member_id, order_id))
+        if doc is not None:
+            doc["spend"].pop(order_id, None)
+    if doc is not None:
+        views.put(VIEW, member_id, doc)
+
+
+def _spend_reversed(e: Member.SpendReversed, views: ViewWriter) -> None:
+    _drop_spend(views, e, [e.order_id])
+
+
+def _spend_aged_out(e: Member.SpendAgedOut, views: ViewWriter) -> None:
+    _drop_spend(views, e, e.order_ids)
+
+
+def _level_changed(e: Member.LevelChanged, views: ViewWriter) -> None:
+    doc = views.get(VIEW, str(e.originator_id))
+    if doc is None:
+        return
+    change = {"from": e.from_level, "to": e.to_level, "reason": e.reason, "at": plain(e.at)}
+    doc["level"] = e.to_level
+    doc["level_changes"] = [*doc["level_changes"], change][-LEVEL_CHANGES_KEPT:]
+    views.put(VIEW, doc["member_id"], doc)
+
+
+def _closed(e: Member.Closed, views: ViewWriter) -> None:
+    member_id = str(e.originator_id)
+    doc = views.get(VIEW, member_id)
+    for order_id in doc["spend"] if doc else ():
+        views.delete(LEVEL_REVIEWS, review_key(member_id, order_id))
+    if doc is not None and doc.get("openid"):
+        views.delete(BY_OPENID, doc["openid"])
+    views.delete(BIRTHDAYS, member_id)
+    views.delete(VIEW, member_id)
+
+
+def _rejoined(e: Member.Rejoined, views: ViewWriter) -> None:
+    member_id = str(e.originator_id)
+    views.put(VIEW, member_id, _fresh(member_id, e.at, e.openid or None))
+    if e.openid:
         views.put(BY_OPENID, e.openid, {"member_id": member_id})
 
-    @apply.register
-    def _profile_updated(self, e: Member.ProfileUpdated, views: ViewWriter) -> None:
-        self._change(views, e, nickname=e.nickname, avatar_url=e.avatar_url)
 
-    @apply.register
-    def _birthday_set(self, e: Member.BirthdaySet, views: ViewWriter) -> None:
-        if self._change(views, e, birthday=e.birthday) is not None:
-            member_id = str(e.originator_id)
-            day = e.birthday[5:]
-            views.put(BIRTHDAYS, member_id, {"member_id": member_id, "day": day}, group=day)
+HANDLERS: dict[type, Handler] = {
+    Member.Registered: _registered,
+    Member.ProfileUpdated: _profile_updated,
+    Member.BirthdaySet: _birthday_set,
+    Member.BirthdayCelebrated: _birthday_celebrated,
+    Member.PhoneBound: _phone_bound,
+    Member.SpendRecorded: _spend_recorded,
+    Member.SpendReversed: _spend_reversed,
+    Member.SpendAgedOut: _spend_aged_out,
+    Member.LevelChanged: _level_changed,
+    Member.Closed: _closed,
+    Member.Rejoined: _rejoined,
+}
 
-    @apply.register
-    def _birthday_celebrated(self, e: Member.BirthdayCelebrated, views: ViewWriter) -> None:
-        member_id = str(e.originator_id)
-        doc = views.get(BIRTHDAYS, member_id)
-        if doc is not None:
-            views.put(BIRTHDAYS, member_id, {**doc, "celebrated": e.year}, group=doc.get("day", ""))
 
-    @apply.register
-    def _phone_bound(self, e: Member.PhoneBound, views: ViewWriter) -> None:
-        self._change(views, e, sealed_phone=e.sealed_phone, phone_bound=True)
+class MembersProjection:
+    name = "members"
+    handles = frozenset(HANDLERS)
 
-    @apply.register
-    def _spend_recorded(self, e: Member.SpendRecorded, views: ViewWriter) -> None:
-        doc = views.get(VIEW, str(e.originator_id))
-        if doc is None:
-            return
-        doc["spend"][e.order_id] = {"amount_fen": e.amount_fen, "at": plain(e.at)}
-        views.put(VIEW, doc["member_id"], doc)
-        views.put(
-            LEVEL_REVIEWS,
-            review_key(doc["member_id"], e.order_id),
-            {"member_id": doc["member_id"]},
-            group=LEVEL_REVIEW,
-            rank=rank_time(e.at + SPEND_WINDOW),
-        )
-
-    def _drop_spend(self, views: ViewWriter, e: Any, order_ids: list[str]) -> None:
-        member_id = str(e.originator_id)
-        doc = views.get(VIEW, member_id)
-        for order_id in order_ids:
-            views.delete(LEVEL_REVIEWS, review_key(member_id, order_id))
-            if doc is not None:
-                doc["spend"].pop(order_id, None)
-        if doc is not None:
-            views.put(VIEW, member_id, doc)
-
-    @apply.register
-    def _spend_reversed(self, e: Member.SpendReversed, views: ViewWriter) -> None:
-        self._drop_spend(views, e, [e.order_id])
-
-    @apply.register
-    def _spend_aged_out(self, e: Member.SpendAgedOut, views: ViewWriter) -> None:
-        self._drop_spend(views, e, e.order_ids)
-
-    @apply.register
-    def _level_changed(self, e: Member.LevelChanged, views: ViewWriter) -> None:
-        doc = views.get(VIEW, str(e.originator_id))
-        if doc is None:
-            return
-        change = {"from": e.from_level, "to": e.to_level, "reason": e.reason, "at": plain(e.at)}
-        doc["level"] = e.to_level
-        doc["level_changes"] = [*doc["level_changes"], change][-LEVEL_CHANGES_KEPT:]
-        views.put(VIEW, doc["member_id"], doc)
-
-    @apply.register
-    def _closed(self, e: Member.Closed, views: ViewWriter) -> None:
-        member_id = str(e.originator_id)
-        doc = views.get(VIEW, member_id)
-        for order_id in doc["spend"] if doc else ():
-            views.delete(LEVEL_REVIEWS, review_key(member_id, order_id))
-        if doc is not None and doc.get("openid"):
-            views.delete(BY_OPENID, doc["openid"])
-        views.delete(BIRTHDAYS, member_id)
-        views.delete(VIEW, member_id)
-
-    @apply.register
-    def _rejoined(self, e: Member.Rejoined, views: ViewWriter) -> None:
-        member_id = str(e.originator_id)
-        views.put(VIEW, member_id, _fresh(member_id, e.at, e.openid or None))
-        if e.openid:
-            views.put(BY_OPENID, e.openid, {"member_id": member_id})
+    def apply(self, event: Any, views: ViewWriter) -> None:
+        """Events of other aggregates do not concern this view."""
+        handler = HANDLERS.get(type(event))
+        if handler is not None:
+            handler(event, views)
 
 
 def member_for_openid(views: ViewReader, openid: str) -> UUID | None:

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from ..domain.campaign import Campaign
+from ..domain.notify_triggers import page_of
 from ..domain.reservation import Reservation
 from .base import plain
 from .notification_intents import Intent, Intents, beijing_time, intent_id
@@ -59,7 +60,7 @@ def _reserved(e: Reservation.Reserved, intents: Intents) -> None:
         STARTING,
         (campaign_id, e.member_id),
         str(e.member_id),
-        f"pages/campaigns/detail?code={campaign['code']}",
+        page_of(STARTING, code=campaign["code"]),
         fields,
         due_at=datetime.fromisoformat(campaign["starts_at"]),
         expires_at=datetime.fromisoformat(campaign["ends_at"]),

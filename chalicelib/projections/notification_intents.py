@@ -15,22 +15,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 from ..domain.calendar import BEIJING
-from ..domain.notify_triggers import NOTIFY, intent_id_for
+from ..domain.notify_triggers import intent_id_for
+from ..domain.outbox_messages import NotifyMessage
 from .base import Doc, ViewWriter, plain, rank_time
 
 INTENTS = "intents"
 QUEUED, CANCELLED = "queued", "cancelled"
-PAYLOAD_KEYS = ("intent_id", "trigger", "member_id", "page", "fields", "expires_at")
 
 
 intent_id = intent_id_for
-
-
-def payload_of(doc: Doc) -> Doc:
-    """The outbox message's payload: the intent document less its bookkeeping."""
-    return {key: doc[key] for key in PAYLOAD_KEYS}
 
 
 def yuan(fen: int) -> str:
@@ -60,6 +56,18 @@ class Intent:
     def id(self) -> str:
         return intent_id(self.trigger, *self.subject)
 
+    def message(self) -> NotifyMessage:
+        """The outbox message that delivers it (the intent document less its
+        bookkeeping: status, due time, what the queries judge relevance by)."""
+        return NotifyMessage(
+            intent_id=self.id,
+            trigger=self.trigger,
+            member_id=UUID(self.member_id),
+            page=self.page,
+            fields=self.fields,
+            expires_at=self.expires_at,
+        )
+
 
 class Intents:
     """The projection's writes of intents, plus the settings its rules need."""
@@ -78,19 +86,16 @@ class Intents:
             if doc["status"] != QUEUED or doc["fields"] != intent.fields:
                 self._put(dict(doc, status=QUEUED, fields=intent.fields))
             return
+        message = intent.message()
+        payload = message.to_payload()
         doc = {
-            "intent_id": intent.id,
-            "trigger": intent.trigger,
-            "member_id": intent.member_id,
-            "page": intent.page,
-            "fields": intent.fields,
-            "expires_at": plain(intent.expires_at),
+            **payload,
             "status": QUEUED,
             "due_at": plain(intent.due_at),
             **dict(intent.extra),
         }
         self._put(doc)
-        self.views.enqueue(intent.id, NOTIFY, payload_of(doc), not_before=intent.due_at)
+        self.views.enqueue(message.message_id, message.kind, payload, not_before=intent.due_at)
 
     def known(self, intent_id: str) -> bool:
         return self.views.get(INTENTS, intent_id) is not None

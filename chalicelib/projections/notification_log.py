@@ -16,12 +16,11 @@ nothing here needs state from elsewhere.
 from __future__ import annotations
 
 from datetime import datetime
-from functools import singledispatchmethod
 from typing import Any
 
 from ..domain.calendar import beijing_date
 from ..domain.notification import Notification
-from .base import ViewWriter, plain, rank_time
+from .base import Handler, ViewWriter, plain, rank_time
 
 NOTIFICATIONS = "notifications"
 BY_STATUS = "by_status"
@@ -56,69 +55,84 @@ def _count(views: ViewWriter, e: Any, counter: str, reason: str | None = None) -
     views.put(DAILY, key, doc, group=day, rank=template)
 
 
+def _record(views: ViewWriter, e: Any, status: str | None, **changes: Any) -> None:
+    doc = views.get(NOTIFICATIONS, e.intent_id) or {
+        "intent_id": e.intent_id,
+        "trigger": e.trigger,
+        "member_id": str(e.member_id),
+        "template_id": "",
+        "status": "pending",
+        "channel": None,
+        "reason": None,
+        "msgid": None,
+        "delivery": None,
+        "deferred_until": None,
+        "first_at": plain(e.at),
+    }
+    template_id = getattr(e, "template_id", "")
+    doc.update(changes, at=plain(e.at), template_id=template_id or doc["template_id"])
+    if status is not None:
+        doc["status"] = status
+    day, rank = day_of(e.at), rank_time(e.at)
+    doc["day"] = day
+    views.put(NOTIFICATIONS, e.intent_id, doc, group=day, rank=rank)
+    views.put(BY_STATUS, e.intent_id, doc, group=status_group(day, doc["status"]), rank=rank)
+
+
+def _considered(e: Notification.Considered, views: ViewWriter) -> None:
+    _record(views, e, None)
+
+
+def _dispatched(e: Notification.Dispatched, views: ViewWriter) -> None:
+    _record(views, e, "dispatched", channel=e.channel, reason=None)
+
+
+def _abandoned(e: Notification.DispatchAbandoned, views: ViewWriter) -> None:
+    _record(views, e, "pending", channel=e.channel, reason=e.reason)
+
+
+def _sent(e: Notification.Sent, views: ViewWriter) -> None:
+    _record(views, e, "sent", channel=e.channel, msgid=e.msgid, reason=None)
+    _count(views, e, "sent")
+
+
+def _failed(e: Notification.Failed, views: ViewWriter) -> None:
+    _record(views, e, "failed", channel=e.channel, reason=e.reason)
+    _count(views, e, "failed")
+
+
+def _suppressed(e: Notification.Suppressed, views: ViewWriter) -> None:
+    _record(views, e, "suppressed", reason=e.reason)
+    _count(views, e, "suppressed", reason=e.reason)
+
+
+def _deferred(e: Notification.Deferred, views: ViewWriter) -> None:
+    _record(views, e, "deferred", deferred_until=plain(e.until))
+
+
+def _delivered(e: Notification.Delivered, views: ViewWriter) -> None:
+    _record(views, e, None, delivery=e.status)
+    _count(views, e, "delivered" if e.status == "success" else "delivery_failed")
+
+
+HANDLERS: dict[type, Handler] = {
+    Notification.Considered: _considered,
+    Notification.Dispatched: _dispatched,
+    Notification.DispatchAbandoned: _abandoned,
+    Notification.Sent: _sent,
+    Notification.Failed: _failed,
+    Notification.Suppressed: _suppressed,
+    Notification.Deferred: _deferred,
+    Notification.Delivered: _delivered,
+}
+
+
 class NotificationLogProjection:
     name = "notification_log"
+    handles = frozenset(HANDLERS)
 
-    @singledispatchmethod
     def apply(self, event: Any, views: ViewWriter) -> None:
         """Events of other aggregates do not concern this log."""
-
-    @staticmethod
-    def _record(views: ViewWriter, e: Any, status: str | None, **changes: Any) -> None:
-        doc = views.get(NOTIFICATIONS, e.intent_id) or {
-            "intent_id": e.intent_id,
-            "trigger": e.trigger,
-            "member_id": str(e.member_id),
-            "template_id": "",
-            "status": "pending",
-            "channel": None,
-            "reason": None,
-            "msgid": None,
-            "delivery": None,
-            "deferred_until": None,
-            "first_at": plain(e.at),
-        }
-        template_id = getattr(e, "template_id", "")
-        doc.update(changes, at=plain(e.at), template_id=template_id or doc["template_id"])
-        if status is not None:
-            doc["status"] = status
-        day, rank = day_of(e.at), rank_time(e.at)
-        doc["day"] = day
-        views.put(NOTIFICATIONS, e.intent_id, doc, group=day, rank=rank)
-        views.put(BY_STATUS, e.intent_id, doc, group=status_group(day, doc["status"]), rank=rank)
-
-    @apply.register
-    def _considered(self, e: Notification.Considered, views: ViewWriter) -> None:
-        self._record(views, e, None)
-
-    @apply.register
-    def _dispatched(self, e: Notification.Dispatched, views: ViewWriter) -> None:
-        self._record(views, e, "dispatched", channel=e.channel, reason=None)
-
-    @apply.register
-    def _abandoned(self, e: Notification.DispatchAbandoned, views: ViewWriter) -> None:
-        self._record(views, e, "pending", channel=e.channel, reason=e.reason)
-
-    @apply.register
-    def _sent(self, e: Notification.Sent, views: ViewWriter) -> None:
-        self._record(views, e, "sent", channel=e.channel, msgid=e.msgid, reason=None)
-        _count(views, e, "sent")
-
-    @apply.register
-    def _failed(self, e: Notification.Failed, views: ViewWriter) -> None:
-        self._record(views, e, "failed", channel=e.channel, reason=e.reason)
-        _count(views, e, "failed")
-
-    @apply.register
-    def _suppressed(self, e: Notification.Suppressed, views: ViewWriter) -> None:
-        self._record(views, e, "suppressed", reason=e.reason)
-        _count(views, e, "suppressed", reason=e.reason)
-
-    @apply.register
-    def _deferred(self, e: Notification.Deferred, views: ViewWriter) -> None:
-        self._record(views, e, "deferred", deferred_until=plain(e.until))
-
-    @apply.register
-    def _delivered(self, e: Notification.Delivered, views: ViewWriter) -> None:
-        self._record(views, e, None, delivery=e.status)
-        _count(views, e, "delivered" if e.status == "success" else "delivery_failed")
+        handler = HANDLERS.get(type(event))
+        if handler is not None:
+            handler(event, views)

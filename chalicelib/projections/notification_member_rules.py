@@ -17,6 +17,7 @@ from typing import Any
 from ..domain.coupons import CouponWallet
 from ..domain.levels import DEFAULT_LEVELS, LevelScheme
 from ..domain.member import Member
+from ..domain.notify_triggers import page_of
 from ..domain.values import Level
 from .base import Doc, plain
 from .notification_intents import Intent, Intents, beijing_time, intent_id
@@ -54,7 +55,7 @@ def _received(e: CouponWallet.Received, intents: Intents) -> None:
         COUPON_EXPIRING,
         (coupon.coupon_id,),
         wallet["member_id"],
-        "pages/coupons/index",
+        page_of(COUPON_EXPIRING),
         fields,
         due_at=coupon.expires_at - AHEAD,
         expires_at=coupon.expires_at,
@@ -105,7 +106,7 @@ def _level_changed(e: Member.LevelChanged, intents: Intents) -> None:
     member_id = str(e.originator_id)
     fields = {"level": after["name"], "time": beijing_time(e.at)}
     subject = (member_id, e.originator_version)
-    intents.queue(Intent("level_up", subject, member_id, "pages/member/index", fields))
+    intents.queue(Intent("level_up", subject, member_id, page_of("level_up"), fields))
 
 
 HANDLERS: dict[type, Callable[[Any, Intents], None]] = {

@@ -13,16 +13,13 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+from ..domain.notify_triggers import page_of
 from ..domain.order import Order
 from .notification_intents import Intent, Intents, beijing_time, intent_id, yuan
 
 ORDERS = "orders"
 AFTER_SALES = "after_sales_reminder"
 DAY = timedelta(days=1)
-
-
-def detail_page(order_id: str) -> str:
-    return f"pages/orders/detail?id={order_id}"
 
 
 def order_title(e: Order.Placed) -> str:
@@ -56,9 +53,10 @@ def _paid(e: Order.Paid, intents: Intents) -> None:
         "time": beijing_time(e.at),
     }
     member_id = order["member_id"]
-    intents.queue(Intent("order_paid", (order_id,), member_id, detail_page(order_id), fields))
+    page = page_of("order_paid", order_id=order_id)
+    intents.queue(Intent("order_paid", (order_id,), member_id, page, fields))
     prompt = {"title": order["title"], "order_no": order["order_no"]}
-    page = "pages/official-account/follow"
+    page = page_of("follow_prompt")
     intents.queue(Intent("follow_prompt", (order_id,), member_id, page, prompt))
 
 
@@ -74,7 +72,7 @@ def _shipped(e: Order.Shipped, intents: Intents) -> None:
         "tracking_no": e.tracking_no,
         "time": beijing_time(e.at),
     }
-    page = f"pages/orders/logistics?id={order_id}"
+    page = page_of("order_shipped", order_id=order_id)
     intents.queue(Intent("order_shipped", (order_id,), order["member_id"], page, fields))
 
 
@@ -92,7 +90,7 @@ def _in_hand(e: Order.Received | Order.PickedUp, intents: Intents) -> None:
         AFTER_SALES,
         (order_id,),
         order["member_id"],
-        detail_page(order_id),
+        page_of(AFTER_SALES, order_id=order_id),
         fields,
         due_at=closes - DAY,
         expires_at=closes,

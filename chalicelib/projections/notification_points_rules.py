@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from ..domain.calendar import beijing_date, start_of_beijing_day
+from ..domain.notify_triggers import page_of
 from ..domain.points import PointsAccount
 from .base import Doc, plain
 from .notification_intents import Intent, Intents, intent_id
@@ -71,7 +72,7 @@ def _remind(intents: Intents, e: Any, doc: Doc, month: str) -> None:
         "time": first.isoformat(),
         "month": month,
     }
-    page = "pages/points/index"
+    page = page_of("points_expiring")
     intent = Intent(
         EXPIRING,
         (member_id, month),

@@ -45,11 +45,6 @@ def intent_status(views: ViewReader, intent_id: str) -> str | None:
     return None if doc is None else str(doc["status"])
 
 
-def member_intents(views: ViewReader, member_id: str, limit: int = 100) -> list[Doc]:
-    """A member's intents, the latest due first (immediate ones last)."""
-    return views.query(TRIGGERS, INTENTS, member_id, descending=True, limit=limit)
-
-
 def notifications(
     views: ViewReader, day: str, status: str | None = None, limit: int = 200
 ) -> list[Doc]:

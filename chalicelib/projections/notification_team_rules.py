@@ -13,17 +13,14 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from ..domain.notify_triggers import page_of
 from ..domain.team import Team
 from .base import plain
 from .notification_campaign_rules import CAMPAIGNS
 from .notification_intents import Intent, Intents, beijing_time
-from .notification_order_rules import ORDERS, detail_page
+from .notification_order_rules import ORDERS
 
 TEAMS = "teams"
-
-
-def team_page(team_id: str) -> str:
-    return f"pages/group-buy/team?id={team_id}"
 
 
 def _opened(e: Team.Opened, intents: Intents) -> None:
@@ -67,7 +64,7 @@ def _seat_paid(e: Team.SeatPaid, intents: Intents) -> None:
             "team_one_seat_left",
             (team_id, member_id),
             member_id,
-            team_page(team_id),
+            page_of("team_one_seat_left", team_id=team_id),
             fields,
             expires_at=datetime.fromisoformat(team["deadline"]),
         )
@@ -85,7 +82,7 @@ def _succeeded(e: Team.Succeeded, intents: Intents) -> None:
     if team is None:
         return
     team_id = str(e.originator_id)
-    page, fields = team_page(team_id), _fields(team)
+    page, fields = page_of("team_succeeded", team_id=team_id), _fields(team)
     for member_id in team["paid"].values():
         intents.queue(Intent("team_succeeded", (team_id, member_id), member_id, page, fields))
     intents.views.delete(TEAMS, team_id)
@@ -103,7 +100,7 @@ def _failed(e: Team.Failed, intents: Intents) -> None:
         order = intents.views.get(ORDERS, order_id) or {}
         fields = dict(_fields(team), order_no=order.get("order_no", ""))
         fields["amount"] = order.get("amount", "")
-        page = detail_page(order_id)
+        page = page_of("team_failed", order_id=order_id)
         intents.queue(Intent("team_failed", (team_id, member_id), member_id, page, fields))
     intents.views.delete(TEAMS, team_id)
 

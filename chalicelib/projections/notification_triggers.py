@@ -21,7 +21,7 @@ from datetime import timedelta
 from typing import Any
 
 from ..domain.follower import Follower
-from ..domain.notify_triggers import IDENTIFY_FOLLOWER
+from ..domain.outbox_messages import IdentifyFollowerMessage
 from . import (
     notification_campaign_rules,
     notification_member_rules,
@@ -32,19 +32,15 @@ from . import (
 from .base import ViewWriter
 from .notification_intents import INTENTS, Intents
 
-__all__ = ["INTENTS", "NotificationTriggersProjection", "identify_message_id"]
+__all__ = ["INTENTS", "NotificationTriggersProjection"]
 
 Rule = Callable[[Any, Intents], None]
 
 
-def identify_message_id(openid: str) -> str:
-    return f"{IDENTIFY_FOLLOWER}:{openid}"
-
-
 def _followed(e: Follower.Followed, intents: Intents) -> None:
     if e.unionid is None:
-        message_id = identify_message_id(e.openid)
-        intents.views.enqueue(message_id, IDENTIFY_FOLLOWER, {"openid": e.openid})
+        message = IdentifyFollowerMessage(e.openid)
+        intents.views.enqueue(message.message_id, message.kind, message.to_payload())
 
 
 RULES: dict[type, Rule] = {
@@ -59,6 +55,7 @@ RULES: dict[type, Rule] = {
 
 class NotificationTriggersProjection:
     name = "notification_triggers"
+    handles = frozenset(RULES)
 
     def __init__(self, after_sales_window: timedelta = timedelta(days=7)) -> None:
         """`after_sales_window`: the shop's (settings.after_sales_days); its last

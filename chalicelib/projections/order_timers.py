@@ -8,69 +8,83 @@ what is due. The aggregate re-checks before acting, so a stale timer is harmless
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from functools import singledispatchmethod
 from typing import Any
 from uuid import UUID
 
 from ..domain.order import Order
 from ..domain.policy import OrderPolicy
-from .base import ViewReader, ViewWriter, rank_time
+from ..domain.timers import TimerKind
+from .base import Handler, ViewReader, ViewWriter, rank_time
 
 VIEW = "timers"
-UNPAID, AUTO_RECEIVE, COMPLETE = "unpaid", "auto_receive", "complete"
 
 
-def _start(views: ViewWriter, kind: str, e: Any, starts: Any) -> None:
+def _start(views: ViewWriter, kind: TimerKind, e: Any, starts: Any) -> None:
     order_id = str(e.originator_id)
     views.put(
         VIEW, f"{kind}:{order_id}", {"order_id": order_id}, group=kind, rank=rank_time(starts)
     )
 
 
-def _stop(views: ViewWriter, kind: str, e: Any) -> None:
+def _stop(views: ViewWriter, kind: TimerKind, e: Any) -> None:
     views.delete(VIEW, f"{kind}:{e.originator_id}")
+
+
+def _placed(e: Order.Placed, views: ViewWriter) -> None:
+    _start(views, TimerKind.UNPAID, e, e.pay_deadline)
+
+
+def _paid(e: Order.Paid, views: ViewWriter) -> None:
+    _stop(views, TimerKind.UNPAID, e)
+
+
+def _cancelled(e: Order.Cancelled, views: ViewWriter) -> None:
+    _stop(views, TimerKind.UNPAID, e)
+
+
+def _shipped(e: Order.Shipped, views: ViewWriter) -> None:
+    _start(views, TimerKind.AUTO_RECEIVE, e, e.at)
+
+
+def _received(e: Order.Received, views: ViewWriter) -> None:
+    _stop(views, TimerKind.AUTO_RECEIVE, e)
+    _start(views, TimerKind.COMPLETE, e, e.at)
+
+
+def _picked_up(e: Order.PickedUp, views: ViewWriter) -> None:
+    _start(views, TimerKind.COMPLETE, e, e.at)
+
+
+def _completed(e: Order.Completed, views: ViewWriter) -> None:
+    _stop(views, TimerKind.COMPLETE, e)
+
+
+def _refunded(e: Order.Refunded, views: ViewWriter) -> None:
+    for kind in (TimerKind.AUTO_RECEIVE, TimerKind.COMPLETE):
+        _stop(views, kind, e)
+
+
+HANDLERS: dict[type, Handler] = {
+    Order.Placed: _placed,
+    Order.Paid: _paid,
+    Order.Cancelled: _cancelled,
+    Order.Shipped: _shipped,
+    Order.Received: _received,
+    Order.PickedUp: _picked_up,
+    Order.Completed: _completed,
+    Order.Refunded: _refunded,
+}
 
 
 class OrderTimersProjection:
     name = "order_timers"
+    handles = frozenset(HANDLERS)
 
-    @singledispatchmethod
     def apply(self, event: Any, views: ViewWriter) -> None:
         """Events of other aggregates do not concern this view."""
-
-    @apply.register
-    def _placed(self, e: Order.Placed, views: ViewWriter) -> None:
-        _start(views, UNPAID, e, e.pay_deadline)
-
-    @apply.register
-    def _paid(self, e: Order.Paid, views: ViewWriter) -> None:
-        _stop(views, UNPAID, e)
-
-    @apply.register
-    def _cancelled(self, e: Order.Cancelled, views: ViewWriter) -> None:
-        _stop(views, UNPAID, e)
-
-    @apply.register
-    def _shipped(self, e: Order.Shipped, views: ViewWriter) -> None:
-        _start(views, AUTO_RECEIVE, e, e.at)
-
-    @apply.register
-    def _received(self, e: Order.Received, views: ViewWriter) -> None:
-        _stop(views, AUTO_RECEIVE, e)
-        _start(views, COMPLETE, e, e.at)
-
-    @apply.register
-    def _picked_up(self, e: Order.PickedUp, views: ViewWriter) -> None:
-        _start(views, COMPLETE, e, e.at)
-
-    @apply.register
-    def _completed(self, e: Order.Completed, views: ViewWriter) -> None:
-        _stop(views, COMPLETE, e)
-
-    @apply.register
-    def _refunded(self, e: Order.Refunded, views: ViewWriter) -> None:
-        for kind in (AUTO_RECEIVE, COMPLETE):
-            _stop(views, kind, e)
+        handler = HANDLERS.get(type(event))
+        if handler is not None:
+            handler(event, views)
 
 
 class DueOrderTimers:
@@ -79,12 +93,12 @@ class DueOrderTimers:
     def __init__(self, views: ViewReader, policy: OrderPolicy) -> None:
         self.views = views
         self.delays = {
-            UNPAID: timedelta(0),
-            AUTO_RECEIVE: policy.auto_receive_after,
-            COMPLETE: policy.after_sales_window,
+            TimerKind.UNPAID: timedelta(0),
+            TimerKind.AUTO_RECEIVE: policy.auto_receive_after,
+            TimerKind.COMPLETE: policy.after_sales_window,
         }
 
-    def due(self, kind: str, now: datetime, limit: int = 200) -> list[UUID]:
+    def due(self, kind: TimerKind, now: datetime, limit: int = 200) -> list[UUID]:
         upto = rank_time(now - self.delays[kind])
         docs = self.views.query(OrderTimersProjection.name, VIEW, kind, rank_upto=upto, limit=limit)
         return [UUID(doc["order_id"]) for doc in docs]

@@ -6,29 +6,35 @@ enqueues nothing new, and WeChat Pay itself deduplicates by that number too.
 
 from __future__ import annotations
 
-from functools import singledispatchmethod
 from typing import Any
 
 from ..domain.order import Order
-from .base import ViewWriter
+from ..domain.outbox_messages import RefundMessage
+from .base import Handler, ViewWriter
 
-REFUND = "wechatpay.refund"
+
+def _approved(e: Order.RefundApproved, views: ViewWriter) -> None:
+    message = RefundMessage(
+        out_trade_no=e.originator_id.hex,
+        out_refund_no=e.out_refund_no,
+        refund_fen=e.amount_fen,
+        total_fen=e.amount_fen,
+        reason=e.reason,
+    )
+    views.enqueue(message.message_id, message.kind, message.to_payload())
+
+
+HANDLERS: dict[type, Handler] = {
+    Order.RefundApproved: _approved,
+}
 
 
 class RefundRequestsProjection:
     name = "refund_requests"
+    handles = frozenset(HANDLERS)
 
-    @singledispatchmethod
     def apply(self, event: Any, views: ViewWriter) -> None:
         """Only approved refunds cause a side effect."""
-
-    @apply.register
-    def _approved(self, e: Order.RefundApproved, views: ViewWriter) -> None:
-        payload = {
-            "out_trade_no": e.originator_id.hex,
-            "out_refund_no": e.out_refund_no,
-            "refund_fen": e.amount_fen,
-            "total_fen": e.amount_fen,
-            "reason": e.reason,
-        }
-        views.enqueue(e.out_refund_no, REFUND, payload)
+        handler = HANDLERS.get(type(event))
+        if handler is not None:
+            handler(event, views)

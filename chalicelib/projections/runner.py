@@ -6,36 +6,29 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
-from typing import Any, Protocol
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError
 
-from .base import BatchTooLarge, Projection, ViewWriter
+from .base import BatchTooLarge, Projection, ViewStore
 
 Progress = Callable[[int], None]
 Batch = list[tuple[int, Any]]
 
 
-class ViewStore(Protocol):
-    def generation(self, projection: str) -> int: ...
+class ReadModelRunner:
+    """Catches every projection up, or rebuilds one, from the application's log.
 
-    def position(self, projection: str, generation: int) -> int: ...
+    eventsourcing's `eventsourcing.projection.ProjectionRunner` is not used
+    because it runs one projection in background threads, feeding it each event
+    with its `Tracking` to record in a `TrackingRecorder` view, whereas this
+    runner is called on demand (after a command, or by a Lambda), reads each
+    page of the log once for all projections, commits a batch's view writes and
+    the tracking position in one transaction of our own view stores (SQLite or
+    DynamoDB), and supports generations for rebuild."""
 
-    def writing(
-        self, projection: str, generation: int, after: int, upto: int
-    ) -> AbstractContextManager[ViewWriter]:
-        """Commits the writes with the move of the position from `after` to `upto`,
-        or raises IntegrityError (and commits nothing) if the position is not `after`."""
-
-    def discard(self, projection: str, generation: int) -> None: ...
-
-    def switch(self, projection: str, generation: int) -> None: ...
-
-
-class ProjectionRunner:
     def __init__(
         self,
         app: Application[UUID],

@@ -97,7 +97,7 @@ def test_a_team_that_fills_ships_all_its_orders(stack: Stack) -> None:
     for order_id in [leader["id"], *(order for _, order in members.values())]:
         status, ready = stack.call("POST", f"/admin/orders/{order_id}/ready-for-pickup", admin=True)
         assert (status, ready["status"]) == (200, "ready_for_pickup"), ready
-    assert stack.container.shop.team(UUID(team_id)).status == "succeeded"
+    assert stack.container.shop.group_buy.team(UUID(team_id)).status == "succeeded"
 
 
 def test_bad_requests_are_400_unknown_teams_404_and_nothing_is_recorded(stack: Stack) -> None:
@@ -202,16 +202,16 @@ def test_refunded_members_free_their_seats_and_the_earliest_remaining_leads(
     assert status == 200, approved
     assert stack.sandbox.complete_refund(approved["refund"]["out_refund_no"]) == [204]
     carol_order = joined(stack, team_id, "carol")["carol"][1]  # bob's seat, free again
-    assert stack.container.shop.team(UUID(team_id)).is_forming
+    assert stack.container.shop.group_buy.team(UUID(team_id)).is_forming
 
     status, refunded = stack.call(
         "POST", f"/admin/orders/{leader['id']}/refund", admin=True, body={"reason": "缺货"}
     )
     assert (status, refunded["refund_status"]) == (200, "approved"), refunded
 
-    team = stack.container.shop.team(UUID(team_id))
+    team = stack.container.shop.group_buy.team(UUID(team_id))
     assert team.leader_order_id == carol_order
     assert team.paid_order_ids == [carol_order]
     joined(stack, team_id, "dave", "erin")
-    team = stack.container.shop.team(UUID(team_id))
+    team = stack.container.shop.group_buy.team(UUID(team_id))
     assert (team.status, team.leader_order_id) == ("succeeded", carol_order)

@@ -10,7 +10,7 @@ from typing import Any
 from uuid import UUID
 
 from chalicelib.domain.ids import member_id_for
-from chalicelib.domain.referral import InvitePolicy, invite_code_for
+from chalicelib.domain.referral import invite_code_for
 from chalicelib.projections import reservations
 from tests.support.stack import Stack
 
@@ -75,9 +75,9 @@ def test_an_invitees_first_completed_order_rewards_both_exactly_once(stack: Stac
     stack.list_product("tea", [("TEA", 3000, 50)])
     status, _ = stack.call("POST", "/admin/coupon-templates", admin=True, body=INVITE_GIFT)
     assert status == 201
-    stack.container.shop.invite_policy = InvitePolicy(
-        reward_points=100, reward_coupon="invite-gift"
-    )
+    stack.container.settings.invite_reward_points = 100
+    stack.container.settings.invite_reward_coupon = "invite-gift"
+    stack.container.reread_rules()
     alice = stack.login("alice")
     status, page = stack.call("GET", "/me/invite", token=alice)
     assert status == 200, page

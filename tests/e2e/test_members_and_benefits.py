@@ -58,7 +58,7 @@ def refund(stack: Stack, order_id: str) -> None:
 
 def stored_event_bytes(stack: Stack) -> bytes:
     stack.settle()
-    log = stack.container.shop.recorder.select_notifications(start=None, limit=100_000)
+    log = stack.container.shop.store.recorder.select_notifications(start=None, limit=100_000)
     return b"".join(n.state for n in log)
 
 

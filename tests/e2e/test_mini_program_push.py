@@ -22,7 +22,7 @@ def count_credits_from(stack: Stack, source: Literal["client", "push"]) -> None:
     """What bootstrap wires from `subscribe_credits_from`, changed for one test."""
     container = stack.container
     container.settings.subscribe_credits_from = source
-    container.shop.credits_from = source
+    container.reread_rules()
 
 
 def credits(stack: Stack, token: str) -> dict[str, int]:

@@ -66,7 +66,7 @@ def test_two_members_order_pay_ship_receive_and_refund(stack: Stack) -> None:
     status, paid = stack.call("GET", f"/orders/{oid}", token=alice)
     assert paid["status"] == "paid" and paid["transaction_id"]
     assert [h["event"] for h in paid["history"]].count("paid") == 1
-    log = stack.container.shop.recorder.select_notifications(start=None, limit=10_000)
+    log = stack.container.shop.store.recorder.select_notifications(start=None, limit=10_000)
     assert sum(1 for n in log if n.topic.endswith("Order.Paid")) == 1
 
     assert stack.call("GET", f"/orders/{oid}", token=bob)[0] == 404

@@ -23,7 +23,7 @@ def container(tmp_path: Path) -> Iterator[Container]:
 
 
 def list_tea(c: Container, stock: int) -> None:
-    c.shop.list_product(
+    c.shop.catalogue.list_product(
         slug="tea",
         title="Tea",
         category="tea",

@@ -18,10 +18,8 @@ from chalicelib.adapters.dynamodb.views import DynamoDBViewStore
 from chalicelib.adapters.pii import PersonalData
 from chalicelib.adapters.pii.sqlite_keys import SQLiteKeyStore
 from chalicelib.adapters.sqlite_views import SQLiteViewStore
-from chalicelib.application import Shop
 from chalicelib.application.campaign_orders import OrderTerms
 from chalicelib.application.errors import NotFound
-from chalicelib.application.group_buy import GroupBuyUseCases
 from chalicelib.clock import FixedClock
 from chalicelib.domain.campaign import Campaign
 from chalicelib.domain.ids import product_id_for
@@ -32,44 +30,43 @@ from chalicelib.projections import all_projections
 from chalicelib.projections import campaign_queries as q
 from chalicelib.projections.base import rank_time
 from chalicelib.projections.due import DueTimers
-from chalicelib.projections.runner import ProjectionRunner
+from chalicelib.projections.runner import ReadModelRunner
 from local.aws_stage import create_stage, drop_stage
 from local.engines import REGION
+from tests.unit.application.support import new_shop
 
 START = datetime(2026, 11, 11, 2, 0, tzinfo=UTC)
 PICKUP = Delivery(method="pickup", store_id="s1")
 TICK = timedelta(microseconds=1)
 PRODUCT = product_id_for("oolong")
 
-# The Shop with group-buy, whether or not the application wires it in yet.
-GroupShop: Any = (
-    Shop if issubclass(Shop, GroupBuyUseCases) else type("GroupShop", (GroupBuyUseCases, Shop), {})
-)
-
 
 class World:
     def __init__(self, tmp_path: Path, views: Any) -> None:
         self.clock = FixedClock(START)
-        self.shop = GroupShop(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}, clock=self.clock)
-        self.shop.vault = PersonalData(SQLiteKeyStore(tmp_path / "keys.sqlite"))
+        self.shop = new_shop(
+            self.clock, vault=PersonalData(SQLiteKeyStore(tmp_path / "keys.sqlite"))
+        )
         self.views = views
-        self.runner = ProjectionRunner(self.shop, views, all_projections())
+        self.runner = ReadModelRunner(self.shop.store, views, all_projections())
         self.timers = DueTimers(views, OrderPolicy())
         skus = [(SkuSpec("tea-250", "250g", 2500), 10), (SkuSpec("tea-500", "500g", 4500), 3)]
-        self.shop.list_product(
+        self.shop.catalogue.list_product(
             slug="oolong", title="Oolong", category="tea", description="", image_url="", skus=skus
         )
 
     def member(self, name: str) -> UUID:
-        member_id: UUID = self.shop.log_in(openid=f"o-{name}", unionid=None, scene=None, query={})[
-            0
-        ]
-        self.shop.update_profile(member_id, nickname=name, avatar_url=f"https://img/{name}.png")
+        member_id: UUID = self.shop.members.log_in(
+            openid=f"o-{name}", unionid=None, scene=None, query={}
+        )[0]
+        self.shop.members.update_profile(
+            member_id, nickname=name, avatar_url=f"https://img/{name}.png"
+        )
         return member_id
 
     def pay(self, order_id: UUID) -> None:
-        order = self.shop.order(order_id)
-        assert self.shop.record_payment(
+        order = self.shop.orders.order(order_id)
+        assert self.shop.payments.record_payment(
             out_trade_no=order.out_trade_no,
             transaction_id=uuid4().hex,
             amount_fen=order.price.payable_fen,
@@ -78,9 +75,9 @@ class World:
 
     def refunded(self, order_id: UUID) -> None:
         """WeChat Pay's notice of the refund the shop approved."""
-        order = self.shop.order(order_id)
+        order = self.shop.orders.order(order_id)
         assert order.out_refund_no is not None
-        assert self.shop.record_refund(
+        assert self.shop.payments.record_refund(
             out_trade_no=order.out_trade_no,
             out_refund_no=order.out_refund_no,
             refund_id=uuid4().hex,
@@ -89,11 +86,11 @@ class World:
         )
 
     def refund(self, order_id: UUID, member_id: UUID) -> None:
-        self.shop.request_refund(order_id, member_id=member_id, reason="changed my mind")
-        self.shop.approve_refund(order_id)
+        self.shop.orders.request_refund(order_id, member_id=member_id, reason="changed my mind")
+        self.shop.orders.approve_refund(order_id)
 
     def define(self, code: str, kind: str, items: list[CampaignItem], **rules: int) -> None:
-        self.shop.define_campaign(
+        self.shop.campaigns.define_campaign(
             code=code,
             kind=kind,
             title=code.upper(),
@@ -171,17 +168,17 @@ def test_stock_left_and_taken_follow_orders_cancels_refunds_and_the_end(world: W
     assert world.due("campaign_end", ends_at - TICK) == []
     assert world.due("campaign_end", ends_at) == [Campaign.create_id("flash")]
 
-    shop.start_campaign("flash")
+    shop.campaigns.start_campaign("flash")
     listed = q.campaigns_for_members(world.caught_up(), START)
     assert [(c["code"], c["phase"]) for c in listed] == [("flash", "ongoing")]
     assert q.campaigns_for_members(views, START, "group_buy") == []
-    assert world.stock("flash") == shop.campaign_stock("flash")
+    assert world.stock("flash") == shop.campaigns.campaign_stock("flash")
     assert world.stock("flash")["tea-250"] == {"stock": 6, "left": 6, "taken": 0}
 
     alice, bob, carol = (world.member(n) for n in ("alice", "bob", "carol"))
 
     def buy(member: UUID, sku: str, quantity: int = 1) -> UUID:
-        order: UUID = shop.place_flash_order(
+        order: UUID = shop.flash_sale.place_flash_order(
             "flash", member_id=member, sku_id=sku, quantity=quantity, terms=OrderTerms(PICKUP)
         )
         return order
@@ -191,7 +188,7 @@ def test_stock_left_and_taken_follow_orders_cancels_refunds_and_the_end(world: W
     buy(bob, "tea-500")
     carols = buy(carol, "tea-250")
     world.pay(carols)
-    assert world.stock("flash") == shop.campaign_stock("flash")
+    assert world.stock("flash") == shop.campaigns.campaign_stock("flash")
     assert world.stock("flash") == {
         "tea-250": {"stock": 6, "left": 3, "taken": 3},
         "tea-500": {"stock": 2, "left": 1, "taken": 1},
@@ -199,18 +196,18 @@ def test_stock_left_and_taken_follow_orders_cancels_refunds_and_the_end(world: W
     assert world.numbers("flash") == (0, 0, 0, 2, 3)
 
     world.clock.advance(minutes=5)  # bob's unpaid order times out
-    assert shop.run_due_jobs(world.timers)["cancelled_unpaid"] == 1
+    assert shop.jobs.run_due_jobs(world.timers)["cancelled_unpaid"] == 1
     assert world.stock("flash")["tea-500"] == {"stock": 2, "left": 2, "taken": 0}
 
     world.refund(alices, alice)
     assert world.numbers("flash") == (0, 0, 0, 2, 3)  # approved is not yet refunded
     world.refunded(alices)
-    assert world.stock("flash") == shop.campaign_stock("flash")
+    assert world.stock("flash") == shop.campaigns.campaign_stock("flash")
     assert world.stock("flash")["tea-250"] == {"stock": 6, "left": 5, "taken": 1}
     assert world.numbers("flash") == (0, 0, 0, 2, 1)
 
-    shop.end_campaign("flash")
-    assert world.stock("flash") == shop.campaign_stock("flash")
+    shop.campaigns.end_campaign("flash")
+    assert world.stock("flash") == shop.campaigns.campaign_stock("flash")
     assert world.stock("flash")["tea-250"] == {"stock": 6, "left": 0, "taken": 1}
     assert world.campaign("flash")["phase"] == "ended"
     assert q.campaigns_for_members(world.caught_up(), START) == []
@@ -219,7 +216,7 @@ def test_stock_left_and_taken_follow_orders_cancels_refunds_and_the_end(world: W
 
     world.refund(carols, carol)  # after the end its unit goes back to regular stock
     world.refunded(carols)
-    assert world.stock("flash") == shop.campaign_stock("flash")
+    assert world.stock("flash") == shop.campaigns.campaign_stock("flash")
     assert world.stock("flash")["tea-250"] == {"stock": 6, "left": 0, "taken": 0}
     progress = q.campaign_progress(world.caught_up(), "flash", START)
     assert (progress["units_sold"], progress["participants"], progress["left"]) == (0, 2, 0)
@@ -228,13 +225,13 @@ def test_stock_left_and_taken_follow_orders_cancels_refunds_and_the_end(world: W
 
 def test_a_payment_after_the_order_closed_is_no_sale(world: World) -> None:
     world.define("flash", "flash_sale", [CampaignItem("tea-250", 990, 4)])
-    world.shop.start_campaign("flash")
+    world.shop.campaigns.start_campaign("flash")
     dave = world.member("dave")
-    order = world.shop.place_flash_order(
+    order = world.shop.flash_sale.place_flash_order(
         "flash", member_id=dave, sku_id="tea-250", quantity=1, terms=OrderTerms(PICKUP)
     )
     world.clock.advance(minutes=5)
-    assert world.shop.expire_order(order)
+    assert world.shop.orders.expire_order(order)
     world.pay(order)  # arrives late: the order refunds itself
     world.refunded(order)
     assert world.numbers("flash") == (0, 0, 0, 0, 0)
@@ -249,7 +246,7 @@ def order_id_of(placed: Any) -> UUID:
 
 def open_team(world: World, name: str) -> tuple[UUID, UUID]:
     """A leader's paid order and the team it opened."""
-    order = world.shop.open_team(
+    order = world.shop.group_buy.open_team(
         "team", member_id=world.member(name), sku_id="tea-250", quantity=1, terms=OrderTerms(PICKUP)
     )
     order_id = order_id_of(order)
@@ -259,7 +256,9 @@ def open_team(world: World, name: str) -> tuple[UUID, UUID]:
 
 def join(world: World, team_id: UUID, name: str, paid: bool = True) -> tuple[UUID, UUID]:
     member = world.member(name)
-    order = world.shop.join_team(team_id, member_id=member, quantity=1, terms=OrderTerms(PICKUP))
+    order = world.shop.group_buy.join_team(
+        team_id, member_id=member, quantity=1, terms=OrderTerms(PICKUP)
+    )
     if paid:
         world.pay(order_id_of(order))
     return order_id_of(order), member
@@ -269,7 +268,7 @@ def test_the_team_page_shows_seats_masked_members_and_who_leads(world: World) ->
     world.define(
         "team", "group_buy", [CampaignItem("tea-250", 1990, 8)], team_size=4, team_hours=24
     )
-    world.shop.start_campaign("team")
+    world.shop.campaigns.start_campaign("team")
     leader_order, team_id = open_team(world, "张三丰")
     page = world.team(team_id)
     assert page["members"] == [
@@ -290,12 +289,12 @@ def test_the_team_page_shows_seats_masked_members_and_who_leads(world: World) ->
     assert (world.team(team_id)["seats_left"], world.team(team_id)["missing"]) == (2, 3)
     world.clock.advance(minutes=5)
     assert world.team(team_id)["seats_left"] == 3  # the hold lapsed
-    assert world.shop.run_due_jobs(world.timers)["cancelled_unpaid"] == 1
+    assert world.shop.jobs.run_due_jobs(world.timers)["cancelled_unpaid"] == 1
     assert world.team(team_id)["seats_left"] == 3
 
     join(world, team_id, "李四")
     join(world, team_id, "王五")
-    world.refund(leader_order, world.shop.order(leader_order).member_id)  # the leader leaves
+    world.refund(leader_order, world.shop.orders.order(leader_order).member_id)  # the leader leaves
     page = world.team(team_id)
     assert [(m["nickname"], m["leader"]) for m in page["members"]] == [
         ("李**", True),
@@ -322,7 +321,7 @@ def test_joinable_teams_come_fewest_seats_left_first(world: World) -> None:
     world.define(
         "team", "group_buy", [CampaignItem("tea-250", 1990, 8)], team_size=3, team_hours=24
     )
-    world.shop.start_campaign("team")
+    world.shop.campaigns.start_campaign("team")
     a = open_team(world, "a")[1]
     world.clock.advance(minutes=1)
     b = open_team(world, "b")[1]
@@ -346,10 +345,10 @@ def test_joinable_teams_come_fewest_seats_left_first(world: World) -> None:
     assert world.joinable() == [b, a, c, d]
     join(world, b, "b3")
     assert world.joinable() == [a, c, d]
-    world.shop.pause_campaign("team")
+    world.shop.campaigns.pause_campaign("team")
     assert world.joinable() == []
     assert world.team(a)["joinable"] is False
-    world.shop.resume_campaign("team")
+    world.shop.campaigns.resume_campaign("team")
     assert world.joinable() == [a, c, d]
 
     deadline = START + timedelta(hours=24)
@@ -358,7 +357,7 @@ def test_joinable_teams_come_fewest_seats_left_first(world: World) -> None:
     assert world.joinable() == [c, d]
     assert world.team(a)["short_text"] == "拼团已截止"
     assert world.due("team_expiry", deadline) == [a]
-    assert world.shop.expire_team(a)
+    assert world.shop.group_buy.expire_team(a)
     assert world.team(a)["status"] == "failed"
     assert world.numbers("team") == (2, 1, 1, 6, 6)  # a's refund is approved, not yet done
     world.refunded(a_leader_order(world, a))
@@ -369,7 +368,7 @@ def test_joinable_teams_come_fewest_seats_left_first(world: World) -> None:
 
 
 def a_leader_order(world: World, team_id: UUID) -> UUID:
-    return UUID(world.shop.team(team_id).paid_order_ids[0])
+    return UUID(world.shop.group_buy.team(team_id).paid_order_ids[0])
 
 
 def test_a_virtual_success_shows_on_the_team_page_and_in_the_numbers(world: World) -> None:
@@ -381,12 +380,12 @@ def test_a_virtual_success_shows_on_the_team_page_and_in_the_numbers(world: Worl
         team_hours=2,
         virtual_success_percent=60,  # 2 of 3 paid seats at the deadline
     )
-    world.shop.start_campaign("team")
+    world.shop.campaigns.start_campaign("team")
     team_id = open_team(world, "张三丰")[1]
     join(world, team_id, "李四")
     world.clock.advance(hours=2)
     assert world.due("team_expiry", world.clock.now()) == [team_id]
-    assert world.shop.expire_team(team_id)
+    assert world.shop.group_buy.expire_team(team_id)
     page = world.team(team_id)
     assert (page["status"], page["virtual"], page["short_text"]) == ("succeeded", True, "拼团成功")
     assert (page["seats_left"], page["remaining_seconds"], page["paid"]) == (0, 0, 2)

@@ -29,13 +29,13 @@ TEA_FEN, GIFT_FEN = 6800, 50_000
 
 def log_in(c: Container, n: int, prefix: str = "o") -> list[UUID]:
     return [
-        c.shop.log_in(openid=f"{prefix}{i}", unionid=None, scene=None, query={})[0]
+        c.shop.members.log_in(openid=f"{prefix}{i}", unionid=None, scene=None, query={})[0]
         for i in range(n)
     ]
 
 
 def list_goods(c: Container, tea: int, gift: int = 0) -> None:
-    c.shop.list_product(
+    c.shop.catalogue.list_product(
         slug="tea",
         title="Tea",
         category="tea",
@@ -46,7 +46,7 @@ def list_goods(c: Container, tea: int, gift: int = 0) -> None:
 
 
 def define(c: Container, code: str, *, total: int = 0, limit: int = 1) -> None:
-    c.shop.define_coupon_template(
+    c.shop.coupons.define_coupon_template(
         code=code,
         title="减10元",
         terms=CouponTerms(kind="no_threshold", amount_fen=1000),
@@ -61,40 +61,40 @@ def define(c: Container, code: str, *, total: int = 0, limit: int = 1) -> None:
 
 def stock_of(c: Container, sku_id: str) -> tuple[Stock, list[str]]:
     """The SKU's stock and the types of every event stored for it."""
-    stock = c.shop.repository.get(stock_id_for(sku_id))
+    stock = c.shop.store.repository.get(stock_id_for(sku_id))
     assert isinstance(stock, Stock)
-    return stock, [type(e).__name__ for e in c.shop.events.get(stock_id_for(sku_id))]
+    return stock, [type(e).__name__ for e in c.shop.store.events.get(stock_id_for(sku_id))]
 
 
 def wallet_of(c: Container, member_id: UUID) -> CouponWallet | None:
-    if wallet_id_for(member_id) not in c.shop.repository:
+    if wallet_id_for(member_id) not in c.shop.store.repository:
         return None
-    wallet = c.shop.repository.get(wallet_id_for(member_id))
+    wallet = c.shop.store.repository.get(wallet_id_for(member_id))
     assert isinstance(wallet, CouponWallet)
     return wallet
 
 
 def orders_placed(c: Container) -> int:
-    log = c.shop.recorder.select_notifications(start=None, limit=10_000)
+    log = c.shop.store.recorder.select_notifications(start=None, limit=10_000)
     return sum(1 for n in log if n.topic.endswith("Order.Placed"))
 
 
 def earn_500_points(c: Container, clock: FixedClock, member_id: UUID) -> None:
     """A ¥500 gift box bought, paid, picked up and completed past the after-sales
     window: 500 points at the regular level's 1 point per ¥1."""
-    order_id = c.shop.place_order(member_id=member_id, items=[("GIFT", 1)], delivery=PICKUP)
-    order = c.shop.order(order_id)
+    order_id = c.shop.orders.place_order(member_id=member_id, items=[("GIFT", 1)], delivery=PICKUP)
+    order = c.shop.orders.order(order_id)
     assert order.price.payable_fen == GIFT_FEN
-    assert c.shop.record_payment(
+    assert c.shop.payments.record_payment(
         out_trade_no=order.out_trade_no,
         transaction_id="4200000500",
         amount_fen=GIFT_FEN,
         paid_at=clock.now(),
     )
-    c.shop.mark_ready_for_pickup(order_id)
-    c.shop.record_pickup(order_id)
+    c.shop.orders.mark_ready_for_pickup(order_id)
+    c.shop.orders.record_pickup(order_id)
     clock.advance(days=8)
-    assert c.shop.complete_order(order_id)
+    assert c.shop.orders.complete_order(order_id)
 
 
 def test_five_orders_racing_for_one_coupon_lock_it_once(running: Running) -> None:
@@ -102,11 +102,11 @@ def test_five_orders_racing_for_one_coupon_lock_it_once(running: Running) -> Non
     list_goods(c, tea=10)
     define(c, "c10")
     (member,) = log_in(c, 1)
-    coupon = c.shop.claim_coupon(member, "c10")
+    coupon = c.shop.coupons.claim_coupon(member, "c10")
 
     outcomes = race(
         5,
-        lambda _: c.shop.place_order(
+        lambda _: c.shop.orders.place_order(
             member_id=member, items=[("TEA", 1)], delivery=PICKUP, coupon_id=coupon.coupon_id
         ),
     )
@@ -115,12 +115,12 @@ def test_five_orders_racing_for_one_coupon_lock_it_once(running: Running) -> Non
     assert len(won) == 1, outcomes
     assert all(isinstance(e, CouponUnavailable) for e in lost), lost
     (order_id,) = won
-    assert c.shop.order(order_id).price.coupon_id == coupon.coupon_id
-    assert c.shop.order(order_id).price.payable_fen == TEA_FEN - 1000
+    assert c.shop.orders.order(order_id).price.coupon_id == coupon.coupon_id
+    assert c.shop.orders.order(order_id).price.payable_fen == TEA_FEN - 1000
     wallet = wallet_of(c, member)
     assert wallet is not None and wallet.status_of(coupon.coupon_id) == "locked"
     assert wallet.coupons[coupon.coupon_id].order_id == str(order_id)
-    locks = [e for e in c.shop.events.get(wallet.id) if type(e).__name__ == "Locked"]
+    locks = [e for e in c.shop.store.events.get(wallet.id) if type(e).__name__ == "Locked"]
     assert len(locks) == 1
     stock, events = stock_of(c, "TEA")
     assert stock.available == 10 - 1
@@ -137,11 +137,11 @@ def test_twenty_orders_redeeming_100_points_from_500_spend_exactly_500(
     list_goods(c, tea=20, gift=1)
     (member,) = log_in(c, 1)
     earn_500_points(c, clock, member)
-    assert c.shop.points_account(member).balance == 500
+    assert c.shop.accounts.points_account(member).balance == 500
 
     outcomes = race(
         20,
-        lambda _: c.shop.place_order(
+        lambda _: c.shop.orders.place_order(
             member_id=member, items=[("TEA", 1)], delivery=PICKUP, points=100
         ),
     )
@@ -149,10 +149,10 @@ def test_twenty_orders_redeeming_100_points_from_500_spend_exactly_500(
     won, lost = split(outcomes)
     assert len(won) == 5, outcomes
     assert all(isinstance(e, InsufficientPoints) for e in lost), lost
-    assert all(c.shop.order(o).price.points_used == 100 for o in won)
-    account = c.shop.points_account(member)
+    assert all(c.shop.orders.order(o).price.points_used == 100 for o in won)
+    account = c.shop.accounts.points_account(member)
     assert account.balance == 0 and account.available(clock.now()) == 0
-    events = list(c.shop.events.get(points_account_id_for(member)))
+    events = list(c.shop.store.events.get(points_account_id_for(member)))
     assert [type(e).__name__ for e in events] == ["Opened", "Earned"] + ["Redeemed"] * 5
     opened, earned, *redeemed = events
     assert isinstance(opened, PointsAccount.Opened) and opened.balance_after == 0
@@ -175,15 +175,17 @@ def test_a_hundred_members_claiming_thirty_coupons_get_thirty(running: Running) 
     define(c, "flash", total=30)
     members = log_in(c, 100)
 
-    outcomes = race(100, lambda i: c.shop.claim_coupon(members[i], "flash"))
+    outcomes = race(100, lambda i: c.shop.coupons.claim_coupon(members[i], "flash"))
 
     won, lost = split(outcomes)
     assert len(won) == 30, [type(o).__name__ for o in outcomes]
     assert all(isinstance(e, CouponsExhausted) for e in lost), {type(e).__name__ for e in lost}
     assert len({coupon.coupon_id for coupon in won}) == 30
-    template = c.shop.coupon_template("flash")
+    template = c.shop.coupons.coupon_template("flash")
     assert template.issued == 30 and template.remaining == 0
-    issued = [e for e in c.shop.events.get(template.id) if isinstance(e, CouponTemplate.Issued)]
+    issued = [
+        e for e in c.shop.store.events.get(template.id) if isinstance(e, CouponTemplate.Issued)
+    ]
     assert len(issued) == 30
     held = {m: wallet_of(c, m) for m in members}
     counts = [0 if w is None else w.has_from_template(template.id) for w in held.values()]
@@ -198,12 +200,12 @@ def test_ten_claims_by_one_member_stop_at_the_limit_of_two(running: Running) -> 
     define(c, "twice", limit=2)
     (member,) = log_in(c, 1)
 
-    outcomes = race(10, lambda _: c.shop.claim_coupon(member, "twice"))
+    outcomes = race(10, lambda _: c.shop.coupons.claim_coupon(member, "twice"))
 
     won, lost = split(outcomes)
     assert len(won) == 2, outcomes
     assert all(isinstance(e, CouponLimitReached) for e in lost), lost
-    template = c.shop.coupon_template("twice")
+    template = c.shop.coupons.coupon_template("twice")
     assert template.issued == 2
     wallet = wallet_of(c, member)
     assert wallet is not None and wallet.has_from_template(template.id) == 2

@@ -21,7 +21,7 @@ MEMBERS, STOCK = 200, 50
 def test_200_members_racing_for_50_units_buy_exactly_50(running: Running) -> None:
     c = running.container
     now = c.now()
-    c.shop.list_product(
+    c.shop.catalogue.list_product(
         slug="tea",
         title="Tea",
         category="tea",
@@ -29,7 +29,7 @@ def test_200_members_racing_for_50_units_buy_exactly_50(running: Running) -> Non
         image_url="",
         skus=[(SkuSpec("TEA", "50g", 6800), 80)],
     )
-    c.shop.define_campaign(
+    c.shop.campaigns.define_campaign(
         code="double11",
         kind="flash_sale",
         title="Double 11",
@@ -39,17 +39,18 @@ def test_200_members_racing_for_50_units_buy_exactly_50(running: Running) -> Non
         per_member_limit=1,
         rules=CampaignRules(),
     )
-    campaign = c.shop.start_campaign("double11")
+    campaign = c.shop.campaigns.start_campaign("double11")
     members = [
-        c.shop.log_in(openid=f"o{i}", unionid=None, scene=None, query={})[0] for i in range(MEMBERS)
+        c.shop.members.log_in(openid=f"o{i}", unionid=None, scene=None, query={})[0]
+        for i in range(MEMBERS)
     ]
 
     def buy_and_pay(i: int) -> UUID:
-        order_id = c.shop.place_flash_order(
+        order_id = c.shop.flash_sale.place_flash_order(
             "double11", member_id=members[i], sku_id="TEA", quantity=1, terms=OrderTerms(PICKUP)
         )
-        order = c.shop.order(order_id)
-        c.shop.record_payment(
+        order = c.shop.orders.order(order_id)
+        c.shop.payments.record_payment(
             out_trade_no=order.out_trade_no,
             transaction_id=f"42000{i:05d}",
             amount_fen=order.price.payable_fen,
@@ -63,12 +64,16 @@ def test_200_members_racing_for_50_units_buy_exactly_50(running: Running) -> Non
     assert all(isinstance(error, OutOfStock) for error in lost), {
         f"{type(e).__name__}: {e}" for e in lost if not isinstance(e, OutOfStock)
     }
-    assert all(c.shop.order(order_id).status == "paid" for order_id in won)
-    assert c.shop.campaign_stock("double11")["TEA"] == {"stock": STOCK, "left": 0, "taken": STOCK}
+    assert all(c.shop.orders.order(order_id).status == "paid" for order_id in won)
+    assert c.shop.campaigns.campaign_stock("double11")["TEA"] == {
+        "stock": STOCK,
+        "left": 0,
+        "taken": STOCK,
+    }
     assert campaign.shards > 1  # the units really were spread
-    for shard in c.shop.shards_of(campaign, "TEA"):
+    for shard in c.shop.campaign_orders.shards_of(campaign, "TEA"):
         running_total = shard.allocated
-        for event in c.shop.events.get(shard.id):
+        for event in c.shop.store.events.get(shard.id):
             if isinstance(event, CampaignStock.Taken):
                 running_total -= event.quantity
                 assert running_total >= 0

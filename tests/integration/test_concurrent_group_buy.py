@@ -22,7 +22,7 @@ GROUP_PRICE = 1990
 
 
 def set_up(c: Container, size: int) -> None:
-    c.shop.list_product(
+    c.shop.catalogue.list_product(
         slug="tea",
         title="Tea",
         category="tea",
@@ -31,7 +31,7 @@ def set_up(c: Container, size: int) -> None:
         skus=[(SkuSpec("TEA", "50g", 6800), 50)],
     )
     now = c.clock.now()
-    c.shop.define_campaign(
+    c.shop.campaigns.define_campaign(
         code="tuan",
         kind="group_buy",
         title="拼团",
@@ -42,16 +42,16 @@ def set_up(c: Container, size: int) -> None:
         rules=CampaignRules(team_size=size, team_hours=24, pay_minutes=5),
         shards=2,
     )
-    c.shop.start_campaign("tuan")
+    c.shop.campaigns.start_campaign("tuan")
 
 
 def member(c: Container, name: str) -> UUID:
-    return c.shop.log_in(openid=f"o-{name}", unionid=None, scene=None, query={})[0]
+    return c.shop.members.log_in(openid=f"o-{name}", unionid=None, scene=None, query={})[0]
 
 
 def pay(c: Container, order_id: UUID) -> bool:
-    order = c.shop.order(order_id)
-    return c.shop.record_payment(
+    order = c.shop.orders.order(order_id)
+    return c.shop.payments.record_payment(
         out_trade_no=order.out_trade_no,
         transaction_id=f"4200{order_id.hex}",
         amount_fen=order.price.payable_fen,
@@ -60,14 +60,14 @@ def pay(c: Container, order_id: UUID) -> bool:
 
 
 def team_with(c: Container, paid_joiners: int) -> tuple[UUID, list[UUID]]:
-    leader = c.shop.open_team(
+    leader = c.shop.group_buy.open_team(
         "tuan", member_id=member(c, "leader"), sku_id="TEA", quantity=1, terms=OrderTerms(PICKUP)
     )
     assert pay(c, leader)
     team_id = Team.create_id(str(leader))
     orders = [leader]
     for n in range(paid_joiners):
-        order_id = c.shop.join_team(
+        order_id = c.shop.group_buy.join_team(
             team_id, member_id=member(c, f"j{n}"), quantity=1, terms=OrderTerms(PICKUP)
         )
         assert pay(c, order_id)
@@ -76,7 +76,7 @@ def team_with(c: Container, paid_joiners: int) -> tuple[UUID, list[UUID]]:
 
 
 def orders_placed(c: Container) -> int:
-    log = c.shop.recorder.select_notifications(start=None, limit=10_000)
+    log = c.shop.store.recorder.select_notifications(start=None, limit=10_000)
     return sum(1 for n in log if n.topic.endswith("Order.Placed"))
 
 
@@ -88,7 +88,7 @@ def test_five_members_racing_for_the_last_two_seats_two_join(running: Running) -
 
     outcomes = race(
         5,
-        lambda i: c.shop.join_team(
+        lambda i: c.shop.group_buy.join_team(
             team_id, member_id=racers[i], quantity=1, terms=OrderTerms(PICKUP)
         ),
     )
@@ -98,13 +98,13 @@ def test_five_members_racing_for_the_last_two_seats_two_join(running: Running) -
     assert all(isinstance(e, TeamFull) for e in lost), lost
     running.settle()
     assert orders_placed(c) == 2 + 2  # the losers have no order: nothing to pay
-    assert c.shop.campaign_stock("tuan")["TEA"]["taken"] == 4
+    assert c.shop.campaigns.campaign_stock("tuan")["TEA"]["taken"] == 4
     for order_id in won:
         assert pay(c, order_id)
-    team = c.shop.team(team_id)
+    team = c.shop.group_buy.team(team_id)
     assert team.status == "succeeded"
     assert sorted(team.paid_order_ids[2:]) == sorted(str(o) for o in won)
-    seated = [e for e in c.shop.events.get(team_id) if isinstance(e, Team.SeatHeld)]
+    seated = [e for e in c.shop.store.events.get(team_id) if isinstance(e, Team.SeatHeld)]
     assert len(seated) == 1 + 2
 
 
@@ -115,17 +115,19 @@ def test_racing_expiry_jobs_and_a_last_payment_refund_each_paid_order_once(
     set_up(c, size=5)
     team_id, paid = team_with(c, paid_joiners=2)
     clock.advance(hours=23, minutes=58)
-    late = c.shop.join_team(
+    late = c.shop.group_buy.join_team(
         team_id, member_id=member(c, "late"), quantity=1, terms=OrderTerms(PICKUP)
     )
     clock.advance(minutes=2)  # the deadline: the hold is still within its 5 minutes
 
-    outcomes = race(5, lambda i: pay(c, late) if i == 0 else c.shop.expire_team(team_id))
+    outcomes = race(5, lambda i: pay(c, late) if i == 0 else c.shop.group_buy.expire_team(team_id))
 
     assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
     assert outcomes[0] is True and sum(1 for o in outcomes[1:] if o is True) == 1
-    assert c.shop.team(team_id).status == "failed"
+    assert c.shop.group_buy.team(team_id).status == "failed"
     for order_id in [*paid, late]:
-        order = c.shop.order(order_id)
-        approvals = [e for e in c.shop.events.get(order_id) if isinstance(e, Order.RefundApproved)]
+        order = c.shop.orders.order(order_id)
+        approvals = [
+            e for e in c.shop.store.events.get(order_id) if isinstance(e, Order.RefundApproved)
+        ]
         assert (order.refund_status, len(approvals)) == (RefundStatus.APPROVED, 1), order_id

@@ -25,7 +25,10 @@ PICKUP = Delivery(method="pickup", store_id="s1")
 
 
 def buyers(c: Container, n: int) -> list[UUID]:
-    return [c.shop.log_in(openid=f"o{i}", unionid=None, scene=None, query={})[0] for i in range(n)]
+    return [
+        c.shop.members.log_in(openid=f"o{i}", unionid=None, scene=None, query={})[0]
+        for i in range(n)
+    ]
 
 
 def race(c: Container, members: list[UUID]) -> list[bool]:
@@ -34,7 +37,7 @@ def race(c: Container, members: list[UUID]) -> list[bool]:
     def buy(member_id: UUID) -> bool:
         start.wait()
         try:
-            c.shop.place_order(member_id=member_id, items=[("TEA", 1)], delivery=PICKUP)
+            c.shop.orders.place_order(member_id=member_id, items=[("TEA", 1)], delivery=PICKUP)
         except OutOfStock:
             return False
         return True
@@ -53,10 +56,10 @@ def test_fifty_threads_ordering_the_last_ten_units(running: Running) -> None:
     container = running.container
     list_tea(container, 10)
     members = buyers(container, 50)
-    before = container.shop.recorder.select_events
+    before = container.shop.store.recorder.select_events
     results = race(container, members)
     assert results.count(True) == 10
-    stock = container.shop.repository.get(stock_id_for("TEA"))
+    stock = container.shop.store.repository.get(stock_id_for("TEA"))
     assert isinstance(stock, Stock) and stock.available == 0
     assert len(before(stock_id_for("TEA"))) == 1 + 10  # stocked, then exactly ten reservations
     running.settle()
@@ -87,12 +90,14 @@ def test_duplicate_payment_notifications_in_parallel_count_once(running: Running
     container = running.container
     list_tea(container, 5)
     (member,) = buyers(container, 1)
-    order_id = container.shop.place_order(member_id=member, items=[("TEA", 1)], delivery=PICKUP)
+    order_id = container.shop.orders.place_order(
+        member_id=member, items=[("TEA", 1)], delivery=PICKUP
+    )
     start = threading.Barrier(10)
 
     def notify(_: int) -> bool:
         start.wait()
-        return container.shop.record_payment(
+        return container.shop.payments.record_payment(
             out_trade_no=order_id.hex,
             transaction_id="4200001",
             amount_fen=6800,
@@ -103,5 +108,5 @@ def test_duplicate_payment_notifications_in_parallel_count_once(running: Running
         recorded = list(pool.map(notify, range(10)))
     assert recorded.count(True) == 1
     running.settle()
-    log = container.shop.recorder.select_notifications(start=None, limit=1000)
+    log = container.shop.store.recorder.select_notifications(start=None, limit=1000)
     assert sum(1 for n in log if n.topic.endswith("Order.Paid")) == 1

@@ -14,7 +14,6 @@ import pytest
 from chalicelib.adapters.pii import PersonalData
 from chalicelib.adapters.pii.sqlite_keys import SQLiteKeyStore
 from chalicelib.adapters.sqlite_views import SQLiteViewStore
-from chalicelib.application import Shop
 from chalicelib.application.errors import NotFound
 from chalicelib.clock import FixedClock
 from chalicelib.domain.calendar import BEIJING, start_of_beijing_day
@@ -25,7 +24,8 @@ from chalicelib.domain.values import CouponTerms, Delivery, SkuSpec
 from chalicelib.projections import all_projections
 from chalicelib.projections import loyalty_queries as q
 from chalicelib.projections.due import DueTimers
-from chalicelib.projections.runner import ProjectionRunner
+from chalicelib.projections.runner import ReadModelRunner
+from tests.unit.application.support import new_shop
 
 START = datetime(2026, 11, 1, 2, 0, tzinfo=UTC)  # 10:00 in Beijing
 LOT_EXPIRES = datetime(2027, 11, 1, 16, 0, tzinfo=UTC)  # 00:00 Beijing, 2 Nov 2027
@@ -38,33 +38,34 @@ LOYALTY = ("members", "points", "coupons")
 class World:
     def __init__(self, tmp_path: Path) -> None:
         self.clock = FixedClock(START)
-        self.shop = Shop(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}, clock=self.clock)
-        self.shop.vault = PersonalData(SQLiteKeyStore(tmp_path / "keys.sqlite"))
+        self.shop = new_shop(
+            self.clock, vault=PersonalData(SQLiteKeyStore(tmp_path / "keys.sqlite"))
+        )
         self.views = SQLiteViewStore(tmp_path / "views.sqlite")
-        self.runner = ProjectionRunner(self.shop, self.views, all_projections())
+        self.runner = ReadModelRunner(self.shop.store, self.views, all_projections())
         self.timers = DueTimers(self.views, OrderPolicy())
         skus = [(SkuSpec(f"P{fen}", "", fen), 100) for fen in (99_999, 100_000, 6800)]
-        self.shop.list_product(
+        self.shop.catalogue.list_product(
             slug="p", title="P", category="c", description="", image_url="", skus=skus
         )
 
     def member(self, openid: str = "o-alice") -> UUID:
-        return self.shop.log_in(openid=openid, unionid=None, scene=None, query={})[0]
+        return self.shop.members.log_in(openid=openid, unionid=None, scene=None, query={})[0]
 
     def paid_order(
         self, member: UUID, sku: str, quantity: int = 1, coupon_id: str | None = None
     ) -> UUID:
-        order_id = self.shop.place_order(
+        order_id = self.shop.orders.place_order(
             member_id=member, items=[(sku, quantity)], delivery=PICKUP, coupon_id=coupon_id
         )
         self.pay(order_id)
         return order_id
 
     def pay(self, order_id: UUID) -> None:
-        self.shop.record_payment(
+        self.shop.payments.record_payment(
             out_trade_no=order_id.hex,
             transaction_id=uuid4().hex,
-            amount_fen=self.shop.order(order_id).price.payable_fen,
+            amount_fen=self.shop.orders.order(order_id).price.payable_fen,
             paid_at=self.clock.now(),
         )
 
@@ -76,7 +77,7 @@ class World:
         window: tuple[datetime, datetime] | None = None,
         total: int = 0,
     ) -> None:
-        self.shop.define_coupon_template(
+        self.shop.coupons.define_coupon_template(
             code=code,
             title=code,
             terms=CouponTerms("no_threshold", amount_fen=500),
@@ -94,7 +95,7 @@ class World:
 
     def me(self, member: UUID) -> dict[str, Any]:
         self.runner.catch_up()
-        return q.me(self.views, member, self.clock.now(), self.shop.levels())
+        return q.me(self.views, member, self.clock.now(), self.shop.accounts.levels())
 
 
 @pytest.fixture
@@ -118,7 +119,7 @@ def test_a_check_in_shows_in_the_ledger_and_the_balance(world: World) -> None:
     assert ledger(world, uuid4()) == empty  # no account yet
     alice = world.member()
     assert ledger(world, alice) == empty
-    assert world.shop.check_in(alice) == 5
+    assert world.shop.loyalty.check_in(alice) == 5
     points = {"balance": 5, "expiring_soon": {"points": 0, "within_days": 30}}
     assert world.me(alice)["points"] == points
     lot = {"points": 5, "remaining": 5, "expires_at": LOT_EXPIRES.isoformat(), "source": LOT}
@@ -133,7 +134,7 @@ def test_a_check_in_shows_in_the_ledger_and_the_balance(world: World) -> None:
 
 def test_a_lot_timer_is_due_at_its_expiry_and_gone_once_expired(world: World) -> None:
     alice = world.member()
-    world.shop.check_in(alice)
+    world.shop.loyalty.check_in(alice)
     assert world.due("points_expiry", LOT_EXPIRES - TICK) == []
     assert world.due("points_expiry", LOT_EXPIRES) == [points_account_id_for(alice)]
     soon = LOT_EXPIRES - timedelta(days=30)
@@ -144,7 +145,7 @@ def test_a_lot_timer_is_due_at_its_expiry_and_gone_once_expired(world: World) ->
     assert world.me(alice)["points"]["expiring_soon"] == {"points": 5, "within_days": 30}
 
     world.clock.set(LOT_EXPIRES)
-    assert world.shop.run_due_jobs(world.timers)["points_expired"] == 1
+    assert world.shop.jobs.run_due_jobs(world.timers)["points_expired"] == 1
     assert world.due("points_expiry", LOT_EXPIRES + timedelta(days=900)) == []
     latest = ledger(world, alice, LOT_EXPIRES)
     assert latest["balance"] == 0
@@ -160,12 +161,14 @@ def test_a_lot_timer_is_due_at_its_expiry_and_gone_once_expired(world: World) ->
 
 def test_spending_a_lot_stops_its_timer_and_a_cancel_restarts_it(world: World) -> None:
     alice = world.member()
-    world.shop.check_in(alice)
-    order = world.shop.place_order(member_id=alice, items=[("P6800", 1)], delivery=PICKUP, points=5)
+    world.shop.loyalty.check_in(alice)
+    order = world.shop.orders.place_order(
+        member_id=alice, items=[("P6800", 1)], delivery=PICKUP, points=5
+    )
     assert world.due("points_expiry", LOT_EXPIRES) == []
     assert ledger(world, alice)["lots"][LOT]["remaining"] == 0
     assert ledger(world, alice)["ledger"][0]["order_id"] == str(order)
-    world.shop.cancel_order(order, member_id=alice, reason="changed my mind")
+    world.shop.orders.cancel_order(order, member_id=alice, reason="changed my mind")
     assert world.due("points_expiry", LOT_EXPIRES) == [points_account_id_for(alice)]
     moves = [(m["kind"], m["points"], m["balance_after"]) for m in ledger(world, alice)["ledger"]]
     assert moves == [("restored", 5, 5), ("redeemed", -5, 0), ("checked_in", 5, 5)]
@@ -173,21 +176,21 @@ def test_spending_a_lot_stops_its_timer_and_a_cancel_restarts_it(world: World) -
 
 def test_points_restored_to_a_lot_long_gone_come_back_expired(world: World) -> None:
     alice = world.member()
-    account = world.shop.points_account(alice)
+    account = world.shop.accounts.points_account(alice)
     account.check_in(START, PointsPolicy())
     order = uuid4()
     account.redeem(order, 5, START + timedelta(days=1))
     later = LOT_EXPIRES + timedelta(days=40)
     account.check_in(later, PointsPolicy())
-    world.shop.save(account)
+    world.shop.store.save(account)
     assert LOT not in ledger(world, alice, later)["lots"]
 
     account.restore_redemption(order, later + timedelta(hours=1))
-    world.shop.save(account)
+    world.shop.store.save(account)
     assert world.due("points_expiry", later + timedelta(hours=1)) == [account.id]
     assert ledger(world, alice, later)["balance"] == 10
     account.expire(later + timedelta(hours=2))
-    world.shop.save(account)
+    world.shop.store.save(account)
     assert world.due("points_expiry", later + timedelta(days=300)) == []
     assert ledger(world, alice, later)["balance"] == 5
 
@@ -195,14 +198,14 @@ def test_points_restored_to_a_lot_long_gone_come_back_expired(world: World) -> N
 def test_years_of_daily_check_ins_keep_the_points_document_small(world: World) -> None:
     """The account is driven in memory (reloading it 430 times would replay O(n²) events)."""
     alice = world.member()
-    account = world.shop.points_account(alice)
+    account = world.shop.accounts.points_account(alice)
     for day in range(430):
         now = START + timedelta(days=day)
         account.check_in(now, PointsPolicy())
         account.expire(now)
         if day % 50 == 0:
-            world.shop.save(account)
-    world.shop.save(account)
+            world.shop.store.save(account)
+    world.shop.store.save(account)
     doc = ledger(world, alice, START + timedelta(days=430))
     assert len(doc["ledger"]) == 200
     assert (
@@ -219,10 +222,10 @@ def test_coupon_statuses_follow_the_wallet_and_the_clock(world: World) -> None:
     alice = world.member()
     world.template("a")
     world.template("later", window=(START + timedelta(days=2), START + timedelta(days=9)))
-    used, kept, locked = (world.shop.claim_coupon(alice, "a").coupon_id for _ in range(3))
-    later = world.shop.claim_coupon(alice, "later").coupon_id
+    used, kept, locked = (world.shop.coupons.claim_coupon(alice, "a").coupon_id for _ in range(3))
+    later = world.shop.coupons.claim_coupon(alice, "later").coupon_id
     world.paid_order(alice, "P6800", coupon_id=used)
-    order = world.shop.place_order(
+    order = world.shop.orders.place_order(
         member_id=alice, items=[("P6800", 1)], delivery=PICKUP, coupon_id=locked
     )
     assert statuses(world, alice, START) == {
@@ -235,7 +238,7 @@ def test_coupon_statuses_follow_the_wallet_and_the_clock(world: World) -> None:
     expiry = datetime(2026, 11, 8, tzinfo=BEIJING)  # 7 Beijing days counting the claim day
     assert statuses(world, alice, expiry - TICK)[kept] == "usable"
     world.clock.set(expiry)
-    world.shop.cancel_order(order, member_id=alice, reason="too late")
+    world.shop.orders.cancel_order(order, member_id=alice, reason="too late")
     assert statuses(world, alice, expiry) == {
         used: "used",
         kept: "expired",
@@ -253,9 +256,9 @@ def test_templates_list_what_members_can_claim(world: World) -> None:
     world.template("open")
     world.template("gift", trigger="first_login")
     world.template("halted")
-    world.shop.stop_coupon_template("halted")
+    world.shop.coupons.stop_coupon_template("halted")
     world.template("one", total=1)
-    world.shop.claim_coupon(alice, "one")
+    world.shop.coupons.claim_coupon(alice, "one")
     world.template("ending", window=(START - timedelta(days=1), START + timedelta(hours=1)))
     world.runner.catch_up()
 
@@ -266,7 +269,7 @@ def test_templates_list_what_members_can_claim(world: World) -> None:
     assert codes(START + timedelta(hours=1), True) == ["open"]
     assert codes(START, False) == ["ending", "gift", "halted", "one", "open"]
     for doc in q.coupon_templates(world.views, START, False):
-        assert doc == q.template_doc(world.shop.coupon_template(doc["code"]))
+        assert doc == q.template_doc(world.shop.coupons.coupon_template(doc["code"]))
     one = next(d for d in q.coupon_templates(world.views, START, False) if d["code"] == "one")
     assert (one["issued"], one["remaining"], one["total_quantity"]) == (1, 0, 1)
 
@@ -307,7 +310,7 @@ def test_spend_leaving_the_window_is_reviewed_on_time(world: World) -> None:
     world.clock.set(review - TICK)
     assert world.me(alice)["spend_12m_fen"] == 100_000
     world.clock.set(review)
-    assert world.shop.run_due_jobs(world.timers)["levels_reviewed"] == 1
+    assert world.shop.jobs.run_due_jobs(world.timers)["levels_reviewed"] == 1
     assert world.due("level_review", review + timedelta(days=900)) == []
     me = world.me(alice)
     assert (me["level"]["code"], me["spend_12m_fen"]) == ("regular", 0)
@@ -322,10 +325,10 @@ def test_spend_leaving_the_window_is_reviewed_on_time(world: World) -> None:
 def test_a_refund_takes_the_spend_and_its_review_back(world: World) -> None:
     alice = world.member()
     order = world.paid_order(alice, "P100000")
-    world.shop.request_refund(order, member_id=alice, reason="broken")
-    world.shop.record_refund(
+    world.shop.orders.request_refund(order, member_id=alice, reason="broken")
+    world.shop.payments.record_refund(
         out_trade_no=order.hex,
-        out_refund_no=world.shop.approve_refund(order),
+        out_refund_no=world.shop.orders.approve_refund(order),
         refund_id="r1",
         amount_fen=100_000,
         refunded_at=START,
@@ -348,23 +351,25 @@ def test_a_birthday_is_due_all_its_beijing_day(
     world: World, birthday: str, today: date, due: bool
 ) -> None:
     alice = world.member()
-    world.shop.update_profile(alice, birthday=birthday)
+    world.shop.members.update_profile(alice, birthday=birthday)
     first, last = start_of_beijing_day(today), start_of_beijing_day(today + timedelta(1)) - TICK
     assert world.due("birthday", first) == world.due("birthday", last) == ([alice] if due else [])
 
 
 def test_closing_the_account_purges_the_members_read_models(world: World) -> None:
     alice, bob = world.member(), world.member("o-bob")
-    world.shop.update_profile(alice, nickname="Alice", birthday="1990-11-23")
-    world.shop.bind_phone(alice, "13800000000")
-    world.shop.check_in(alice)
+    world.shop.members.update_profile(alice, nickname="Alice", birthday="1990-11-23")
+    world.shop.members.bind_phone(alice, "13800000000")
+    world.shop.loyalty.check_in(alice)
     world.template("a")
-    world.paid_order(alice, "P6800", coupon_id=world.shop.claim_coupon(alice, "a").coupon_id)
+    world.paid_order(
+        alice, "P6800", coupon_id=world.shop.coupons.claim_coupon(alice, "a").coupon_id
+    )
     me = world.me(alice)
     assert (me["nickname"], me["phone_bound"], me["birthday"]) == ("Alice", True, "1990-11-23")
     assert me["sealed_phone"] and "13800000000" not in me["sealed_phone"]
 
-    world.shop.close_account(alice)
+    world.shop.members.close_account(alice)
     world.runner.catch_up()
     assert set(world.views.dump("members")) == {f"members/{bob}", "by_openid/o-bob"}
     assert set(world.views.dump("points")) == {f"points/{points_account_id_for(bob)}"}
@@ -374,7 +379,7 @@ def test_closing_the_account_purges_the_members_read_models(world: World) -> Non
         f"coupon_templates/{template}",
     }
     with pytest.raises(NotFound):
-        q.me(world.views, alice, START, world.shop.levels())
+        q.me(world.views, alice, START, world.shop.accounts.levels())
     assert ledger(world, alice)["ledger"] == []
     assert q.member_coupons(world.views, alice, START, None) == []
 
@@ -391,25 +396,25 @@ def test_rebuilt_loyalty_views_equal_the_incremental_ones(world: World) -> None:
     world.template("welcome", trigger="first_login")
     world.template("a")
     alice, bob, carol = (world.member(f"o{i}") for i in range(3))
-    world.shop.update_profile(bob, nickname="Bob", birthday="1991-02-28")
+    world.shop.members.update_profile(bob, nickname="Bob", birthday="1991-02-28")
     for member in (alice, bob, carol):
-        world.shop.check_in(member)
-    kept = world.shop.claim_coupon(alice, "a").coupon_id
+        world.shop.loyalty.check_in(member)
+    kept = world.shop.coupons.claim_coupon(alice, "a").coupon_id
     world.paid_order(alice, "P100000", coupon_id=kept)
     order = world.paid_order(bob, "P6800")
-    world.shop.request_refund(order, member_id=bob, reason="no")
-    world.shop.record_refund(
+    world.shop.orders.request_refund(order, member_id=bob, reason="no")
+    world.shop.payments.record_refund(
         out_trade_no=order.hex,
-        out_refund_no=world.shop.approve_refund(order),
+        out_refund_no=world.shop.orders.approve_refund(order),
         refund_id="r1",
         amount_fen=6800,
         refunded_at=START,
     )
-    world.shop.close_account(carol)
+    world.shop.members.close_account(carol)
     world.member("o2")
     world.clock.set(LOT_EXPIRES)
     world.runner.catch_up()
-    world.shop.run_due_jobs(world.timers)
+    world.shop.jobs.run_due_jobs(world.timers)
     world.runner.catch_up()
     before = {name: world.views.dump(name) for name in LOYALTY}
     assert all(before.values())

@@ -22,9 +22,7 @@ from chalicelib.adapters.pii import PersonalData
 from chalicelib.adapters.pii.sqlite_keys import SQLiteKeyStore
 from chalicelib.adapters.sqlite_outbox import SQLiteOutbox
 from chalicelib.adapters.sqlite_views import SQLiteViewStore
-from chalicelib.application import Shop
 from chalicelib.application.campaign_orders import OrderTerms
-from chalicelib.application.group_buy import GroupBuyUseCases
 from chalicelib.clock import FixedClock
 from chalicelib.domain.follower import Follower
 from chalicelib.domain.ids import campaign_id_for
@@ -42,9 +40,10 @@ from chalicelib.projections import all_projections
 from chalicelib.projections import notification_queries as q
 from chalicelib.projections.base import rank_time
 from chalicelib.projections.followers import follower_for_openid, follower_for_unionid
-from chalicelib.projections.runner import ProjectionRunner
+from chalicelib.projections.runner import ReadModelRunner
 from local.aws_stage import create_stage, drop_stage
 from local.engines import REGION
+from tests.unit.application.support import new_shop
 
 START = datetime(2026, 11, 1, 2, 0, tzinfo=UTC)  # 10:00 in Beijing
 HOME = Delivery(method="express")
@@ -52,16 +51,13 @@ PICKUP = Delivery(method="pickup", store_id="s1")
 ADDRESS = Address("王五", "13700000000", "上海", "上海", "徐汇", "1")
 NOTIFYING = ("notification_triggers", "followers", "notification_log")
 
-GroupShop: Any = (
-    Shop if issubclass(Shop, GroupBuyUseCases) else type("GroupShop", (GroupBuyUseCases, Shop), {})
-)
-
 
 class World:
     def __init__(self, tmp_path: Path, runtime: str, request: pytest.FixtureRequest) -> None:
         self.clock = FixedClock(START)
-        self.shop = GroupShop(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}, clock=self.clock)
-        self.shop.vault = PersonalData(SQLiteKeyStore(tmp_path / "keys.sqlite"))
+        self.shop = new_shop(
+            self.clock, vault=PersonalData(SQLiteKeyStore(tmp_path / "keys.sqlite"))
+        )
         self.pushed: list[str] = []  # what the AWS store put on the SQS queue at commit
         self.stage: Any = None
         if runtime == "embedded":
@@ -76,9 +72,9 @@ class World:
             now = lambda: rank_time(self.clock.now())  # noqa: E731
             self.views = DynamoDBViewStore(ddb, tables, now, self.pushed.extend)
             self.outbox = DynamoDBOutbox(ddb, tables)
-        self.runner = ProjectionRunner(self.shop, self.views, all_projections())
+        self.runner = ReadModelRunner(self.shop.store, self.views, all_projections())
         skus = [(SkuSpec("TEA", "50g", 6800), 100), (SkuSpec("GOLD", "1kg", 100_000), 10)]
-        self.shop.list_product(
+        self.shop.catalogue.list_product(
             slug="tea", title="Tea", category="tea", description="", image_url="", skus=skus
         )
 
@@ -87,14 +83,14 @@ class World:
             drop_stage(self.engines, self.stage)
 
     def member(self, name: str) -> UUID:
-        member_id: UUID = self.shop.log_in(openid=f"o-{name}", unionid=None, scene=None, query={})[
-            0
-        ]
+        member_id: UUID = self.shop.members.log_in(
+            openid=f"o-{name}", unionid=None, scene=None, query={}
+        )[0]
         return member_id
 
     def pay(self, order_id: UUID) -> None:
-        order = self.shop.order(order_id)
-        assert self.shop.record_payment(
+        order = self.shop.orders.order(order_id)
+        assert self.shop.payments.record_payment(
             out_trade_no=order.out_trade_no,
             transaction_id=uuid4().hex,
             amount_fen=order.price.payable_fen,
@@ -130,13 +126,13 @@ def status(world: World, intent_id: str) -> str | None:
 # -- orders ------------------------------------------------------------------------------
 def test_an_order_is_announced_paid_shipped_and_reminded_of_after_sales(world: World) -> None:
     alice = world.member("alice")
-    order = world.shop.place_order(
+    order = world.shop.orders.place_order(
         member_id=alice, items=[("TEA", 1)], delivery=HOME, address=ADDRESS
     )
     world.pay(order)
     paid, prompt = f"notify:order_paid:{order}", f"notify:follow_prompt:{order}"
     intents = world.intents()
-    payable = world.shop.order(order).price.payable_fen
+    payable = world.shop.orders.order(order).price.payable_fen
     assert payable == 7800  # ¥68 tea + ¥10 shipping
     assert intents[paid] == {
         "intent_id": paid,
@@ -162,14 +158,14 @@ def test_an_order_is_announced_paid_shipped_and_reminded_of_after_sales(world: W
     }
 
     world.clock.advance(hours=2)
-    world.shop.ship_order(order, carrier="SF", tracking_no="SF123")
+    world.shop.orders.ship_order(order, carrier="SF", tracking_no="SF123")
     shipped = world.intents()[f"notify:order_shipped:{order}"]
     assert shipped["page"] == f"pages/orders/logistics?id={order}"
     assert (shipped["fields"]["carrier"], shipped["fields"]["tracking_no"]) == ("SF", "SF123")
 
     world.clock.advance(days=1)
     received_at = world.clock.now()
-    world.shop.confirm_receipt(order, member_id=alice)
+    world.shop.orders.confirm_receipt(order, member_id=alice)
     reminder = f"notify:after_sales_reminder:{order}"
     doc = world.intents()[reminder]
     due = received_at + timedelta(days=6)  # the last of the 7 after-sales days
@@ -184,27 +180,27 @@ def test_an_order_is_announced_paid_shipped_and_reminded_of_after_sales(world: W
     if world.stage is not None:
         assert paid in world.pushed and reminder not in world.pushed
 
-    world.shop.request_refund(order, member_id=alice, reason="broken")
+    world.shop.orders.request_refund(order, member_id=alice, reason="broken")
     assert status(world, reminder) == "cancelled"
 
 
 def test_completion_makes_the_after_sales_reminder_moot(world: World) -> None:
     bob = world.member("bob")
-    order = world.shop.place_order(member_id=bob, items=[("TEA", 2)], delivery=PICKUP)
+    order = world.shop.orders.place_order(member_id=bob, items=[("TEA", 2)], delivery=PICKUP)
     world.pay(order)
-    world.shop.mark_ready_for_pickup(order)
-    world.shop.record_pickup(order)
+    world.shop.orders.mark_ready_for_pickup(order)
+    world.shop.orders.record_pickup(order)
     reminder = f"notify:after_sales_reminder:{order}"
     assert status(world, reminder) == "queued"
     world.clock.advance(days=7)
-    assert world.shop.complete_order(order)
+    assert world.shop.orders.complete_order(order)
     assert status(world, reminder) == "cancelled"
     assert f"notify:order_shipped:{order}" not in world.intents()  # picked up, never shipped
 
 
 # -- group-buy and campaigns -------------------------------------------------------------
 def define(world: World, code: str, kind: str, starts_at: datetime, **rules: int) -> None:
-    world.shop.define_campaign(
+    world.shop.campaigns.define_campaign(
         code=code,
         kind=kind,
         title=code.upper(),
@@ -218,7 +214,7 @@ def define(world: World, code: str, kind: str, starts_at: datetime, **rules: int
 
 
 def open_team(world: World, leader: UUID) -> tuple[UUID, UUID]:
-    order = world.shop.open_team(
+    order = world.shop.group_buy.open_team(
         "team", member_id=leader, sku_id="TEA", quantity=1, terms=OrderTerms(PICKUP)
     )
     order_id = order if isinstance(order, UUID) else UUID(str(order.id))
@@ -227,7 +223,9 @@ def open_team(world: World, leader: UUID) -> tuple[UUID, UUID]:
 
 
 def join(world: World, team_id: UUID, member: UUID) -> UUID:
-    order = world.shop.join_team(team_id, member_id=member, quantity=1, terms=OrderTerms(PICKUP))
+    order = world.shop.group_buy.join_team(
+        team_id, member_id=member, quantity=1, terms=OrderTerms(PICKUP)
+    )
     order_id = order if isinstance(order, UUID) else UUID(str(order.id))
     world.pay(order_id)
     return order_id
@@ -235,7 +233,7 @@ def join(world: World, team_id: UUID, member: UUID) -> UUID:
 
 def test_team_members_hear_of_the_last_seat_success_and_failure(world: World) -> None:
     define(world, "team", "group_buy", START, team_size=3, team_hours=24)
-    world.shop.start_campaign("team")
+    world.shop.campaigns.start_campaign("team")
     ann, ben, cat, dan = (world.member(n) for n in ("ann", "ben", "cat", "dan"))
     _, team = open_team(world, ann)
     assert not any("team_" in key for key in world.intents())
@@ -253,7 +251,7 @@ def test_team_members_hear_of_the_last_seat_success_and_failure(world: World) ->
 
     dans_order, failing = open_team(world, dan)
     world.clock.advance(hours=25)
-    assert world.shop.expire_team(failing)
+    assert world.shop.group_buy.expire_team(failing)
     failed = world.intents()[f"notify:team_failed:{failing}:{dan}"]
     assert failed["page"] == f"pages/orders/detail?id={dans_order}"
     assert failed["fields"]["amount"] == "¥49.00"
@@ -262,39 +260,41 @@ def test_team_members_hear_of_the_last_seat_success_and_failure(world: World) ->
 def test_reservers_are_reminded_when_the_campaign_starts(world: World) -> None:
     starts = START + timedelta(days=2)
     define(world, "fair", "flash_sale", starts)
-    world.shop.start_campaign("fair")
+    world.shop.campaigns.start_campaign("fair")
     eve, fay = world.member("eve"), world.member("fay")
-    world.shop.reserve_campaign("fair", eve)
-    world.shop.reserve_campaign("fair", fay)
+    world.shop.reservations.reserve_campaign("fair", eve)
+    world.shop.reservations.reserve_campaign("fair", fay)
     campaign = campaign_id_for("fair")
     eves = f"notify:campaign_starting:{campaign}:{eve}"
     doc = world.intents()[eves]
     assert (doc["due_at"], doc["page"]) == (starts.isoformat(), "pages/campaigns/detail?code=fair")
     assert doc["fields"] == {"campaign": "FAIR", "title": "FAIR", "time": "2026-11-03 10:00"}
     assert world.messages()[eves]["due"] == rank_time(starts)
-    world.shop.cancel_reservation("fair", fay)
+    world.shop.reservations.cancel_reservation("fair", fay)
     assert status(world, f"notify:campaign_starting:{campaign}:{fay}") == "cancelled"
     assert status(world, eves) == "queued"
-    world.shop.end_campaign("fair")
+    world.shop.campaigns.end_campaign("fair")
     assert status(world, eves) == "cancelled"  # judged when read: the campaign ended
 
 
 # -- points, coupons, levels -----------------------------------------------------------
 def test_points_coupons_and_levels_have_their_reminders(world: World) -> None:
     gus = world.member("gus")
-    world.shop.check_in(gus)
+    world.shop.loyalty.check_in(gus)
     expiring = f"notify:points_expiring:{gus}:2027-11"
     doc = world.intents()[expiring]
     month_starts = datetime(2027, 10, 31, 16, tzinfo=UTC)  # 1 Nov 2027, 00:00 Beijing
     assert doc["fields"] == {"points": "5", "time": "2027-11-01", "month": "2027-11"}
     assert doc["due_at"] == (month_starts - timedelta(days=7)).isoformat()
     assert doc["expires_at"] == month_starts.isoformat()
-    spent = world.shop.place_order(member_id=gus, items=[("TEA", 1)], delivery=PICKUP, points=5)
+    spent = world.shop.orders.place_order(
+        member_id=gus, items=[("TEA", 1)], delivery=PICKUP, points=5
+    )
     assert status(world, expiring) == "cancelled"
-    world.shop.cancel_order(spent, member_id=gus, reason="changed my mind")
+    world.shop.orders.cancel_order(spent, member_id=gus, reason="changed my mind")
     assert status(world, expiring) == "queued"
 
-    world.shop.define_coupon_template(
+    world.shop.coupons.define_coupon_template(
         code="five",
         title="五元券",
         terms=CouponTerms("no_threshold", amount_fen=500),
@@ -305,12 +305,12 @@ def test_points_coupons_and_levels_have_their_reminders(world: World) -> None:
         total_quantity=0,
         per_member_limit=0,
     )
-    coupon = world.shop.claim_coupon(gus, "five")
+    coupon = world.shop.coupons.claim_coupon(gus, "five")
     reminder = f"notify:coupon_expiring:{coupon.coupon_id}"
     doc = world.intents()[reminder]
     assert datetime.fromisoformat(doc["due_at"]) == coupon.expires_at - timedelta(days=1)
     assert doc["fields"]["coupon"] == "五元券"
-    order = world.shop.place_order(
+    order = world.shop.orders.place_order(
         member_id=gus, items=[("GOLD", 2)], delivery=PICKUP, coupon_id=coupon.coupon_id
     )
     world.pay(order)
@@ -324,11 +324,11 @@ def test_followers_are_found_by_unionid_once_identified(world: World) -> None:
     follower = Follower("oa-hal", START)
     follower.follow("qr1", START)
     follower.record_entry("qrscene", "qr1", START)
-    world.shop.save(follower)
+    world.shop.store.save(follower)
     assert world.messages()["oa.identify:oa-hal"]["payload"] == {"openid": "oa-hal"}
     assert follower_for_unionid(world.views, "u-hal") is None
     follower.identify("u-hal")
-    world.shop.save(follower)
+    world.shop.store.save(follower)
     world.runner.catch_up()
     found = follower_for_unionid(world.views, "u-hal")
     assert found == {
@@ -339,7 +339,7 @@ def test_followers_are_found_by_unionid_once_identified(world: World) -> None:
         "sources": [{"kind": "qrscene", "key": "qr1", "at": START.isoformat()}],
     }
     follower.unfollow(START + timedelta(hours=1))
-    world.shop.save(follower)
+    world.shop.store.save(follower)
     world.runner.catch_up()
     assert follower_for_openid(world.views, "oa-hal")["following"] is False  # type: ignore[index]
     assert follower_for_unionid(world.views, "u-hal")["following"] is False  # type: ignore[index]
@@ -359,7 +359,7 @@ def test_the_log_shows_each_outcome_and_the_days_counts(world: World) -> None:
     muted.suppress("opted_out", "oa-paid", START + timedelta(seconds=2))
     broken = considered(3)
     broken.fail("bad_fields: amount2", "oa-paid", START + timedelta(seconds=3))
-    world.shop.save(sent, muted, broken)
+    world.shop.store.save(sent, muted, broken)
     world.runner.catch_up()
     day = "2026-11-01"
     rows = q.notifications(world.views, day)

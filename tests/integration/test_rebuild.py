@@ -14,31 +14,33 @@ ADDRESS = Address("王五", "13700000000", "上海", "上海", "徐汇", "1")
 def make_history(c: Container) -> None:
     list_tea(c, 50)
     shop = c.shop
-    members = [shop.log_in(openid=f"o{i}", unionid=None, scene=1001, query={})[0] for i in range(4)]
+    members = [
+        shop.members.log_in(openid=f"o{i}", unionid=None, scene=1001, query={})[0] for i in range(4)
+    ]
     for i, member in enumerate(members * 3):
-        order_id = shop.place_order(
+        order_id = shop.orders.place_order(
             member_id=member, items=[("TEA", 1 + i % 3)], delivery=HOME, address=ADDRESS
         )
-        order = shop.order(order_id)
+        order = shop.orders.order(order_id)
         if i % 4 == 0:
-            shop.cancel_order(order_id, member_id=member, reason="changed my mind")
+            shop.orders.cancel_order(order_id, member_id=member, reason="changed my mind")
             continue
-        shop.record_payment(
+        shop.payments.record_payment(
             out_trade_no=order_id.hex,
             transaction_id=f"t{i}",
             amount_fen=order.price.payable_fen,
             paid_at=c.clock.now(),
         )
         if i % 4 == 1:
-            shop.request_refund(order_id, member_id=member, reason="no longer needed")
-            shop.approve_refund(order_id)
+            shop.orders.request_refund(order_id, member_id=member, reason="no longer needed")
+            shop.orders.approve_refund(order_id)
         elif i % 4 == 2:
-            shop.ship_order(order_id, carrier="SF", tracking_no=f"SF{i}")
+            shop.orders.ship_order(order_id, carrier="SF", tracking_no=f"SF{i}")
             c.clock.advance(days=8)
-            c.tick()
+            c.scheduler.tick()
         c.clock.advance(minutes=5)
     c.clock.advance(days=30)
-    c.tick()
+    c.scheduler.tick()
 
 
 def test_rebuilt_views_equal_incremental_ones(container: Container) -> None:
@@ -57,7 +59,7 @@ def test_rebuilt_views_equal_incremental_ones(container: Container) -> None:
     after = {name: container.views.dump(name) for name in runner.projections}
     assert after == before
     assert container.outbox.messages() == outbox_before
-    container.tick()
+    container.scheduler.tick()
     assert container.outbox.messages() == outbox_before
 
 

@@ -96,7 +96,7 @@ class Stack:
 
     def event_count(self) -> int:
         self.settle()
-        return int(self.container.shop.recorder.max_notification_id() or 0)
+        return int(self.container.shop.store.recorder.max_notification_id() or 0)
 
 
 @contextmanager

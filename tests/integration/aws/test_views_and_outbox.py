@@ -22,7 +22,7 @@ from chalicelib.bootstrap import Container
 from chalicelib.clock import FixedClock
 from chalicelib.projections import all_projections
 from chalicelib.projections.base import Projection, ViewWriter, rank_time
-from chalicelib.projections.runner import ProjectionRunner
+from chalicelib.projections.runner import ReadModelRunner
 from local.aws_stage import Stage, create_stage, drop_stage
 from local.engines import REGION, Engines
 from local.queue_pump import QueuePump
@@ -55,7 +55,7 @@ def test_views_built_on_dynamodb_equal_the_sqlite_ones(
     engines: Engines, stage: Stage, history: Container
 ) -> None:
     store = store_for(engines, stage, history.clock)
-    runner = ProjectionRunner(history.shop, store, all_projections())
+    runner = ReadModelRunner(history.shop.store, store, all_projections())
     assert runner.catch_up() == runner.log_length() * len(runner.projections)
     for name in runner.projections:
         assert store.dump(name) == history.views.dump(name), name
@@ -66,7 +66,7 @@ def test_rebuild_switches_generation_and_drops_the_old_one(
     engines: Engines, stage: Stage, history: Container
 ) -> None:
     store = store_for(engines, stage, history.clock)
-    runner = ProjectionRunner(history.shop, store, all_projections(), batch_size=37)
+    runner = ReadModelRunner(history.shop.store, store, all_projections(), batch_size=37)
     runner.catch_up()
     before = store.dump("order_status")
     assert runner.rebuild("order_status") == runner.log_length()
@@ -96,7 +96,7 @@ def test_projector_killed_mid_batch_resumes_to_the_clean_rebuild(
 ) -> None:
     store = store_for(engines, stage, history.clock)
     projections = [Crashing(p, after=25) for p in all_projections()]
-    runner = ProjectionRunner(history.shop, store, list(projections), batch_size=10)
+    runner = ReadModelRunner(history.shop.store, store, list(projections), batch_size=10)
     with pytest.raises(RuntimeError, match="killed"):
         runner.catch_up()
     assert store.position("catalogue", 1) == 20  # two whole batches, none of the third
@@ -126,7 +126,7 @@ def test_a_batch_too_large_for_one_transaction_is_split(
     engines: Engines, stage: Stage, history: Container
 ) -> None:
     store = store_for(engines, stage, history.clock)
-    runner = ProjectionRunner(history.shop, store, [Fanout()], batch_size=50)
+    runner = ReadModelRunner(history.shop.store, store, [Fanout()], batch_size=50)
     assert runner.catch_up() == runner.log_length()
     assert len(store.dump("fanout")) == 30 * runner.log_length()
     assert store.position("fanout", 1) == runner.log_length()
@@ -137,11 +137,12 @@ def test_racing_runners_apply_each_event_once(
 ) -> None:
     store = store_for(engines, stage, history.clock)
     runners = [
-        ProjectionRunner(history.shop, store, all_projections(), batch_size=7) for _ in range(4)
+        ReadModelRunner(history.shop.store, store, all_projections(), batch_size=7)
+        for _ in range(4)
     ]
     start = threading.Barrier(len(runners))
 
-    def run(r: ProjectionRunner) -> None:
+    def run(r: ReadModelRunner) -> None:
         start.wait()
         r.catch_up()
 
@@ -158,7 +159,7 @@ def test_refund_intents_are_queued_once_and_sent_once(
     engines: Engines, stage: Stage, history: Container
 ) -> None:
     store = store_for(engines, stage, history.clock)
-    runner = ProjectionRunner(history.shop, store, all_projections())
+    runner = ReadModelRunner(history.shop.store, store, all_projections())
     runner.catch_up()
     runner.rebuild("refund_requests")  # a rebuild must not enqueue or send again
     sent: list[str] = []

@@ -5,12 +5,11 @@ from uuid import UUID
 
 import pytest
 
-from chalicelib.adapters.pii import PersonalData
 from chalicelib.application import Shop
 from chalicelib.clock import FixedClock
 from chalicelib.domain.values import SkuSpec
 
-from .support import MemoryKeys
+from .support import new_shop
 
 START = datetime(2026, 11, 1, 2, 0, tzinfo=UTC)
 
@@ -22,9 +21,8 @@ def clock() -> FixedClock:
 
 @pytest.fixture
 def shop(clock: FixedClock) -> Shop:
-    shop = Shop(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}, clock=clock)
-    shop.vault = PersonalData(MemoryKeys())
-    shop.list_product(
+    shop = new_shop(clock)
+    shop.catalogue.list_product(
         slug="oolong",
         title="Oolong",
         category="tea",
@@ -37,5 +35,5 @@ def shop(clock: FixedClock) -> Shop:
 
 @pytest.fixture
 def member_id(shop: Shop) -> UUID:
-    member_id, _ = shop.log_in(openid="o-alice", unionid=None, scene=1001, query={})
+    member_id, _ = shop.members.log_in(openid="o-alice", unionid=None, scene=1001, query={})
     return member_id

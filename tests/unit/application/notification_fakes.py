@@ -14,10 +14,11 @@ import pytest
 
 from chalicelib.adapters.outbox_dispatch import OutboxMessage
 from chalicelib.application import Shop
-from chalicelib.application.notify_sender import FollowerView
-from chalicelib.application.ports import MessageRefused, MessengerUnavailable
+from chalicelib.application.ports import FollowerView, MessageRefused, MessengerUnavailable
 from chalicelib.domain.notification import Notification
 from chalicelib.domain.notify_triggers import notification_id_for
+from chalicelib.domain.outbox_messages import NotifyMessage
+from chalicelib.outbox_handlers import read_message
 
 MP_OPENID = "o-alice"  # the conftest member's mini-program openid
 
@@ -175,15 +176,12 @@ def intent(trigger: str, subject: str, member_id: UUID, **extra: Any) -> dict[st
     }
 
 
-def with_messenger(shop: Shop, messenger: FakeMessenger) -> FakeMessenger:
-    shop.messenger = messenger
-    return messenger
-
-
 @pytest.fixture
 def messenger(shop: Shop) -> FakeMessenger:
     """The fake WeChat the test's Shop sends through (import it to use it)."""
-    return with_messenger(shop, FakeMessenger())
+    fake = shop.ports.messenger
+    assert isinstance(fake, FakeMessenger)
+    return fake
 
 
 FOLLOWER = FollowerView(oa_openid="oa-alice", following=True)
@@ -196,16 +194,20 @@ def send(
     follower: FollowerView | None = None,
     status: str | None = "queued",
 ) -> str:
-    return shop.send_notification(payload, intent_status=status, follower=follower)
+    return shop.notifications.send_notification(
+        read_message(NotifyMessage.from_payload, payload), intent_status=status, follower=follower
+    )
 
 
 def notification(shop: Shop, payload: dict[str, Any]) -> Notification:
-    return shop.load(Notification, notification_id_for(str(payload["intent_id"])), "n")
+    return shop.store.load(Notification, notification_id_for(str(payload["intent_id"])), "n")
 
 
 def credits(shop: Shop, member_id: UUID, template_id: str = PAID_SUB) -> int:
-    return shop.inbox_of(member_id).credits_for(template_id)
+    return shop.accounts.inbox_of(member_id).credits_for(template_id)
 
 
 def grant(shop: Shop, member_id: UUID, *templates: str) -> None:
-    shop.grant_subscriptions(member_id, {t: "accept" for t in templates or (PAID_SUB,)})
+    shop.subscriptions.grant_subscriptions(
+        member_id, {t: "accept" for t in templates or (PAID_SUB,)}
+    )

@@ -30,7 +30,7 @@ def define_bargain(
     shop: Shop, *, code: str = "kan", kind: str = "bargain", ends_in: int = 72
 ) -> None:
     now = shop.clock.now()
-    shop.define_campaign(
+    shop.campaigns.define_campaign(
         code=code,
         kind=kind,
         title="砍到 9.9",
@@ -41,28 +41,28 @@ def define_bargain(
         rules=CampaignRules(helps_needed=3, bargain_hours=24, team_size=2, team_hours=1),
         shards=1,
     )
-    shop.start_campaign(code)
+    shop.campaigns.start_campaign(code)
 
 
 def member(shop: Shop, name: str) -> UUID:
-    member_id, _ = shop.log_in(openid=f"o-{name}", unionid=None, scene=None, query={})
+    member_id, _ = shop.members.log_in(openid=f"o-{name}", unionid=None, scene=None, query={})
     return member_id
 
 
 def started(shop: Shop, member_id: UUID) -> Bargain:
     define_bargain(shop)
-    bargain, _ = shop.start_bargain("kan", member_id=member_id, sku_id="tea-250")
+    bargain, _ = shop.bargains.start_bargain("kan", member_id=member_id, sku_id="tea-250")
     return bargain
 
 
 def helped(shop: Shop, bargain: Bargain, *names: str) -> Bargain:
     for name in names:
-        shop.help_bargain(bargain.id, helper_id=member(shop, name))
-    return shop.bargain(bargain.id)
+        shop.bargains.help_bargain(bargain.id, helper_id=member(shop, name))
+    return shop.bargains.bargain(bargain.id)
 
 
 def buy(shop: Shop, bargain: Bargain, member_id: UUID) -> UUID:
-    return shop.buy_bargain(bargain.id, member_id=member_id, terms=OrderTerms(EXPRESS))
+    return shop.bargains.buy_bargain(bargain.id, member_id=member_id, terms=OrderTerms(EXPRESS))
 
 
 # -- starting ----------------------------------------------------------------------
@@ -71,7 +71,7 @@ def test_a_bargain_starts_at_the_regular_price_and_lasts_the_campaigns_hours(
 ) -> None:
     define_bargain(shop)
 
-    bargain, new = shop.start_bargain("kan", member_id=member_id, sku_id="tea-250")
+    bargain, new = shop.bargains.start_bargain("kan", member_id=member_id, sku_id="tea-250")
 
     assert new
     assert (bargain.original_fen, bargain.current_price_fen, bargain.floor_fen) == (2500, 2500, 990)
@@ -83,7 +83,7 @@ def test_a_bargain_starts_at_the_regular_price_and_lasts_the_campaigns_hours(
 def test_starting_again_returns_the_same_bargain(shop: Shop, member_id: UUID) -> None:
     first = started(shop, member_id)
 
-    again, new = shop.start_bargain("kan", member_id=member_id)
+    again, new = shop.bargains.start_bargain("kan", member_id=member_id)
 
     assert (again.id, new) == (first.id, False)
     assert stored_events(shop, first.id) == [Bargain.Started]
@@ -93,7 +93,7 @@ def test_only_the_campaigns_sku_is_bargained(shop: Shop, member_id: UUID) -> Non
     define_bargain(shop)
 
     with pytest.raises(InvalidInput) as unknown:
-        shop.start_bargain("kan", member_id=member_id, sku_id="tea-500")
+        shop.bargains.start_bargain("kan", member_id=member_id, sku_id="tea-500")
 
     assert unknown.value.field == "sku_id"
 
@@ -101,21 +101,21 @@ def test_only_the_campaigns_sku_is_bargained(shop: Shop, member_id: UUID) -> Non
 def test_a_bargain_never_outlasts_its_campaign(shop: Shop, member_id: UUID) -> None:
     define_bargain(shop, ends_in=10)
 
-    bargain, _ = shop.start_bargain("kan", member_id=member_id)
+    bargain, _ = shop.bargains.start_bargain("kan", member_id=member_id)
 
     assert bargain.expires_at == shop.clock.now() + timedelta(hours=10)
 
 
 def test_bargains_start_only_in_an_open_bargain_campaign(shop: Shop, member_id: UUID) -> None:
     with pytest.raises(NotFound):
-        shop.start_bargain("kan", member_id=member_id)
+        shop.bargains.start_bargain("kan", member_id=member_id)
     define_bargain(shop, code="team", kind="group_buy")
     with pytest.raises(NotFound):
-        shop.start_bargain("team", member_id=member_id)
+        shop.bargains.start_bargain("team", member_id=member_id)
     define_bargain(shop)
-    shop.pause_campaign("kan")
+    shop.campaigns.pause_campaign("kan")
     with pytest.raises(CampaignNotOpen):
-        shop.start_bargain("kan", member_id=member_id)
+        shop.bargains.start_bargain("kan", member_id=member_id)
 
 
 # -- helping -----------------------------------------------------------------------
@@ -123,7 +123,9 @@ def test_three_friends_bring_it_to_the_floor_and_a_fourth_is_refused(
     shop: Shop, member_id: UUID
 ) -> None:
     bargain = started(shop, member_id)
-    shop.update_profile(member(shop, "bob"), nickname="鲍勃", avatar_url="https://a/bob.png")
+    shop.members.update_profile(
+        member(shop, "bob"), nickname="鲍勃", avatar_url="https://a/bob.png"
+    )
 
     bargain = helped(shop, bargain, "bob", "carol", "dave")
 
@@ -142,20 +144,20 @@ def test_helping_your_own_bargain_or_twice_is_refused(shop: Shop, member_id: UUI
     bargain = helped(shop, started(shop, member_id), "bob")
 
     with pytest.raises(OwnBargain):
-        shop.help_bargain(bargain.id, helper_id=member_id)
+        shop.bargains.help_bargain(bargain.id, helper_id=member_id)
     with pytest.raises(AlreadyHelped):
         helped(shop, bargain, "bob")
-    assert len(shop.bargain(bargain.id).helps) == 1
+    assert len(shop.bargains.bargain(bargain.id).helps) == 1
 
 
 def test_no_help_at_the_expiry_instant_nor_while_the_campaign_is_paused(
     shop: Shop, clock: FixedClock, member_id: UUID
 ) -> None:
     bargain = started(shop, member_id)
-    shop.pause_campaign("kan")
+    shop.campaigns.pause_campaign("kan")
     with pytest.raises(CampaignNotOpen):
         helped(shop, bargain, "bob")
-    shop.resume_campaign("kan")
+    shop.campaigns.resume_campaign("kan")
 
     clock.advance(hours=24)
 
@@ -165,21 +167,21 @@ def test_no_help_at_the_expiry_instant_nor_while_the_campaign_is_paused(
 
 def test_helping_an_unknown_bargain_is_not_found(shop: Shop, member_id: UUID) -> None:
     with pytest.raises(NotFound):
-        shop.help_bargain(UUID(int=7), helper_id=member_id)
+        shop.bargains.help_bargain(UUID(int=7), helper_id=member_id)
 
 
 # -- buying ------------------------------------------------------------------------
 def test_the_starter_buys_one_unit_at_the_current_price(shop: Shop, member_id: UUID) -> None:
     bargain = helped(shop, started(shop, member_id), "bob")
 
-    order = shop.order(buy(shop, bargain, member_id))
+    order = shop.orders.order(buy(shop, bargain, member_id))
 
     assert order.lines[0].unit_price_fen == bargain.current_price_fen < 2500
     assert (order.lines[0].quantity, order.price.member_discount_fen) == (1, 0)
     assert order.campaign is not None
     assert (order.campaign.kind, order.campaign.bargain_id) == ("bargain", str(bargain.id))
-    assert shop.bargain(bargain.id).order_id == str(order.id)
-    assert shop.campaign_stock("kan")["tea-250"]["left"] == 4
+    assert shop.bargains.bargain(bargain.id).order_id == str(order.id)
+    assert shop.campaigns.campaign_stock("kan")["tea-250"]["left"] == 4
     with pytest.raises(AlreadyBought):
         helped(shop, bargain, "carol")  # the price is settled while the order lives
 
@@ -200,7 +202,7 @@ def test_paying_the_bargain_order(shop: Shop, member_id: UUID) -> None:
 
     assert pay(shop, order_id)
 
-    order = shop.order(order_id)
+    order = shop.orders.order(order_id)
     assert order.status == OrderStatus.PAID
     assert order.price.items_fen == 990
     with pytest.raises(AlreadyBought):
@@ -213,16 +215,16 @@ def test_an_order_cancelled_unpaid_lets_the_starter_buy_again(
     bargain = helped(shop, started(shop, member_id), "bob")
     first = buy(shop, bargain, member_id)
 
-    shop.cancel_order(first, member_id=member_id, reason="wrong address")
+    shop.orders.cancel_order(first, member_id=member_id, reason="wrong address")
     assert Bargain.BuyCancelled in stored_events(shop, bargain.id)
     second = buy(shop, bargain, member_id)  # the member's campaign limit freed up too
     clock.advance(minutes=5)
-    assert shop.expire_order(second)
+    assert shop.orders.expire_order(second)
 
-    assert shop.bargain(bargain.id).order_id is None
-    assert shop.campaign_stock("kan")["tea-250"]["left"] == 5
+    assert shop.bargains.bargain(bargain.id).order_id is None
+    assert shop.campaigns.campaign_stock("kan")["tea-250"]["left"] == 5
     third = buy(shop, bargain, member_id)
-    assert shop.order(third).lines[0].unit_price_fen == bargain.current_price_fen
+    assert shop.orders.order(third).lines[0].unit_price_fen == bargain.current_price_fen
 
 
 def test_buying_at_the_expiry_instant_is_refused(
@@ -233,12 +235,12 @@ def test_buying_at_the_expiry_instant_is_refused(
 
     with pytest.raises(BargainExpired):
         buy(shop, bargain, member_id)
-    assert shop.campaign_stock("kan")["tea-250"]["left"] == 5
+    assert shop.campaigns.campaign_stock("kan")["tea-250"]["left"] == 5
 
 
 def test_other_campaign_orders_cancel_as_before(shop: Shop, member_id: UUID) -> None:
     now = shop.clock.now()
-    shop.define_campaign(
+    shop.campaigns.define_campaign(
         code="flash",
         kind="flash_sale",
         title="秒杀",
@@ -249,14 +251,14 @@ def test_other_campaign_orders_cancel_as_before(shop: Shop, member_id: UUID) -> 
         rules=CampaignRules(),
         shards=1,
     )
-    shop.start_campaign("flash")
-    order_id = shop.place_flash_order(
+    shop.campaigns.start_campaign("flash")
+    order_id = shop.flash_sale.place_flash_order(
         "flash", member_id=member_id, sku_id="tea-500", quantity=1, terms=OrderTerms(EXPRESS)
     )
 
-    shop.cancel_order(order_id, member_id=member_id, reason="changed my mind")
+    shop.orders.cancel_order(order_id, member_id=member_id, reason="changed my mind")
 
-    assert shop.campaign_stock("flash")["tea-500"]["left"] == 2
+    assert shop.campaigns.campaign_stock("flash")["tea-500"]["left"] == 2
     assert available(shop, "tea-500") == 1
 
 
@@ -268,7 +270,7 @@ def test_friends_racing_to_help_never_overshoot_the_floor(shop: Shop, member_id:
     def help_once(friend_id: UUID) -> str:
         barrier.wait()
         try:
-            shop.help_bargain(bargain.id, helper_id=friend_id)
+            shop.bargains.help_bargain(bargain.id, helper_id=friend_id)
         except FloorReached:
             return "refused"
         return "helped"
@@ -277,6 +279,6 @@ def test_friends_racing_to_help_never_overshoot_the_floor(shop: Shop, member_id:
         outcomes = list(pool.map(help_once, friends))
 
     assert sorted(outcomes) == ["helped"] * 3 + ["refused"] * 5
-    bargain = shop.bargain(bargain.id)
+    bargain = shop.bargains.bargain(bargain.id)
     assert bargain.current_price_fen == 990
     assert len({h.helper_id for h in bargain.helps}) == 3

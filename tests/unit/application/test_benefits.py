@@ -21,7 +21,7 @@ from .support import ADDRESS, EXPRESS, PICKUP, pay, refund_notified
 
 
 def define(shop: Shop, code: str = "c10", trigger: str = "claim", **kw: int) -> None:
-    shop.define_coupon_template(
+    shop.coupons.define_coupon_template(
         code=code,
         title="减10元",
         terms=CouponTerms(kind="no_threshold", amount_fen=1000),
@@ -35,37 +35,39 @@ def define(shop: Shop, code: str = "c10", trigger: str = "claim", **kw: int) -> 
 
 
 def wallet(shop: Shop, member_id: UUID) -> CouponWallet:
-    found = shop.repository.get(wallet_id_for(member_id))
+    found = shop.store.repository.get(wallet_id_for(member_id))
     assert isinstance(found, CouponWallet)
     return found
 
 
 def earn_points(shop: Shop, member_id: UUID, clock: FixedClock, days: int) -> None:
     for _ in range(days):
-        shop.check_in(member_id)
+        shop.loyalty.check_in(member_id)
         clock.advance(days=1)
 
 
 def test_a_quote_and_the_order_price_the_same_way(shop: Shop, member_id: UUID) -> None:
-    checkout = shop.check_out(member_id=member_id, items=[("tea-500", 2)], pickup=False)
-    order_id = shop.place_order(
+    checkout = shop.checkout.check_out(member_id=member_id, items=[("tea-500", 2)], pickup=False)
+    order_id = shop.orders.place_order(
         member_id=member_id,
         items=[("tea-500", 2)],
         delivery=EXPRESS,
         quote_id=checkout.quote_id,
     )
 
-    assert shop.order(order_id).price == checkout.price
+    assert shop.orders.order(order_id).price == checkout.price
     assert checkout.price.payable_fen == 9000 - 0 + 1000  # below free shipping at 9900
 
 
 def test_an_order_with_a_stale_quote_is_refused(shop: Shop, member_id: UUID) -> None:
-    quote = shop.check_out(member_id=member_id, items=[("tea-250", 1)], pickup=True).quote_id
+    quote = shop.checkout.check_out(
+        member_id=member_id, items=[("tea-250", 1)], pickup=True
+    ).quote_id
     define(shop)
-    coupon = shop.claim_coupon(member_id, "c10")
+    coupon = shop.coupons.claim_coupon(member_id, "c10")
 
     with pytest.raises(StaleQuote):
-        shop.place_order(
+        shop.orders.place_order(
             member_id=member_id,
             items=[("tea-250", 1)],
             delivery=PICKUP,
@@ -75,30 +77,30 @@ def test_an_order_with_a_stale_quote_is_refused(shop: Shop, member_id: UUID) -> 
 
 
 def test_the_address_is_sealed_in_the_order_event(shop: Shop, member_id: UUID) -> None:
-    order_id = shop.place_order(
+    order_id = shop.orders.place_order(
         member_id=member_id, items=[("tea-250", 1)], delivery=EXPRESS, address=ADDRESS
     )
 
-    sealed = shop.order(order_id).delivery.sealed_address
+    sealed = shop.orders.order(order_id).delivery.sealed_address
     assert sealed is not None and sealed.startswith("pii1:")
     assert ADDRESS.phone not in sealed and ADDRESS.receiver not in sealed
 
 
 def test_a_coupon_is_locked_by_one_order_then_used_on_payment(shop: Shop, member_id: UUID) -> None:
     define(shop)
-    coupon = shop.claim_coupon(member_id, "c10")
-    first = shop.place_order(
+    coupon = shop.coupons.claim_coupon(member_id, "c10")
+    first = shop.orders.place_order(
         member_id=member_id, items=[("tea-250", 1)], delivery=PICKUP, coupon_id=coupon.coupon_id
     )
     with pytest.raises(CouponUnavailable):
-        shop.place_order(
+        shop.orders.place_order(
             member_id=member_id,
             items=[("tea-250", 1)],
             delivery=PICKUP,
             coupon_id=coupon.coupon_id,
         )
 
-    assert shop.order(first).price.payable_fen == 2500 - 1000
+    assert shop.orders.order(first).price.payable_fen == 2500 - 1000
     pay(shop, first)
     assert wallet(shop, member_id).status_of(coupon.coupon_id) == "used"
 
@@ -108,33 +110,33 @@ def test_cancelling_returns_the_coupon_and_the_points(
 ) -> None:
     earn_points(shop, member_id, clock, 7)  # 6 x 5 + (5 + 20) = 55 points
     define(shop)
-    coupon = shop.claim_coupon(member_id, "c10")
-    order_id = shop.place_order(
+    coupon = shop.coupons.claim_coupon(member_id, "c10")
+    order_id = shop.orders.place_order(
         member_id=member_id,
         items=[("tea-250", 1)],
         delivery=PICKUP,
         coupon_id=coupon.coupon_id,
         points=55,
     )
-    assert shop.points_account(member_id).balance == 0
+    assert shop.accounts.points_account(member_id).balance == 0
 
-    shop.cancel_order(order_id, member_id=member_id, reason="changed my mind")
+    shop.orders.cancel_order(order_id, member_id=member_id, reason="changed my mind")
 
     assert wallet(shop, member_id).status_of(coupon.coupon_id) == "available"
-    assert shop.points_account(member_id).balance == 55
+    assert shop.accounts.points_account(member_id).balance == 55
 
 
 def test_a_refund_after_the_coupon_expired_does_not_return_it(
     shop: Shop, member_id: UUID, clock: FixedClock
 ) -> None:
     define(shop, valid_days=1)
-    coupon = shop.claim_coupon(member_id, "c10")
-    order_id = shop.place_order(
+    coupon = shop.coupons.claim_coupon(member_id, "c10")
+    order_id = shop.orders.place_order(
         member_id=member_id, items=[("tea-250", 1)], delivery=PICKUP, coupon_id=coupon.coupon_id
     )
     pay(shop, order_id)
     clock.advance(days=2)
-    shop.refund_by_shop(order_id, reason="out of stock")
+    shop.orders.refund_by_shop(order_id, reason="out of stock")
     refund_notified(shop, order_id)
 
     assert wallet(shop, member_id).status_of(coupon.coupon_id) == "expired"
@@ -146,51 +148,55 @@ def test_more_points_than_the_balance_are_refused(
     earn_points(shop, member_id, clock, 1)
 
     with pytest.raises(InsufficientPoints):
-        shop.place_order(member_id=member_id, items=[("tea-500", 1)], delivery=PICKUP, points=6)
+        shop.orders.place_order(
+            member_id=member_id, items=[("tea-500", 1)], delivery=PICKUP, points=6
+        )
 
 
 def test_points_are_earned_at_completion_and_clawed_back_by_a_refund(
     shop: Shop, member_id: UUID, clock: FixedClock
 ) -> None:
-    order_id = shop.place_order(member_id=member_id, items=[("tea-500", 3)], delivery=PICKUP)
+    order_id = shop.orders.place_order(member_id=member_id, items=[("tea-500", 3)], delivery=PICKUP)
     pay(shop, order_id)
-    assert shop.points_of(member_id).balance == 0  # nothing at payment
-    shop.mark_ready_for_pickup(order_id)
-    shop.record_pickup(order_id)
+    assert shop.accounts.points_of(member_id).balance == 0  # nothing at payment
+    shop.orders.mark_ready_for_pickup(order_id)
+    shop.orders.record_pickup(order_id)
     clock.advance(days=8)
-    assert shop.complete_order(order_id)
-    assert shop.points_account(member_id).balance == 135  # ¥135 paid, 1 point per ¥1
+    assert shop.orders.complete_order(order_id)
+    assert shop.accounts.points_account(member_id).balance == 135  # ¥135 paid, 1 point per ¥1
 
-    shop.refund_by_shop(order_id, reason="quality complaint")
+    shop.orders.refund_by_shop(order_id, reason="quality complaint")
     refund_notified(shop, order_id)
 
-    assert shop.points_account(member_id).balance == 0
-    assert shop.member(member_id).level == "regular"
+    assert shop.accounts.points_account(member_id).balance == 0
+    assert shop.accounts.member(member_id).level == "regular"
 
 
 def test_the_level_rises_exactly_at_the_threshold_and_drops_on_refund(
     shop: Shop, member_id: UUID
 ) -> None:
-    shop.restock("tea-250", 100)
-    order_id = shop.place_order(member_id=member_id, items=[("tea-250", 40)], delivery=PICKUP)
-    assert shop.order(order_id).price.payable_fen == 100_000
+    shop.catalogue.restock("tea-250", 100)
+    order_id = shop.orders.place_order(
+        member_id=member_id, items=[("tea-250", 40)], delivery=PICKUP
+    )
+    assert shop.orders.order(order_id).price.payable_fen == 100_000
 
     pay(shop, order_id)
-    assert shop.member(member_id).level == "vip"
+    assert shop.accounts.member(member_id).level == "vip"
 
-    shop.request_refund(order_id, member_id=member_id, reason="wrong size")
-    shop.approve_refund(order_id)
+    shop.orders.request_refund(order_id, member_id=member_id, reason="wrong size")
+    shop.orders.approve_refund(order_id)
     refund_notified(shop, order_id)
-    assert shop.member(member_id).level == "regular"
-    topics = [type(e).__name__ for e in shop.events.get(member_id)]
+    assert shop.accounts.member(member_id).level == "regular"
+    topics = [type(e).__name__ for e in shop.store.events.get(member_id)]
     assert topics.count("LevelChanged") == 2
 
 
 def test_the_welcome_coupon_comes_with_registration(shop: Shop) -> None:
     define(shop, code="welcome", trigger="first_login")
 
-    member_id, registered = shop.log_in(openid="o-new", unionid=None, scene=None, query={})
-    shop.log_in(openid="o-new", unionid=None, scene=None, query={})
+    member_id, registered = shop.members.log_in(openid="o-new", unionid=None, scene=None, query={})
+    shop.members.log_in(openid="o-new", unionid=None, scene=None, query={})
 
     assert registered
     assert len(wallet(shop, member_id).usable_coupons(shop.clock.now())) == 1
@@ -199,65 +205,72 @@ def test_the_welcome_coupon_comes_with_registration(shop: Shop) -> None:
 def test_closing_the_account_shreds_the_key_and_closes_everything(
     shop: Shop, member_id: UUID
 ) -> None:
-    order_id = shop.place_order(
+    order_id = shop.orders.place_order(
         member_id=member_id, items=[("tea-250", 1)], delivery=EXPRESS, address=ADDRESS
     )
-    sealed = shop.order(order_id).delivery.sealed_address
+    sealed = shop.orders.order(order_id).delivery.sealed_address
 
-    shop.close_account(member_id)
-    shop.close_account(member_id)  # twice is harmless
+    shop.members.close_account(member_id)
+    shop.members.close_account(member_id)  # twice is harmless
 
-    assert shop.vault.open_json(member_id, sealed) is None  # type: ignore[attr-defined]
-    member = shop.repository.get(member_id)
+    assert shop.ports.vault.open_json(member_id, sealed) is None  # type: ignore[attr-defined]
+    member = shop.store.repository.get(member_id)
     assert isinstance(member, Member) and member.closed
     with pytest.raises(AccountClosed):
-        shop.check_in(member_id)
-    order = shop.repository.get(order_id)
+        shop.loyalty.check_in(member_id)
+    order = shop.store.repository.get(order_id)
     assert isinstance(order, Order) and order.price.payable_fen == 3500
 
 
 def test_a_closed_member_logging_in_again_starts_afresh(shop: Shop, member_id: UUID) -> None:
-    shop.close_account(member_id)
+    shop.members.close_account(member_id)
 
-    again, registered = shop.log_in(openid="o-alice", unionid=None, scene=None, query={})
+    again, registered = shop.members.log_in(openid="o-alice", unionid=None, scene=None, query={})
 
     assert (again, registered) == (member_id, True)
-    assert shop.check_in(member_id) == 5
+    assert shop.loyalty.check_in(member_id) == 5
 
 
 def test_the_birthday_coupon_is_given_once_on_the_day(
     shop: Shop, member_id: UUID, clock: FixedClock
 ) -> None:
     define(shop, code="birthday-vip", trigger="birthday", limit=0)
-    shop.restock("tea-250", 100)
-    pay(shop, shop.place_order(member_id=member_id, items=[("tea-250", 40)], delivery=PICKUP))
-    shop.update_profile(member_id, birthday="1990-11-02")
+    shop.catalogue.restock("tea-250", 100)
+    pay(
+        shop, shop.orders.place_order(member_id=member_id, items=[("tea-250", 40)], delivery=PICKUP)
+    )
+    shop.members.update_profile(member_id, birthday="1990-11-02")
 
-    assert not shop.give_birthday_coupon(member_id)  # 1 Nov in Beijing
+    assert not shop.coupons.give_birthday_coupon(member_id)  # 1 Nov in Beijing
     clock.advance(days=1)
-    assert shop.give_birthday_coupon(member_id)
-    assert not shop.give_birthday_coupon(member_id)
+    assert shop.coupons.give_birthday_coupon(member_id)
+    assert not shop.coupons.give_birthday_coupon(member_id)
     clock.advance(days=365)
-    assert shop.give_birthday_coupon(member_id)
-    assert wallet(shop, member_id).has_from_template(shop.coupon_template("birthday-vip").id) == 2
+    assert shop.coupons.give_birthday_coupon(member_id)
+    assert (
+        wallet(shop, member_id).has_from_template(shop.coupons.coupon_template("birthday-vip").id)
+        == 2
+    )
 
 
 def test_a_busy_member_loads_from_a_snapshot_with_the_same_state(
     shop: Shop, member_id: UUID
 ) -> None:
-    shop.restock("tea-250", 100)
+    shop.catalogue.restock("tea-250", 100)
     for n in range(55):
-        order_id = shop.place_order(member_id=member_id, items=[("tea-250", 1)], delivery=PICKUP)
+        order_id = shop.orders.place_order(
+            member_id=member_id, items=[("tea-250", 1)], delivery=PICKUP
+        )
         pay(shop, order_id, transaction_id=f"t-{n}")
-    shop.request_refund(order_id, member_id=member_id, reason="wrong size")
-    shop.approve_refund(order_id)
+    shop.orders.request_refund(order_id, member_id=member_id, reason="wrong size")
+    shop.orders.approve_refund(order_id)
     refund_notified(shop, order_id)
 
-    assert shop.snapshots is not None
-    assert list(shop.snapshots.get(member_id))  # taken every 50 events
-    loaded = shop.member(member_id)
+    assert shop.store.snapshots is not None
+    assert list(shop.store.snapshots.get(member_id))  # taken every 50 events
+    loaded = shop.accounts.member(member_id)
     replayed: Member | None = None
-    for stored in shop.events.get(member_id):
+    for stored in shop.store.events.get(member_id):
         replayed = stored.mutate(replayed)
     assert replayed is not None
     now = shop.clock.now()

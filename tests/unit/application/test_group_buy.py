@@ -27,7 +27,7 @@ def define_group_buy(
     shop: Shop, *, size: int = 3, percent: int = 0, hours: int = 24, campaign_hours: int = 48
 ) -> None:
     now = shop.clock.now()
-    shop.define_campaign(
+    shop.campaigns.define_campaign(
         code="team",
         kind="group_buy",
         title="3人团",
@@ -40,18 +40,20 @@ def define_group_buy(
         ),
         shards=2,
     )
-    shop.start_campaign("team")
+    shop.campaigns.start_campaign("team")
 
 
 def member(shop: Shop, name: str) -> UUID:
-    member_id = shop.log_in(openid=f"o-{name}", unionid=None, scene=None, query={})[0]
-    shop.update_profile(member_id, nickname=name, avatar_url=f"https://img.example/{name}.png")
+    member_id = shop.members.log_in(openid=f"o-{name}", unionid=None, scene=None, query={})[0]
+    shop.members.update_profile(
+        member_id, nickname=name, avatar_url=f"https://img.example/{name}.png"
+    )
     return member_id
 
 
 def lead(shop: Shop, name: str = "张三丰") -> tuple[UUID, UUID]:
     """A paid leader's order and the team it opened."""
-    order_id = shop.open_team(
+    order_id = shop.group_buy.open_team(
         "team",
         member_id=member(shop, name),
         sku_id="tea-250",
@@ -63,7 +65,7 @@ def lead(shop: Shop, name: str = "张三丰") -> tuple[UUID, UUID]:
 
 
 def join(shop: Shop, team_id: UUID, name: str, *, paid: bool = True) -> UUID:
-    order_id = shop.join_team(
+    order_id = shop.group_buy.join_team(
         team_id, member_id=member(shop, name), quantity=1, terms=OrderTerms(PICKUP)
     )
     if paid:
@@ -79,24 +81,24 @@ def team_id(shop: Shop) -> UUID:
 
 def test_a_team_opens_when_the_leaders_order_is_paid(shop: Shop) -> None:
     define_group_buy(shop, hours=24)
-    order_id = shop.open_team(
+    order_id = shop.group_buy.open_team(
         "team",
         member_id=member(shop, "张三丰"),
         sku_id="tea-250",
         quantity=1,
         terms=OrderTerms(EXPRESS),
     )
-    order = shop.order(order_id)
+    order = shop.orders.order(order_id)
     assert order.lines[0].unit_price_fen == GROUP_PRICE and order.price.member_discount_fen == 0
     assert order.pay_deadline == shop.clock.now() + timedelta(minutes=5)
-    assert not shop.exists(Team.create_id(str(order_id)))  # nothing opens unpaid
+    assert not shop.store.exists(Team.create_id(str(order_id)))  # nothing opens unpaid
 
     assert pay(shop, order_id)
 
-    team = shop.team(Team.create_id(str(order_id)))
+    team = shop.group_buy.team(Team.create_id(str(order_id)))
     assert (team.leader_order_id, team.size, team.status) == (str(order_id), 3, "forming")
     assert team.deadline == shop.clock.now() + timedelta(hours=24)
-    opened = shop.events.get(team.id)
+    opened = shop.store.events.get(team.id)
     assert next(iter(opened)).leader_nickname == "张**"  # type: ignore[attr-defined]
 
 
@@ -104,16 +106,16 @@ def test_a_teams_deadline_is_capped_by_the_campaigns_end(shop: Shop) -> None:
     define_group_buy(shop, hours=24, campaign_hours=2)
     _, team_id = lead(shop)
 
-    assert shop.team(team_id).deadline == shop.clock.now() + timedelta(hours=2)
+    assert shop.group_buy.team(team_id).deadline == shop.clock.now() + timedelta(hours=2)
 
 
 def test_a_joiner_holds_a_seat_in_the_same_save_as_the_order(shop: Shop, team_id: UUID) -> None:
     order_id = join(shop, team_id, "李四", paid=False)
 
-    order = shop.order(order_id)
+    order = shop.orders.order(order_id)
     assert order.campaign is not None and order.campaign.team_id == str(team_id)
     assert order.lines[0].sku_id == "tea-250" and order.price.items_fen == GROUP_PRICE
-    team = shop.team(team_id)
+    team = shop.group_buy.team(team_id)
     assert team.seats_left(shop.clock.now()) == 1
     assert stored_events(shop, team_id) == [Team.Opened, Team.SeatHeld]
 
@@ -124,18 +126,20 @@ def test_joining_is_refused_when_full_twice_or_for_the_wrong_sku(shop: Shop, tea
     join(shop, team_id, "赵六", paid=False)
 
     with pytest.raises(TeamFull):
-        shop.join_team(team_id, member_id=wang, quantity=1, terms=OrderTerms(PICKUP))
+        shop.group_buy.join_team(team_id, member_id=wang, quantity=1, terms=OrderTerms(PICKUP))
     with pytest.raises(AlreadyInTeam):
-        shop.join_team(
+        shop.group_buy.join_team(
             team_id, member_id=member(shop, "李四"), quantity=1, terms=OrderTerms(PICKUP)
         )
     with pytest.raises(InvalidInput, match="tea-250"):
-        shop.join_team(
+        shop.group_buy.join_team(
             team_id, member_id=wang, quantity=1, terms=OrderTerms(PICKUP), sku_id="tea-500"
         )
     with pytest.raises(NotFound):
-        shop.join_team(Team.create_id("nope"), member_id=wang, quantity=1, terms=OrderTerms(PICKUP))
-    assert shop.campaign_stock("team")["tea-250"]["taken"] == 3  # leader + two holds
+        shop.group_buy.join_team(
+            Team.create_id("nope"), member_id=wang, quantity=1, terms=OrderTerms(PICKUP)
+        )
+    assert shop.campaigns.campaign_stock("team")["tea-250"]["taken"] == 3  # leader + two holds
 
 
 def test_a_cancelled_or_lapsed_unpaid_joiner_frees_the_seat(
@@ -143,31 +147,33 @@ def test_a_cancelled_or_lapsed_unpaid_joiner_frees_the_seat(
 ) -> None:
     li = join(shop, team_id, "李四", paid=False)
     zhao = join(shop, team_id, "赵六", paid=False)
-    shop.cancel_order(li, member_id=shop.order(li).member_id, reason="changed my mind")
-    assert shop.team(team_id).seats_left(clock.now()) == 1
+    shop.orders.cancel_order(
+        li, member_id=shop.orders.order(li).member_id, reason="changed my mind"
+    )
+    assert shop.group_buy.team(team_id).seats_left(clock.now()) == 1
 
     clock.advance(minutes=5)  # 赵六's hold lapses: the seat is free before the job runs
-    assert shop.team(team_id).seats_left(clock.now()) == 2
+    assert shop.group_buy.team(team_id).seats_left(clock.now()) == 2
     join(shop, team_id, "王五", paid=False)
-    assert shop.expire_order(zhao)
+    assert shop.orders.expire_order(zhao)
     assert stored_events(shop, team_id).count(Team.SeatReleased) == 2
-    assert shop.team(team_id).seats_left(clock.now()) == 1
+    assert shop.group_buy.team(team_id).seats_left(clock.now()) == 1
 
 
 def test_a_filled_team_succeeds_and_only_then_its_orders_ship(shop: Shop) -> None:
     define_group_buy(shop)
     leader, team_id = lead(shop)
     with pytest.raises(TeamNotFormed):
-        shop.ship_order(leader, carrier="SF", tracking_no="SF1")
+        shop.orders.ship_order(leader, carrier="SF", tracking_no="SF1")
     li = join(shop, team_id, "李四")
     zhao = join(shop, team_id, "赵六")
 
-    assert shop.team(team_id).status == "succeeded"
-    shop.ship_order(leader, carrier="SF", tracking_no="SF1")
-    shop.mark_ready_for_pickup(li)
-    shop.mark_ready_for_pickup(zhao)
-    assert shop.order(leader).status == OrderStatus.SHIPPED
-    assert not shop.expire_team(team_id)
+    assert shop.group_buy.team(team_id).status == "succeeded"
+    shop.orders.ship_order(leader, carrier="SF", tracking_no="SF1")
+    shop.orders.mark_ready_for_pickup(li)
+    shop.orders.mark_ready_for_pickup(zhao)
+    assert shop.orders.order(leader).status == OrderStatus.SHIPPED
+    assert not shop.group_buy.expire_team(team_id)
     with pytest.raises(TeamClosed):
         join(shop, team_id, "王五", paid=False)
 
@@ -179,26 +185,26 @@ def test_an_unfilled_team_refunds_every_paid_order_once_at_its_deadline(
     leader, team_id = lead(shop)
     joiners = [join(shop, team_id, "李四"), join(shop, team_id, "赵六")]
     clock.advance(hours=23, minutes=59, seconds=59)
-    assert not shop.expire_team(team_id)
+    assert not shop.group_buy.expire_team(team_id)
 
     clock.advance(seconds=1)
-    assert shop.expire_team(team_id)
-    assert not shop.expire_team(team_id)
+    assert shop.group_buy.expire_team(team_id)
+    assert not shop.group_buy.expire_team(team_id)
 
     for order_id in [leader, *joiners]:
-        order = shop.order(order_id)
+        order = shop.orders.order(order_id)
         assert order.refund_status == RefundStatus.APPROVED, order_id
         assert stored_events(shop, order_id).count(type(order).RefundApproved) == 1
         assert refund_notified(shop, order_id)
-    assert shop.team(team_id).status == "failed"
-    assert shop.campaign_stock("team")["tea-250"] == {"stock": 8, "left": 8, "taken": 0}
+    assert shop.group_buy.team(team_id).status == "failed"
+    assert shop.campaigns.campaign_stock("team")["tea-250"] == {"stock": 8, "left": 8, "taken": 0}
 
 
 def test_an_expired_team_returns_coupons_and_approves_a_requested_refund(
     shop: Shop, clock: FixedClock
 ) -> None:
     define_group_buy(shop)
-    shop.define_coupon_template(
+    shop.coupons.define_coupon_template(
         code="c5",
         title="减5元",
         terms=CouponTerms(kind="no_threshold", amount_fen=500),
@@ -211,20 +217,20 @@ def test_an_expired_team_returns_coupons_and_approves_a_requested_refund(
     )
     _, team_id = lead(shop)
     li = member(shop, "李四")
-    coupon = shop.claim_coupon(li, "c5")
-    joined = shop.join_team(
+    coupon = shop.coupons.claim_coupon(li, "c5")
+    joined = shop.group_buy.join_team(
         team_id, member_id=li, quantity=1, terms=OrderTerms(PICKUP, coupon_id=coupon.coupon_id)
     )
-    assert shop.order(joined).price.payable_fen == GROUP_PRICE - 500
+    assert shop.orders.order(joined).price.payable_fen == GROUP_PRICE - 500
     assert pay(shop, joined)
-    shop.request_refund(joined, member_id=li, reason="等不及了")
+    shop.orders.request_refund(joined, member_id=li, reason="等不及了")
     clock.advance(hours=24)
 
-    assert shop.expire_team(team_id)
+    assert shop.group_buy.expire_team(team_id)
 
-    assert shop.order(joined).refund_status == RefundStatus.APPROVED
+    assert shop.orders.order(joined).refund_status == RefundStatus.APPROVED
     assert refund_notified(shop, joined)
-    assert shop.wallet_of(li).status_of(coupon.coupon_id) == "available"
+    assert shop.accounts.wallet_of(li).status_of(coupon.coupon_id) == "available"
 
 
 def test_a_virtually_successful_team_ships(shop: Shop, clock: FixedClock) -> None:
@@ -233,13 +239,13 @@ def test_a_virtually_successful_team_ships(shop: Shop, clock: FixedClock) -> Non
     li = join(shop, team_id, "李四")
     clock.advance(hours=24)
 
-    assert shop.expire_team(team_id)
+    assert shop.group_buy.expire_team(team_id)
 
-    team = shop.team(team_id)
+    team = shop.group_buy.team(team_id)
     assert (team.status, team.virtual) == ("succeeded", True)
-    shop.ship_order(leader, carrier="SF", tracking_no="SF1")
-    shop.mark_ready_for_pickup(li)
-    assert shop.order(li).refund_status == RefundStatus.NONE
+    shop.orders.ship_order(leader, carrier="SF", tracking_no="SF1")
+    shop.orders.mark_ready_for_pickup(li)
+    assert shop.orders.order(li).refund_status == RefundStatus.NONE
 
 
 def test_a_payment_arriving_after_the_team_expired_is_refunded(
@@ -247,14 +253,14 @@ def test_a_payment_arriving_after_the_team_expired_is_refunded(
 ) -> None:
     li = join(shop, team_id, "李四", paid=False)
     clock.advance(hours=24)
-    assert shop.expire_team(team_id)
+    assert shop.group_buy.expire_team(team_id)
 
     assert pay(shop, li)
 
-    order = shop.order(li)
+    order = shop.orders.order(li)
     assert (order.status, order.refund_status) == (OrderStatus.PAID, RefundStatus.APPROVED)
     assert refund_notified(shop, li)
-    assert shop.order(li).status == OrderStatus.REFUNDED
+    assert shop.orders.order(li).status == OrderStatus.REFUNDED
 
 
 def test_a_payment_for_a_seat_taken_after_its_hold_lapsed_is_refunded(
@@ -268,27 +274,27 @@ def test_a_payment_for_a_seat_taken_after_its_hold_lapsed_is_refunded(
 
     assert pay(shop, li)  # WeChat's late notification for the lapsed hold
 
-    assert shop.order(li).refund_status == RefundStatus.APPROVED
-    assert shop.team(team_id).paid_order_ids[1] == str(wang)
+    assert shop.orders.order(li).refund_status == RefundStatus.APPROVED
+    assert shop.group_buy.team(team_id).paid_order_ids[1] == str(wang)
 
 
 def test_a_leaders_payment_after_the_campaign_closed_is_refunded(shop: Shop) -> None:
     define_group_buy(shop)
-    order_id = shop.open_team(
+    order_id = shop.group_buy.open_team(
         "team",
         member_id=member(shop, "张三丰"),
         sku_id="tea-250",
         quantity=1,
         terms=OrderTerms(EXPRESS),
     )
-    shop.end_campaign("team")
+    shop.campaigns.end_campaign("team")
 
     assert pay(shop, order_id)
 
-    assert shop.order(order_id).refund_status == RefundStatus.APPROVED
-    assert not shop.exists(Team.create_id(str(order_id)))
+    assert shop.orders.order(order_id).refund_status == RefundStatus.APPROVED
+    assert not shop.store.exists(Team.create_id(str(order_id)))
     with pytest.raises(CampaignNotOpen):
-        shop.open_team(
+        shop.group_buy.open_team(
             "team",
             member_id=member(shop, "李四"),
             sku_id="tea-250",
@@ -299,16 +305,16 @@ def test_a_leaders_payment_after_the_campaign_closed_is_refunded(shop: Shop) -> 
 
 def test_a_refunded_joiner_leaves_and_frees_the_seat(shop: Shop, team_id: UUID) -> None:
     li = join(shop, team_id, "李四")
-    shop.request_refund(li, member_id=shop.order(li).member_id, reason="买错了")
-    shop.approve_refund(li)
+    shop.orders.request_refund(li, member_id=shop.orders.order(li).member_id, reason="买错了")
+    shop.orders.approve_refund(li)
 
-    team = shop.team(team_id)
+    team = shop.group_buy.team(team_id)
     assert str(li) not in team.paid_order_ids
     assert team.seats_left(shop.clock.now()) == 2
     assert refund_notified(shop, li)
     join(shop, team_id, "王五")
     join(shop, team_id, "赵六")
-    assert shop.team(team_id).status == "succeeded"
+    assert shop.group_buy.team(team_id).status == "succeeded"
     assert available(shop, "tea-250") == 10 - 8
 
 
@@ -321,8 +327,8 @@ def test_when_the_leader_is_refunded_the_earliest_paid_member_leads(
     clock.advance(minutes=1)
     join(shop, team_id, "赵六")
 
-    shop.refund_by_shop(leader, reason="缺货")
+    shop.orders.refund_by_shop(leader, reason="缺货")
 
-    team = shop.team(team_id)
+    team = shop.group_buy.team(team_id)
     assert (team.leader_order_id, team.is_forming) == (str(li), True)
     assert len(team.paid_order_ids) == 2

@@ -18,15 +18,15 @@ from chalicelib.domain.ids import member_id_for
 from chalicelib.domain.referral import MAX_CHAIN, InvitePolicy, Referral, invite_code_for
 from chalicelib.domain.values import CouponTerms
 from chalicelib.projections import all_projections, invites
-from chalicelib.projections.runner import ProjectionRunner
+from chalicelib.projections.runner import ReadModelRunner
 
-from .support import PICKUP, pay, refund_notified
+from .support import PICKUP, pay, refund_notified, rewired
 
 TRANSACTIONS = count(1)
 
 
 def join(shop: Shop, openid: str, code: str | None = None) -> Login:
-    return shop.log_in_with_invite(
+    return shop.members.log_in_with_invite(
         openid=openid, unionid=None, scene=None, query={}, invite_code=code
     )
 
@@ -45,21 +45,22 @@ def refused(shop: Shop, openid: str, code: str) -> str:
 
 
 def completed_order(shop: Shop, clock: FixedClock, member_id: UUID, sku: str = "tea-250") -> UUID:
-    order_id = shop.place_order(member_id=member_id, items=[(sku, 1)], delivery=PICKUP)
+    order_id = shop.orders.place_order(member_id=member_id, items=[(sku, 1)], delivery=PICKUP)
     pay(shop, order_id, transaction_id=f"t-{next(TRANSACTIONS)}")
-    shop.mark_ready_for_pickup(order_id)
-    shop.record_pickup(order_id)
+    shop.orders.mark_ready_for_pickup(order_id)
+    shop.orders.record_pickup(order_id)
     clock.advance(days=8)
-    assert shop.complete_order(order_id)
+    assert shop.orders.complete_order(order_id)
     return order_id
 
 
 def balance(shop: Shop, member_id: UUID) -> int:
-    return shop.points_account(member_id).balance
+    return shop.accounts.points_account(member_id).balance
 
 
-def define_gift(shop: Shop, *, total: int = 0, limit: int = 1) -> None:
-    shop.define_coupon_template(
+def define_gift(shop: Shop, *, total: int = 0, limit: int = 1) -> Shop:
+    """Defines the reward coupon; returns the shop with the invite policy that gives it."""
+    shop.coupons.define_coupon_template(
         code="invite-gift",
         title="邀请有礼 减5元",
         terms=CouponTerms(kind="no_threshold", amount_fen=500),
@@ -70,12 +71,12 @@ def define_gift(shop: Shop, *, total: int = 0, limit: int = 1) -> None:
         total_quantity=total,
         per_member_limit=limit,
     )
-    shop.invite_policy = InvitePolicy(reward_points=100, reward_coupon="invite-gift")
+    return rewired(shop, invite_policy=InvitePolicy(reward_points=100, reward_coupon="invite-gift"))
 
 
 def gifts(shop: Shop, member_id: UUID) -> int:
-    template = shop.coupon_template("invite-gift")
-    return shop.wallet_of(member_id).has_from_template(template.id)
+    template = shop.coupons.coupon_template("invite-gift")
+    return shop.accounts.wallet_of(member_id).has_from_template(template.id)
 
 
 # -- recording at registration --------------------------------------------------------
@@ -85,23 +86,23 @@ def test_a_first_login_with_a_code_records_the_inviter(shop: Shop, member_id: UU
     assert login.registered
     assert login.invite is not None
     assert login.invite.as_dict() == {"status": "recorded", "inviter": invite_code_for(member_id)}
-    referral = shop.referral_of(login.member_id)
+    referral = shop.invites.referral_of(login.member_id)
     assert referral is not None and referral.inviter_id == member_id
     assert not referral.rewarded
 
 
 def test_log_in_keeps_answering_member_id_and_registered(shop: Shop, member_id: UUID) -> None:
-    bob, registered = shop.log_in(
+    bob, registered = shop.members.log_in(
         openid="o-bob", unionid=None, scene=None, query={}, invite_code=invite_code_for(member_id)
     )
-    assert registered and shop.referral_of(bob) is not None
+    assert registered and shop.invites.referral_of(bob) is not None
     assert join(shop, "o-carol").invite is None  # no code, nothing to say
 
 
 def test_a_login_that_is_not_a_registration_ignores_the_code(shop: Shop, member_id: UUID) -> None:
     join(shop, "o-bob")
     assert refused(shop, "o-bob", invite_code_for(member_id)) == "already_registered"
-    assert shop.referral_of(member_id_for(unionid=None, openid="o-bob")) is None
+    assert shop.invites.referral_of(member_id_for(unionid=None, openid="o-bob")) is None
 
 
 @pytest.mark.parametrize("code", ["nope", "a" * 64, "!" * 26])
@@ -110,7 +111,7 @@ def test_an_undecodable_code_is_refused_and_the_member_still_registers(
 ) -> None:
     assert refused(shop, "o-bob", code) == "invalid_code"
     bob = member_id_for(unionid=None, openid="o-bob")
-    assert shop.member(bob) and shop.referral_of(bob) is None
+    assert shop.accounts.member(bob) and shop.invites.referral_of(bob) is None
 
 
 def test_a_code_of_no_member_is_refused(shop: Shop) -> None:
@@ -119,7 +120,7 @@ def test_a_code_of_no_member_is_refused(shop: Shop) -> None:
 
 
 def test_a_closed_inviter_is_refused(shop: Shop, member_id: UUID) -> None:
-    shop.close_account(member_id)
+    shop.members.close_account(member_id)
     assert refused(shop, "o-bob", invite_code_for(member_id)) == "inviter_closed"
 
 
@@ -133,21 +134,21 @@ def test_a_rejoining_member_invited_by_their_own_invitee_is_a_loop(
 ) -> None:
     bob = invited(shop, "o-bob", member_id)
     carol = invited(shop, "o-carol", bob)
-    shop.close_account(member_id)
+    shop.members.close_account(member_id)
 
     assert refused(shop, "o-alice", invite_code_for(carol)) == "loop"  # carol <- bob <- alice
-    assert shop.referral_of(member_id) is None
+    assert shop.invites.referral_of(member_id) is None
 
 
 def test_a_loop_is_found_20_levels_up_and_not_beyond(shop: Shop, member_id: UUID) -> None:
     chain = [member_id]
     for n in range(MAX_CHAIN):
         chain.append(invited(shop, f"o-{n}", chain[-1]))
-    shop.close_account(member_id)  # alice is 20 levels above the last member
+    shop.members.close_account(member_id)  # alice is 20 levels above the last member
     assert refused(shop, "o-alice", invite_code_for(chain[-1])) == "loop"
 
     chain.append(invited(shop, "o-one-more", chain[-1]))
-    shop.close_account(member_id)  # now 21 levels above: past the walk, recorded
+    shop.members.close_account(member_id)  # now 21 levels above: past the walk, recorded
     login = join(shop, "o-alice", invite_code_for(chain[-1]))
     assert login.invite is not None and login.invite.status == "recorded"
 
@@ -156,11 +157,11 @@ def test_a_rejoining_member_who_was_invited_before_keeps_the_first_referral(
     shop: Shop, member_id: UUID
 ) -> None:
     bob = invited(shop, "o-bob", member_id)
-    carol, _ = shop.log_in(openid="o-carol", unionid=None, scene=None, query={})
-    shop.close_account(bob)
+    carol, _ = shop.members.log_in(openid="o-carol", unionid=None, scene=None, query={})
+    shop.members.close_account(bob)
 
     assert refused(shop, "o-bob", invite_code_for(carol)) == "already_invited"
-    referral = shop.referral_of(bob)
+    referral = shop.invites.referral_of(bob)
     assert referral is not None and referral.inviter_id == member_id
 
 
@@ -174,11 +175,11 @@ def test_the_invitees_first_completed_order_rewards_both_once(
     first = completed_order(shop, clock, bob)
     assert balance(shop, member_id) == 100
     assert balance(shop, bob) == 100 + 25  # the reward, and ¥25 paid at 1 point per ¥1
-    referral = shop.referral_of(bob)
+    referral = shop.invites.referral_of(bob)
     assert referral is not None and referral.rewarded_for == str(first)
 
     completed_order(shop, clock, bob)
-    assert not shop.complete_order(first)  # the completion job again: nothing due
+    assert not shop.orders.complete_order(first)  # the completion job again: nothing due
     assert balance(shop, member_id) == 100
     assert balance(shop, bob) == 100 + 25 + 25
 
@@ -197,7 +198,7 @@ def test_the_reward_is_given_once_even_if_asked_again(
     bob = invited(shop, "o-bob", member_id)
     order_id = completed_order(shop, clock, bob)
 
-    assert shop.invite_rewards_on_completion(shop.order(order_id), []) == []
+    assert shop.invites.invite_rewards_on_completion(shop.orders.order(order_id), []) == []
 
 
 def test_a_refund_after_completion_keeps_the_invite_reward(
@@ -206,7 +207,7 @@ def test_a_refund_after_completion_keeps_the_invite_reward(
     bob = invited(shop, "o-bob", member_id)
     order_id = completed_order(shop, clock, bob)
 
-    shop.refund_by_shop(order_id, reason="quality complaint")
+    shop.orders.refund_by_shop(order_id, reason="quality complaint")
     refund_notified(shop, order_id)
 
     assert balance(shop, member_id) == 100
@@ -217,9 +218,9 @@ def test_an_order_refunded_before_completion_brings_no_reward(
     shop: Shop, member_id: UUID, clock: FixedClock
 ) -> None:
     bob = invited(shop, "o-bob", member_id)
-    order_id = shop.place_order(member_id=bob, items=[("tea-250", 1)], delivery=PICKUP)
+    order_id = shop.orders.place_order(member_id=bob, items=[("tea-250", 1)], delivery=PICKUP)
     pay(shop, order_id, transaction_id="t-refunded")
-    shop.refund_by_shop(order_id, reason="out of stock")
+    shop.orders.refund_by_shop(order_id, reason="out of stock")
     refund_notified(shop, order_id)
 
     assert (balance(shop, member_id), balance(shop, bob)) == (0, 0)
@@ -230,33 +231,33 @@ def test_an_order_refunded_before_completion_brings_no_reward(
 def test_the_coupon_reward_goes_to_both_wallets(
     shop: Shop, member_id: UUID, clock: FixedClock
 ) -> None:
-    define_gift(shop)
+    shop = define_gift(shop)
     bob = invited(shop, "o-bob", member_id)
     completed_order(shop, clock, bob)
 
     assert (gifts(shop, member_id), gifts(shop, bob)) == (1, 1)
-    assert shop.coupon_template("invite-gift").issued == 2
-    referral = shop.referral_of(bob)
+    assert shop.coupons.coupon_template("invite-gift").issued == 2
+    referral = shop.invites.referral_of(bob)
     assert referral is not None
-    events = [e for e in shop.events.get(referral.id) if isinstance(e, Referral.Rewarded)]
+    events = [e for e in shop.store.events.get(referral.id) if isinstance(e, Referral.Rewarded)]
     assert events[0].inviter_coupon_id and events[0].invitee_coupon_id
 
 
 def test_a_member_at_the_coupon_limit_still_gets_the_points(
     shop: Shop, member_id: UUID, clock: FixedClock
 ) -> None:
-    define_gift(shop, limit=1)
-    shop.claim_coupon(member_id, "invite-gift")  # alice holds one already
+    shop = define_gift(shop, limit=1)
+    shop.coupons.claim_coupon(member_id, "invite-gift")  # alice holds one already
     bob = invited(shop, "o-bob", member_id)
     completed_order(shop, clock, bob)
 
     assert (gifts(shop, member_id), gifts(shop, bob)) == (1, 1)
-    assert shop.coupon_template("invite-gift").issued == 2  # none issued in vain
+    assert shop.coupons.coupon_template("invite-gift").issued == 2  # none issued in vain
     assert balance(shop, member_id) == 100
 
 
 def test_exhausted_coupons_leave_the_points(shop: Shop, member_id: UUID, clock: FixedClock) -> None:
-    define_gift(shop, total=1)
+    shop = define_gift(shop, total=1)
     bob = invited(shop, "o-bob", member_id)
     completed_order(shop, clock, bob)
 
@@ -267,26 +268,26 @@ def test_exhausted_coupons_leave_the_points(shop: Shop, member_id: UUID, clock: 
 def test_a_closed_inviter_gets_nothing_and_the_invitee_still_does(
     shop: Shop, member_id: UUID, clock: FixedClock
 ) -> None:
-    define_gift(shop)
+    shop = define_gift(shop)
     bob = invited(shop, "o-bob", member_id)
-    shop.close_account(member_id)
+    shop.members.close_account(member_id)
     completed_order(shop, clock, bob)
 
     assert gifts(shop, bob) == 1 and balance(shop, bob) == 125
-    referral = shop.referral_of(bob)
+    referral = shop.invites.referral_of(bob)
     assert referral is not None and referral.rewarded
-    assert shop.points_account(member_id).closed
+    assert shop.accounts.points_account(member_id).closed
 
 
 def test_points_only_policy_and_no_reward_policy(
     shop: Shop, member_id: UUID, clock: FixedClock
 ) -> None:
-    shop.invite_policy = InvitePolicy(reward_points=0, reward_coupon="")
+    shop = rewired(shop, invite_policy=InvitePolicy(reward_points=0, reward_coupon=""))
     bob = invited(shop, "o-bob", member_id)
     completed_order(shop, clock, bob)
 
     assert (balance(shop, member_id), balance(shop, bob)) == (0, 25)
-    referral = shop.referral_of(bob)
+    referral = shop.invites.referral_of(bob)
     assert referral is not None and referral.rewarded  # nothing to give, still settled
 
 
@@ -295,7 +296,7 @@ def test_the_invite_page_counts_invited_and_rewarded(
     shop: Shop, member_id: UUID, clock: FixedClock, tmp_path: Path
 ) -> None:
     views = SQLiteViewStore(tmp_path / "views.sqlite")
-    runner = ProjectionRunner(shop, views, all_projections())
+    runner = ReadModelRunner(shop.store, views, all_projections())
     bob = invited(shop, "o-bob", member_id)
     invited(shop, "o-carol", member_id)
     refused(shop, "o-dave", invite_code_for(member_id_for(unionid=None, openid="o-dave")))

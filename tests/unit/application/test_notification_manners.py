@@ -66,7 +66,7 @@ def test_an_opted_out_category_is_suppressed_on_both_channels(
     shop: Shop, member_id: UUID, messenger: FakeMessenger
 ) -> None:
     grant(shop, member_id, "sandbox-campaign_starting-sub")
-    shop.set_notification_preferences(member_id, ["marketing"])
+    shop.subscriptions.set_notification_preferences(member_id, ["marketing"])
     starting = intent("campaign_starting", "c1:m1", member_id)
 
     assert send(shop, starting, FOLLOWER) == "suppressed"
@@ -105,7 +105,7 @@ def test_messages_no_longer_worth_sending_are_suppressed(
 def test_a_closed_account_gets_nothing(
     shop: Shop, member_id: UUID, messenger: FakeMessenger
 ) -> None:
-    shop.close_account(member_id)
+    shop.members.close_account(member_id)
     paid = intent("order_paid", "order-1", member_id)
 
     assert send(shop, paid, FOLLOWER) == "suppressed"
@@ -124,7 +124,7 @@ def test_fields_that_cannot_be_fitted_fail_before_anything_is_sent(
     assert notification(shop, paid).reason.startswith("bad_fields: character_string1")
     assert messenger.sent == []
     assert credits(shop, member_id) == 1
-    assert shop.find(Inbox, Inbox.create_id(member_id)) is not None
+    assert shop.store.find(Inbox, Inbox.create_id(member_id)) is not None
 
 
 @pytest.mark.parametrize(

@@ -10,15 +10,20 @@ from chalicelib.adapters.outbox_dispatch import OutboxDispatcher
 from chalicelib.application import Shop
 from chalicelib.application.ports import MessageRefused, MessengerUnavailable
 from chalicelib.clock import FixedClock
+from chalicelib.domain.outbox_messages import NotifyMessage
+from chalicelib.outbox_handlers import read_message
 
-from .notification_fakes import FakeMessenger, MemoryOutbox, intent, with_messenger
+from .notification_fakes import FakeMessenger, MemoryOutbox, intent
+from .support import rewired
 
 MORNING = datetime(2026, 11, 2, 0, 0, tzinfo=UTC)  # 08:00 in Beijing
 
 
 def dispatcher(shop: Shop, outbox: MemoryOutbox, retries: list[tuple[str, timedelta]]) -> Any:
     def notify(payload: dict[str, Any]) -> None:
-        shop.send_notification(payload, intent_status="queued", follower=None)
+        shop.notifications.send_notification(
+            read_message(NotifyMessage.from_payload, payload), intent_status="queued", follower=None
+        )
 
     return OutboxDispatcher(
         outbox,
@@ -33,8 +38,9 @@ def dispatcher(shop: Shop, outbox: MemoryOutbox, retries: list[tuple[str, timede
 def test_a_deferred_intent_waits_for_the_morning_without_backoff_or_failure(
     shop: Shop, member_id: UUID, clock: FixedClock
 ) -> None:
-    messenger = with_messenger(shop, FakeMessenger())
-    shop.grant_subscriptions(member_id, {"sandbox-campaign_starting-sub": "accept"})
+    messenger = FakeMessenger()
+    shop = rewired(shop, messenger=messenger)
+    shop.subscriptions.grant_subscriptions(member_id, {"sandbox-campaign_starting-sub": "accept"})
     clock.set(datetime(2026, 11, 1, 15, 30, tzinfo=UTC))  # 23:30 in Beijing
     outbox, retries = MemoryOutbox(), []
     outbox.add(
@@ -60,8 +66,9 @@ def test_a_deferred_intent_waits_for_the_morning_without_backoff_or_failure(
 def test_an_outage_is_retried_with_backoff_and_then_sent(
     shop: Shop, member_id: UUID, clock: FixedClock
 ) -> None:
-    messenger = with_messenger(shop, FakeMessenger(unavailable=True))
-    shop.grant_subscriptions(member_id, {"sandbox-order_paid-sub": "accept"})
+    messenger = FakeMessenger(unavailable=True)
+    shop = rewired(shop, messenger=messenger)
+    shop.subscriptions.grant_subscriptions(member_id, {"sandbox-order_paid-sub": "accept"})
     outbox, retries = MemoryOutbox(), []
     outbox.add("notify:order_paid:o1", "notify", intent("order_paid", "o1", member_id), clock.now())
     dispatch = dispatcher(shop, outbox, retries)

@@ -80,7 +80,7 @@ def meet_after_reading(
     barrier = threading.Barrier(parties, timeout=10)
     waited: set[int] = set()
     lock = threading.Lock()
-    select_events = shop.recorder.select_events
+    select_events = shop.store.recorder.select_events
 
     def select_then_meet(originator_id: UUID, *args: Any, **kwargs: Any) -> Any:
         events = select_events(originator_id, *args, **kwargs)
@@ -93,7 +93,7 @@ def meet_after_reading(
             barrier.wait()
         return events
 
-    monkeypatch.setattr(shop.recorder, "select_events", select_then_meet)
+    monkeypatch.setattr(shop.store.recorder, "select_events", select_then_meet)
 
 
 def test_senders_racing_for_one_credit_send_one_subscribe_message(

@@ -10,13 +10,15 @@ from uuid import UUID
 import pytest
 
 from chalicelib.application import Shop
-from chalicelib.application.notify_sender import FollowerView
+from chalicelib.application.ports import FollowerView
 from chalicelib.domain.follower import Follower, follower_id_for
 from chalicelib.domain.notification import Notification
 from chalicelib.domain.notify_triggers import notification_id_for
+from chalicelib.domain.outbox_messages import NotifyMessage
+from chalicelib.outbox_handlers import read_message
 
-from .notification_fakes import FakeDirectory, FakeMessenger, intent, with_messenger
-from .support import stored_topics
+from .notification_fakes import FakeDirectory, FakeMessenger, intent
+from .support import rewired, stored_topics
 
 OPENID = "oa-alice"
 ORDERS_LINK = (
@@ -40,18 +42,21 @@ def push(
 
 
 def follower(shop: Shop) -> Follower:
-    return shop.load(Follower, follower_id_for(OPENID), "follower")
+    return shop.store.load(Follower, follower_id_for(OPENID), "follower")
 
 
 @pytest.fixture
 def directory(shop: Shop) -> FakeDirectory:
-    fake = FakeDirectory({OPENID: "union-alice"})
-    shop.follower_directory = fake
+    fake = shop.ports.follower_directory
+    assert isinstance(fake, FakeDirectory)
+    fake.unionids[OPENID] = "union-alice"
     return fake
 
 
 def test_following_by_a_parametric_qr_code_records_the_scene(shop: Shop) -> None:
-    assert shop.receive_push(push("subscribe", EventKey="qrscene_poster-42")) is None
+    assert (
+        shop.official_account.receive_push(push("subscribe", EventKey="qrscene_poster-42")) is None
+    )
 
     alice = follower(shop)
     assert (alice.following, alice.unionid) == (True, None)
@@ -60,22 +65,22 @@ def test_following_by_a_parametric_qr_code_records_the_scene(shop: Shop) -> None
 
 def test_a_push_delivered_three_times_changes_things_once(shop: Shop) -> None:
     message = push("subscribe", EventKey="")
-    shop.receive_push(message)
+    shop.official_account.receive_push(message)
     after_first = stored_topics(shop)
 
     for _ in range(2):
-        assert shop.receive_push(dict(message)) is None
+        assert shop.official_account.receive_push(dict(message)) is None
 
     assert stored_topics(shop) == after_first
     assert [(s["kind"], s["key"]) for s in follower(shop).sources] == [("subscribe", "")]
 
 
 def test_unfollowing_and_following_again(shop: Shop) -> None:
-    shop.receive_push(push("subscribe", at=1))
-    shop.receive_push(push("unsubscribe", at=2))
+    shop.official_account.receive_push(push("subscribe", at=1))
+    shop.official_account.receive_push(push("unsubscribe", at=2))
     assert follower(shop).following is False
 
-    shop.receive_push(push("subscribe", at=3, UnionId="union-alice"))
+    shop.official_account.receive_push(push("subscribe", at=3, UnionId="union-alice"))
 
     assert (follower(shop).following, follower(shop).unionid) == (True, "union-alice")
 
@@ -91,7 +96,7 @@ def test_unfollowing_and_following_again(shop: Shop) -> None:
 def test_menu_clicks_links_and_scans_are_entry_sources(
     shop: Shop, event: str, key: str, source: str
 ) -> None:
-    shop.receive_push(push(event, EventKey=key))
+    shop.official_account.receive_push(push(event, EventKey=key))
 
     assert follower(shop).sources[-1]["kind"] == source
     assert follower(shop).sources[-1]["key"] == key
@@ -99,33 +104,43 @@ def test_menu_clicks_links_and_scans_are_entry_sources(
 
 
 def test_a_keyword_gets_its_reply_and_a_repeat_the_same_reply(shop: Shop) -> None:
-    shop.mp_appid = "wx-mp"
+    shop = rewired(shop, mp_appid="wx-mp")
     text = push(msg_type="text", Content=" 订单 ", MsgId="6000000001")
 
-    assert shop.receive_push(text) == ORDERS_LINK
+    assert shop.official_account.receive_push(text) == ORDERS_LINK
     topics = stored_topics(shop)
-    shop.keyword_replies = {"订单": "changed meanwhile"}
-    assert shop.receive_push(dict(text)) == ORDERS_LINK
+    shop = rewired(shop, keyword_replies={"订单": "changed meanwhile"})
+    assert shop.official_account.receive_push(dict(text)) == ORDERS_LINK
     assert stored_topics(shop) == topics
-    assert shop.receive_push(push(msg_type="text", Content="hello", MsgId="6000000002")) is None
+    assert (
+        shop.official_account.receive_push(
+            push(msg_type="text", Content="hello", MsgId="6000000002")
+        )
+        is None
+    )
 
 
 def test_a_template_message_delivery_report_lands_on_its_notification(
     shop: Shop, member_id: UUID
 ) -> None:
-    messenger = with_messenger(shop, FakeMessenger())
+    messenger = FakeMessenger()
+    shop = rewired(shop, messenger=messenger)
     shipped = intent("order_shipped", "order-1", member_id)
-    shop.send_notification(
-        shipped, intent_status="queued", follower=FollowerView(OPENID, following=True)
+    shop.notifications.send_notification(
+        read_message(NotifyMessage.from_payload, shipped),
+        intent_status="queued",
+        follower=FollowerView(OPENID, following=True),
     )
     (sent,) = messenger.sent
     report = push("TEMPLATESENDJOBFINISH", MsgID="1000", Status="failed:user block")
 
     for _ in range(3):
-        assert shop.receive_push(dict(report)) is None
+        assert shop.official_account.receive_push(dict(report)) is None
 
     notification_id = notification_id_for(shipped["intent_id"])
-    delivered = [e for e in shop.events.get(notification_id) if type(e) is Notification.Delivered]
+    delivered = [
+        e for e in shop.store.events.get(notification_id) if type(e) is Notification.Delivered
+    ]
     assert [(e.status, e.template_id) for e in delivered] == [
         ("failed:user block", sent["template_id"])
     ]
@@ -136,7 +151,7 @@ def test_a_delivery_report_about_an_unknown_message_changes_nothing_but_its_rece
 ) -> None:
     topics = stored_topics(shop)
 
-    shop.receive_push(push("TEMPLATESENDJOBFINISH", MsgID="999", Status="success"))
+    shop.official_account.receive_push(push("TEMPLATESENDJOBFINISH", MsgID="999", Status="success"))
 
     assert stored_topics(shop)[len(topics) :] == [
         "chalicelib.domain.push_receipt:PushReceipt.Received"
@@ -148,15 +163,15 @@ def test_a_delivery_report_about_an_unknown_message_changes_nothing_but_its_rece
     [push("LOCATION", Latitude="23.1"), push(msg_type="image", MsgId="6000000003"), {}],
 )
 def test_other_messages_are_acknowledged_without_reply(shop: Shop, message: dict[str, Any]) -> None:
-    assert shop.receive_push(message) is None
-    assert shop.find(Follower, follower_id_for(OPENID)) is None
+    assert shop.official_account.receive_push(message) is None
+    assert shop.store.find(Follower, follower_id_for(OPENID)) is None
 
 
 def test_identifying_a_follower_asks_wechat_once(shop: Shop, directory: FakeDirectory) -> None:
-    shop.receive_push(push("subscribe"))
+    shop.official_account.receive_push(push("subscribe"))
 
-    assert shop.identify_follower(OPENID) == "union-alice"
-    assert shop.identify_follower(OPENID) == "union-alice"
+    assert shop.official_account.identify_follower(OPENID) == "union-alice"
+    assert shop.official_account.identify_follower(OPENID) == "union-alice"
 
     assert follower(shop).unionid == "union-alice"
     assert directory.asked == [OPENID]
@@ -166,9 +181,9 @@ def test_a_follower_wechat_does_not_identify_stays_unknown(
     shop: Shop, directory: FakeDirectory
 ) -> None:
     directory.unionids.clear()
-    shop.receive_push(push("subscribe"))
+    shop.official_account.receive_push(push("subscribe"))
 
-    assert shop.identify_follower(OPENID) is None
-    assert shop.identify_follower("oa-nobody") is None
+    assert shop.official_account.identify_follower(OPENID) is None
+    assert shop.official_account.identify_follower("oa-nobody") is None
 
     assert follower(shop).unionid is None

@@ -21,12 +21,12 @@ from .support import EXPRESS, PICKUP, available, pay, refund_notified, stored_ev
 def test_listing_a_product_stocks_each_sku(shop: Shop) -> None:
     assert available(shop, "tea-250") == 10
     assert available(shop, "tea-500") == 3
-    assert shop.exists(product_id_for("oolong"))
+    assert shop.store.exists(product_id_for("oolong"))
 
 
 def test_listing_the_same_slug_twice_is_refused(shop: Shop) -> None:
     with pytest.raises(DomainError):
-        shop.list_product(
+        shop.catalogue.list_product(
             slug="oolong",
             title="Oolong again",
             category="tea",
@@ -38,7 +38,7 @@ def test_listing_the_same_slug_twice_is_refused(shop: Shop) -> None:
 
 def test_listing_a_sku_id_already_in_use_is_refused(shop: Shop) -> None:
     with pytest.raises(DomainError):
-        shop.list_product(
+        shop.catalogue.list_product(
             slug="green",
             title="Green",
             category="tea",
@@ -46,50 +46,56 @@ def test_listing_a_sku_id_already_in_use_is_refused(shop: Shop) -> None:
             image_url="",
             skus=[(SkuSpec("tea-250", "250g", 2000), 1)],
         )
-    assert not shop.exists(product_id_for("green"))
+    assert not shop.store.exists(product_id_for("green"))
 
 
 def test_restocking_returns_what_is_available(shop: Shop) -> None:
-    assert shop.restock("tea-500", 2) == 5
+    assert shop.catalogue.restock("tea-500", 2) == 5
     assert available(shop, "tea-500") == 5
 
 
 def test_restocking_an_unknown_sku_is_not_found(shop: Shop) -> None:
     with pytest.raises(NotFound):
-        shop.restock("ghost", 1)
+        shop.catalogue.restock("ghost", 1)
 
 
 # -- members -----------------------------------------------------------------------
 def test_the_first_login_registers_later_ones_do_not(shop: Shop) -> None:
-    first, registered = shop.log_in(openid="o-bob", unionid=None, scene=1047, query={"a": "b"})
-    again, registered_again = shop.log_in(openid="o-bob", unionid=None, scene=None, query={})
+    first, registered = shop.members.log_in(
+        openid="o-bob", unionid=None, scene=1047, query={"a": "b"}
+    )
+    again, registered_again = shop.members.log_in(
+        openid="o-bob", unionid=None, scene=None, query={}
+    )
 
     assert (registered, registered_again) == (True, False)
     assert first == again
-    assert shop.member(first).logins == 2
+    assert shop.accounts.member(first).logins == 2
 
 
 def test_a_unionid_seen_later_is_linked_to_the_member(shop: Shop) -> None:
-    member_id, _ = shop.log_in(openid="o-bob", unionid=None, scene=None, query={})
+    member_id, _ = shop.members.log_in(openid="o-bob", unionid=None, scene=None, query={})
 
-    again, registered = shop.log_in(openid="o-bob", unionid="u-bob", scene=None, query={})
+    again, registered = shop.members.log_in(openid="o-bob", unionid="u-bob", scene=None, query={})
 
     assert (again, registered) == (member_id, False)
-    assert shop.member(member_id).unionid == "u-bob"
+    assert shop.accounts.member(member_id).unionid == "u-bob"
 
 
 def test_an_unknown_member_is_not_found(shop: Shop) -> None:
     with pytest.raises(NotFound):
-        shop.member(UUID(int=7))
+        shop.accounts.member(UUID(int=7))
 
 
 # -- placing -------------------------------------------------------------------------
 def test_placing_an_order_prices_it_and_reserves_stock(
     shop: Shop, member_id: UUID, clock: FixedClock
 ) -> None:
-    order_id = shop.place_order(member_id=member_id, items=[("tea-250", 2)], delivery=EXPRESS)
+    order_id = shop.orders.place_order(
+        member_id=member_id, items=[("tea-250", 2)], delivery=EXPRESS
+    )
 
-    order = shop.order(order_id, member_id)
+    order = shop.orders.order(order_id, member_id)
     assert order.status == OrderStatus.PENDING_PAYMENT
     assert order.payer_openid == "o-alice"
     assert order.lines[0].title == "Oolong 250g"
@@ -103,13 +109,13 @@ def test_placing_an_order_prices_it_and_reserves_stock(
 
 
 def test_duplicate_sku_lines_are_merged_into_one(shop: Shop, member_id: UUID) -> None:
-    order_id = shop.place_order(
+    order_id = shop.orders.place_order(
         member_id=member_id,
         items=[("tea-250", 1), ("tea-500", 1), ("tea-250", 3)],
         delivery=PICKUP,
     )
 
-    order = shop.order(order_id)
+    order = shop.orders.order(order_id)
     assert [(line.sku_id, line.quantity) for line in order.lines] == [
         ("tea-250", 4),
         ("tea-500", 1),
@@ -121,14 +127,14 @@ def test_duplicate_sku_lines_are_merged_into_one(shop: Shop, member_id: UUID) ->
 
 def test_an_unknown_sku_is_invalid_input_naming_its_line(shop: Shop, member_id: UUID) -> None:
     with pytest.raises(InvalidInput) as raised:
-        shop.place_order(member_id=member_id, items=[("ghost", 1)], delivery=EXPRESS)
+        shop.orders.place_order(member_id=member_id, items=[("ghost", 1)], delivery=EXPRESS)
 
     assert raised.value.field == "lines[0].sku_id"
 
 
 def test_an_unknown_sku_in_a_later_line_names_that_line(shop: Shop, member_id: UUID) -> None:
     with pytest.raises(InvalidInput) as raised:
-        shop.place_order(
+        shop.orders.place_order(
             member_id=member_id, items=[("tea-250", 1), ("ghost", 1)], delivery=EXPRESS
         )
 
@@ -138,7 +144,7 @@ def test_an_unknown_sku_in_a_later_line_names_that_line(shop: Shop, member_id: U
 
 def test_ordering_more_than_is_in_stock_reserves_nothing(shop: Shop, member_id: UUID) -> None:
     with pytest.raises(OutOfStock):
-        shop.place_order(
+        shop.orders.place_order(
             member_id=member_id, items=[("tea-250", 1), ("tea-500", 4)], delivery=EXPRESS
         )
 
@@ -148,43 +154,49 @@ def test_ordering_more_than_is_in_stock_reserves_nothing(shop: Shop, member_id: 
 
 def test_an_unknown_member_cannot_order(shop: Shop) -> None:
     with pytest.raises(NotFound):
-        shop.place_order(member_id=UUID(int=7), items=[("tea-250", 1)], delivery=EXPRESS)
+        shop.orders.place_order(member_id=UUID(int=7), items=[("tea-250", 1)], delivery=EXPRESS)
 
 
 def test_an_order_of_another_member_is_not_found(shop: Shop, member_id: UUID) -> None:
-    order_id = shop.place_order(member_id=member_id, items=[("tea-250", 1)], delivery=EXPRESS)
-    bob, _ = shop.log_in(openid="o-bob", unionid=None, scene=None, query={})
+    order_id = shop.orders.place_order(
+        member_id=member_id, items=[("tea-250", 1)], delivery=EXPRESS
+    )
+    bob, _ = shop.members.log_in(openid="o-bob", unionid=None, scene=None, query={})
 
     with pytest.raises(NotFound):
-        shop.order(order_id, bob)
+        shop.orders.order(order_id, bob)
     with pytest.raises(NotFound):
-        shop.cancel_order(order_id, member_id=bob, reason="not mine")
-    assert shop.order(order_id).status == OrderStatus.PENDING_PAYMENT
+        shop.orders.cancel_order(order_id, member_id=bob, reason="not mine")
+    assert shop.orders.order(order_id).status == OrderStatus.PENDING_PAYMENT
 
 
 def test_an_unknown_order_is_not_found(shop: Shop) -> None:
     with pytest.raises(NotFound):
-        shop.order(UUID(int=7))
+        shop.orders.order(UUID(int=7))
 
 
 # -- cancelling and expiry -----------------------------------------------------------
 def test_cancelling_releases_the_reserved_stock(shop: Shop, member_id: UUID) -> None:
-    order_id = shop.place_order(member_id=member_id, items=[("tea-500", 3)], delivery=EXPRESS)
+    order_id = shop.orders.place_order(
+        member_id=member_id, items=[("tea-500", 3)], delivery=EXPRESS
+    )
     assert available(shop, "tea-500") == 0
 
-    shop.cancel_order(order_id, member_id=member_id, reason="changed my mind")
+    shop.orders.cancel_order(order_id, member_id=member_id, reason="changed my mind")
 
-    assert shop.order(order_id).status == OrderStatus.CANCELLED
+    assert shop.orders.order(order_id).status == OrderStatus.CANCELLED
     assert available(shop, "tea-500") == 3
     assert stored_events(shop, order_id) == [Order.Placed, Order.Cancelled]
 
 
 def test_a_paid_order_cannot_be_cancelled(shop: Shop, member_id: UUID) -> None:
-    order_id = shop.place_order(member_id=member_id, items=[("tea-500", 1)], delivery=EXPRESS)
+    order_id = shop.orders.place_order(
+        member_id=member_id, items=[("tea-500", 1)], delivery=EXPRESS
+    )
     pay(shop, order_id)
 
     with pytest.raises(InvalidTransition):
-        shop.cancel_order(order_id, member_id=member_id, reason="too late")
+        shop.orders.cancel_order(order_id, member_id=member_id, reason="too late")
 
     assert available(shop, "tea-500") == 2
 
@@ -192,31 +204,35 @@ def test_a_paid_order_cannot_be_cancelled(shop: Shop, member_id: UUID) -> None:
 def test_an_order_expires_only_once_its_deadline_is_reached(
     shop: Shop, member_id: UUID, clock: FixedClock
 ) -> None:
-    order_id = shop.place_order(member_id=member_id, items=[("tea-500", 2)], delivery=EXPRESS)
+    order_id = shop.orders.place_order(
+        member_id=member_id, items=[("tea-500", 2)], delivery=EXPRESS
+    )
 
     clock.advance(minutes=30, microseconds=-1)
-    assert shop.expire_order(order_id) is False
-    assert shop.order(order_id).status == OrderStatus.PENDING_PAYMENT
+    assert shop.orders.expire_order(order_id) is False
+    assert shop.orders.order(order_id).status == OrderStatus.PENDING_PAYMENT
     assert available(shop, "tea-500") == 1
 
     clock.advance(microseconds=1)
-    assert shop.expire_order(order_id) is True
-    assert shop.order(order_id).status == OrderStatus.CANCELLED
+    assert shop.orders.expire_order(order_id) is True
+    assert shop.orders.order(order_id).status == OrderStatus.CANCELLED
     assert available(shop, "tea-500") == 3
 
-    assert shop.expire_order(order_id) is False
+    assert shop.orders.expire_order(order_id) is False
     assert available(shop, "tea-500") == 3
 
 
 # -- fulfilment ----------------------------------------------------------------------
 def test_express_order_is_shipped_then_received(shop: Shop, member_id: UUID) -> None:
-    order_id = shop.place_order(member_id=member_id, items=[("tea-250", 1)], delivery=EXPRESS)
+    order_id = shop.orders.place_order(
+        member_id=member_id, items=[("tea-250", 1)], delivery=EXPRESS
+    )
     pay(shop, order_id)
 
-    shop.ship_order(order_id, carrier="SF", tracking_no="SF1")
-    shop.confirm_receipt(order_id, member_id=member_id)
+    shop.orders.ship_order(order_id, carrier="SF", tracking_no="SF1")
+    shop.orders.confirm_receipt(order_id, member_id=member_id)
 
-    assert shop.order(order_id).status == OrderStatus.RECEIVED
+    assert shop.orders.order(order_id).status == OrderStatus.RECEIVED
     assert stored_events(shop, order_id) == [
         Order.Placed,
         Order.Paid,
@@ -226,28 +242,30 @@ def test_express_order_is_shipped_then_received(shop: Shop, member_id: UUID) -> 
 
 
 def test_pickup_order_is_prepared_then_picked_up(shop: Shop, member_id: UUID) -> None:
-    order_id = shop.place_order(member_id=member_id, items=[("tea-250", 1)], delivery=PICKUP)
+    order_id = shop.orders.place_order(member_id=member_id, items=[("tea-250", 1)], delivery=PICKUP)
     pay(shop, order_id)
 
     with pytest.raises(InvalidTransition):
-        shop.ship_order(order_id, carrier="SF", tracking_no="SF1")
-    shop.mark_ready_for_pickup(order_id)
-    shop.record_pickup(order_id)
+        shop.orders.ship_order(order_id, carrier="SF", tracking_no="SF1")
+    shop.orders.mark_ready_for_pickup(order_id)
+    shop.orders.record_pickup(order_id)
 
-    assert shop.order(order_id).status == OrderStatus.PICKED_UP
+    assert shop.orders.order(order_id).status == OrderStatus.PICKED_UP
 
 
 # -- refunds -------------------------------------------------------------------------
 def test_a_refund_of_a_paid_order_returns_its_stock(shop: Shop, member_id: UUID) -> None:
-    order_id = shop.place_order(member_id=member_id, items=[("tea-500", 2)], delivery=EXPRESS)
+    order_id = shop.orders.place_order(
+        member_id=member_id, items=[("tea-500", 2)], delivery=EXPRESS
+    )
     pay(shop, order_id)
-    shop.request_refund(order_id, member_id=member_id, reason="wrong size")
-    out_refund_no = shop.approve_refund(order_id)
+    shop.orders.request_refund(order_id, member_id=member_id, reason="wrong size")
+    out_refund_no = shop.orders.approve_refund(order_id)
     assert available(shop, "tea-500") == 1
 
     assert refund_notified(shop, order_id) is True
 
-    order = shop.order(order_id)
+    order = shop.orders.order(order_id)
     assert out_refund_no == f"{order_id.hex[:26]}RF0001"
     assert (order.status, order.refund_status) == (OrderStatus.REFUNDED, RefundStatus.REFUNDED)
     assert available(shop, "tea-500") == 3
@@ -255,10 +273,12 @@ def test_a_refund_of_a_paid_order_returns_its_stock(shop: Shop, member_id: UUID)
 
 
 def test_a_refund_notified_twice_returns_the_stock_once(shop: Shop, member_id: UUID) -> None:
-    order_id = shop.place_order(member_id=member_id, items=[("tea-500", 2)], delivery=EXPRESS)
+    order_id = shop.orders.place_order(
+        member_id=member_id, items=[("tea-500", 2)], delivery=EXPRESS
+    )
     pay(shop, order_id)
-    shop.request_refund(order_id, member_id=member_id, reason="wrong size")
-    shop.approve_refund(order_id)
+    shop.orders.request_refund(order_id, member_id=member_id, reason="wrong size")
+    shop.orders.approve_refund(order_id)
     refund_notified(shop, order_id)
 
     assert refund_notified(shop, order_id) is False
@@ -267,45 +287,55 @@ def test_a_refund_notified_twice_returns_the_stock_once(shop: Shop, member_id: U
 
 
 def test_a_refund_after_shipping_does_not_return_stock(shop: Shop, member_id: UUID) -> None:
-    order_id = shop.place_order(member_id=member_id, items=[("tea-500", 2)], delivery=EXPRESS)
+    order_id = shop.orders.place_order(
+        member_id=member_id, items=[("tea-500", 2)], delivery=EXPRESS
+    )
     pay(shop, order_id)
-    shop.ship_order(order_id, carrier="SF", tracking_no="SF1")
-    shop.request_refund(order_id, member_id=member_id, reason="broken")
-    shop.approve_refund(order_id)
+    shop.orders.ship_order(order_id, carrier="SF", tracking_no="SF1")
+    shop.orders.request_refund(order_id, member_id=member_id, reason="broken")
+    shop.orders.approve_refund(order_id)
 
     assert refund_notified(shop, order_id) is True
 
-    assert shop.order(order_id).status == OrderStatus.REFUNDED
+    assert shop.orders.order(order_id).status == OrderStatus.REFUNDED
     assert available(shop, "tea-500") == 1
 
 
 def test_a_rejected_refund_request_leaves_the_order_as_it_was(shop: Shop, member_id: UUID) -> None:
-    order_id = shop.place_order(member_id=member_id, items=[("tea-500", 1)], delivery=EXPRESS)
+    order_id = shop.orders.place_order(
+        member_id=member_id, items=[("tea-500", 1)], delivery=EXPRESS
+    )
     pay(shop, order_id)
-    shop.request_refund(order_id, member_id=member_id, reason="meh")
+    shop.orders.request_refund(order_id, member_id=member_id, reason="meh")
 
-    shop.reject_refund(order_id, reason="no")
+    shop.orders.reject_refund(order_id, reason="no")
 
-    order = shop.order(order_id)
+    order = shop.orders.order(order_id)
     assert (order.status, order.refund_status) == (OrderStatus.PAID, RefundStatus.REJECTED)
 
 
 def test_a_failed_refund_is_approved_again_under_a_new_number(shop: Shop, member_id: UUID) -> None:
-    order_id = shop.place_order(member_id=member_id, items=[("tea-500", 1)], delivery=EXPRESS)
+    order_id = shop.orders.place_order(
+        member_id=member_id, items=[("tea-500", 1)], delivery=EXPRESS
+    )
     pay(shop, order_id)
-    shop.request_refund(order_id, member_id=member_id, reason="broken")
-    first = shop.approve_refund(order_id)
+    shop.orders.request_refund(order_id, member_id=member_id, reason="broken")
+    first = shop.orders.approve_refund(order_id)
     trade_no = order_id.hex
 
     assert (
-        shop.record_refund_failure(out_trade_no=trade_no, out_refund_no=first, outcome="ABNORMAL")
+        shop.payments.record_refund_failure(
+            out_trade_no=trade_no, out_refund_no=first, outcome="ABNORMAL"
+        )
         is True
     )
     assert (
-        shop.record_refund_failure(out_trade_no=trade_no, out_refund_no=first, outcome="ABNORMAL")
+        shop.payments.record_refund_failure(
+            out_trade_no=trade_no, out_refund_no=first, outcome="ABNORMAL"
+        )
         is False
     )
-    second = shop.approve_refund(order_id)
+    second = shop.orders.approve_refund(order_id)
 
     assert first.endswith("RF0001")
     assert second.endswith("RF0002")
@@ -318,7 +348,7 @@ def test_an_unknown_sku_after_a_duplicate_line_names_its_own_line(
     shop: Shop, member_id: UUID
 ) -> None:
     with pytest.raises(InvalidInput) as raised:
-        shop.place_order(
+        shop.orders.place_order(
             member_id=member_id,
             items=[("tea-250", 1), ("tea-250", 1), ("ghost", 1)],
             delivery=EXPRESS,
@@ -328,9 +358,9 @@ def test_an_unknown_sku_after_a_duplicate_line_names_its_own_line(
 
 
 def test_unionid_linked_later_finds_the_member_from_another_openid(shop: Shop) -> None:
-    first, _ = shop.log_in(openid="o-mp", unionid=None, scene=None, query={})
-    shop.log_in(openid="o-mp", unionid="u-1", scene=None, query={})
+    first, _ = shop.members.log_in(openid="o-mp", unionid=None, scene=None, query={})
+    shop.members.log_in(openid="o-mp", unionid="u-1", scene=None, query={})
 
-    again, registered = shop.log_in(openid="o-web", unionid="u-1", scene=None, query={})
+    again, registered = shop.members.log_in(openid="o-web", unionid="u-1", scene=None, query={})
 
     assert (again, registered) == (first, False)

@@ -31,47 +31,53 @@ class FakeDueTimers:
 
 # -- payments ----------------------------------------------------------------------
 def test_a_payment_is_recorded_once(shop: Shop, member_id: UUID) -> None:
-    order_id = shop.place_order(member_id=member_id, items=[("tea-250", 1)], delivery=EXPRESS)
+    order_id = shop.orders.place_order(
+        member_id=member_id, items=[("tea-250", 1)], delivery=EXPRESS
+    )
 
     assert pay(shop, order_id, "t-1") is True
     assert pay(shop, order_id, "t-1") is False
 
-    assert shop.order(order_id).status == OrderStatus.PAID
-    assert shop.payment_recorded("t-1") is True
+    assert shop.orders.order(order_id).status == OrderStatus.PAID
+    assert shop.payments.payment_recorded("t-1") is True
     assert stored_topics(shop).count(PAYMENT_TOPIC) == 1
     assert stored_events(shop, order_id) == [Order.Placed, Order.Paid]
     assert stored_events(shop, Payment.create_id("t-1")) == [Payment.Received]
 
 
 def test_a_second_transaction_for_a_paid_order_is_a_mismatch(shop: Shop, member_id: UUID) -> None:
-    order_id = shop.place_order(member_id=member_id, items=[("tea-250", 1)], delivery=EXPRESS)
+    order_id = shop.orders.place_order(
+        member_id=member_id, items=[("tea-250", 1)], delivery=EXPRESS
+    )
     pay(shop, order_id, "t-1")
 
     with pytest.raises(PaymentMismatch):
         pay(shop, order_id, "t-2")
 
-    assert shop.payment_recorded("t-2") is False
+    assert shop.payments.payment_recorded("t-2") is False
 
 
 def test_a_payment_of_the_wrong_amount_records_nothing(shop: Shop, member_id: UUID) -> None:
-    order_id = shop.place_order(member_id=member_id, items=[("tea-250", 1)], delivery=EXPRESS)
+    order_id = shop.orders.place_order(
+        member_id=member_id, items=[("tea-250", 1)], delivery=EXPRESS
+    )
 
     with pytest.raises(PaymentMismatch):
-        shop.record_payment(
+        shop.payments.record_payment(
             out_trade_no=order_id.hex,
             transaction_id="t-1",
             amount_fen=1,
             paid_at=shop.clock.now(),
         )
 
-    assert shop.payment_recorded("t-1") is False
-    assert shop.order(order_id).status == OrderStatus.PENDING_PAYMENT
+    assert shop.payments.payment_recorded("t-1") is False
+    assert shop.orders.order(order_id).status == OrderStatus.PENDING_PAYMENT
 
 
 @pytest.mark.parametrize("out_trade_no", ["not-a-hex-number", UUID(int=7).hex])
 def test_a_payment_for_an_unknown_order_is_not_found(shop: Shop, out_trade_no: str) -> None:
     with pytest.raises(NotFound):
-        shop.record_payment(
+        shop.payments.record_payment(
             out_trade_no=out_trade_no,
             transaction_id="t-1",
             amount_fen=100,
@@ -82,14 +88,16 @@ def test_a_payment_for_an_unknown_order_is_not_found(shop: Shop, out_trade_no: s
 def test_a_payment_after_expiry_is_refunded_automatically(
     shop: Shop, member_id: UUID, clock: FixedClock
 ) -> None:
-    order_id = shop.place_order(member_id=member_id, items=[("tea-500", 2)], delivery=EXPRESS)
+    order_id = shop.orders.place_order(
+        member_id=member_id, items=[("tea-500", 2)], delivery=EXPRESS
+    )
     clock.advance(minutes=30)
-    assert shop.expire_order(order_id) is True
+    assert shop.orders.expire_order(order_id) is True
     assert available(shop, "tea-500") == 3
 
     assert pay(shop, order_id, "t-late") is True
 
-    order = shop.order(order_id)
+    order = shop.orders.order(order_id)
     assert (order.status, order.refund_status) == (OrderStatus.CANCELLED, RefundStatus.APPROVED)
     assert order.out_refund_no == f"{order_id.hex[:26]}RF0001"
     assert stored_events(shop, order_id) == [
@@ -98,7 +106,7 @@ def test_a_payment_after_expiry_is_refunded_automatically(
         Order.PaidAfterClose,
         Order.RefundApproved,
     ]
-    assert shop.payment_recorded("t-late") is True
+    assert shop.payments.payment_recorded("t-late") is True
 
     assert refund_notified(shop, order_id) is True
     assert available(shop, "tea-500") == 3
@@ -117,19 +125,19 @@ NOTHING_ELSE = {
 def test_due_jobs_cancel_overdue_unpaid_orders_only(
     shop: Shop, member_id: UUID, clock: FixedClock
 ) -> None:
-    overdue = shop.place_order(member_id=member_id, items=[("tea-500", 1)], delivery=EXPRESS)
+    overdue = shop.orders.place_order(member_id=member_id, items=[("tea-500", 1)], delivery=EXPRESS)
     clock.advance(minutes=10)
-    not_yet = shop.place_order(member_id=member_id, items=[("tea-500", 1)], delivery=EXPRESS)
+    not_yet = shop.orders.place_order(member_id=member_id, items=[("tea-500", 1)], delivery=EXPRESS)
     clock.advance(minutes=20)
     timers = FakeDueTimers(unpaid=[overdue, not_yet])
 
-    assert shop.run_due_jobs(timers) == {
+    assert shop.jobs.run_due_jobs(timers) == {
         **NOTHING_ELSE,
         **{"cancelled_unpaid": 1, "auto_received": 0, "completed": 0},
     }
 
-    assert shop.order(overdue).status == OrderStatus.CANCELLED
-    assert shop.order(not_yet).status == OrderStatus.PENDING_PAYMENT
+    assert shop.orders.order(overdue).status == OrderStatus.CANCELLED
+    assert shop.orders.order(not_yet).status == OrderStatus.PENDING_PAYMENT
     assert available(shop, "tea-500") == 2
     assert [kind for kind, _ in timers.asked][:3] == ["unpaid", "auto_receive", "complete"]
     assert {now for _, now in timers.asked} == {clock.now()}
@@ -138,72 +146,78 @@ def test_due_jobs_cancel_overdue_unpaid_orders_only(
 def test_due_jobs_auto_receive_seven_days_after_shipping(
     shop: Shop, member_id: UUID, clock: FixedClock
 ) -> None:
-    order_id = shop.place_order(member_id=member_id, items=[("tea-250", 1)], delivery=EXPRESS)
+    order_id = shop.orders.place_order(
+        member_id=member_id, items=[("tea-250", 1)], delivery=EXPRESS
+    )
     pay(shop, order_id)
-    shop.ship_order(order_id, carrier="SF", tracking_no="SF1")
+    shop.orders.ship_order(order_id, carrier="SF", tracking_no="SF1")
     timers = FakeDueTimers(auto_receive=[order_id])
 
     clock.advance(days=7, microseconds=-1)
-    assert shop.run_due_jobs(timers)["auto_received"] == 0
-    assert shop.order(order_id).status == OrderStatus.SHIPPED
+    assert shop.jobs.run_due_jobs(timers)["auto_received"] == 0
+    assert shop.orders.order(order_id).status == OrderStatus.SHIPPED
 
     clock.advance(microseconds=1)
-    assert shop.run_due_jobs(timers)["auto_received"] == 1
-    assert shop.order(order_id).status == OrderStatus.RECEIVED
+    assert shop.jobs.run_due_jobs(timers)["auto_received"] == 1
+    assert shop.orders.order(order_id).status == OrderStatus.RECEIVED
     assert stored_events(shop, order_id)[-1] is Order.Received
-    assert list(shop.events.get(order_id))[-1].automatic is True
+    assert list(shop.store.events.get(order_id))[-1].automatic is True
 
-    assert shop.run_due_jobs(timers)["auto_received"] == 0
+    assert shop.jobs.run_due_jobs(timers)["auto_received"] == 0
 
 
 def test_due_jobs_complete_after_the_after_sales_window(
     shop: Shop, member_id: UUID, clock: FixedClock
 ) -> None:
-    order_id = shop.place_order(member_id=member_id, items=[("tea-250", 1)], delivery=PICKUP)
+    order_id = shop.orders.place_order(member_id=member_id, items=[("tea-250", 1)], delivery=PICKUP)
     pay(shop, order_id)
-    shop.mark_ready_for_pickup(order_id)
-    shop.record_pickup(order_id)
+    shop.orders.mark_ready_for_pickup(order_id)
+    shop.orders.record_pickup(order_id)
     timers = FakeDueTimers(complete=[order_id])
 
     clock.advance(days=7, microseconds=-1)
-    assert shop.run_due_jobs(timers)["completed"] == 0
-    assert shop.order(order_id).status == OrderStatus.PICKED_UP
+    assert shop.jobs.run_due_jobs(timers)["completed"] == 0
+    assert shop.orders.order(order_id).status == OrderStatus.PICKED_UP
 
     clock.advance(microseconds=1)
-    assert shop.run_due_jobs(timers)["completed"] == 1
-    assert shop.order(order_id).status == OrderStatus.COMPLETED
+    assert shop.jobs.run_due_jobs(timers)["completed"] == 1
+    assert shop.orders.order(order_id).status == OrderStatus.COMPLETED
 
 
 def test_due_jobs_do_not_complete_while_a_refund_is_open(
     shop: Shop, member_id: UUID, clock: FixedClock
 ) -> None:
-    order_id = shop.place_order(member_id=member_id, items=[("tea-250", 1)], delivery=EXPRESS)
+    order_id = shop.orders.place_order(
+        member_id=member_id, items=[("tea-250", 1)], delivery=EXPRESS
+    )
     pay(shop, order_id)
-    shop.ship_order(order_id, carrier="SF", tracking_no="SF1")
-    shop.confirm_receipt(order_id, member_id=member_id)
-    shop.request_refund(order_id, member_id=member_id, reason="broken")
+    shop.orders.ship_order(order_id, carrier="SF", tracking_no="SF1")
+    shop.orders.confirm_receipt(order_id, member_id=member_id)
+    shop.orders.request_refund(order_id, member_id=member_id, reason="broken")
     clock.advance(days=30)
 
-    assert shop.run_due_jobs(FakeDueTimers(complete=[order_id]))["completed"] == 0
+    assert shop.jobs.run_due_jobs(FakeDueTimers(complete=[order_id]))["completed"] == 0
 
-    assert shop.order(order_id).status == OrderStatus.RECEIVED
+    assert shop.orders.order(order_id).status == OrderStatus.RECEIVED
 
 
 def test_a_full_express_lifecycle_runs_on_timers_alone(
     shop: Shop, member_id: UUID, clock: FixedClock
 ) -> None:
-    order_id = shop.place_order(member_id=member_id, items=[("tea-250", 1)], delivery=EXPRESS)
+    order_id = shop.orders.place_order(
+        member_id=member_id, items=[("tea-250", 1)], delivery=EXPRESS
+    )
     pay(shop, order_id)
-    shop.ship_order(order_id, carrier="SF", tracking_no="SF1")
+    shop.orders.ship_order(order_id, carrier="SF", tracking_no="SF1")
     timers = FakeDueTimers(unpaid=[order_id], auto_receive=[order_id], complete=[order_id])
 
     clock.advance(days=7)
-    assert shop.run_due_jobs(timers) == {
+    assert shop.jobs.run_due_jobs(timers) == {
         **NOTHING_ELSE,
         **{"cancelled_unpaid": 0, "auto_received": 1, "completed": 0},
     }
     clock.advance(days=7)
-    assert shop.run_due_jobs(timers) == {
+    assert shop.jobs.run_due_jobs(timers) == {
         **NOTHING_ELSE,
         **{"cancelled_unpaid": 0, "auto_received": 0, "completed": 1},
     }

@@ -19,7 +19,7 @@ from chalicelib.domain.errors import AccountClosed
 from chalicelib.domain.reservation import CampaignEnded, CampaignStarted, Reservation
 from chalicelib.domain.values import CampaignItem, CampaignRules
 from chalicelib.projections import all_projections, reservations
-from chalicelib.projections.runner import ProjectionRunner
+from chalicelib.projections.runner import ReadModelRunner
 
 from .support import stored_events
 
@@ -28,7 +28,7 @@ def define(
     shop: Shop, code: str = "double-11", starts_in: timedelta = timedelta(days=1)
 ) -> Campaign:
     starts_at = shop.clock.now() + starts_in
-    return shop.define_campaign(
+    return shop.campaigns.define_campaign(
         code=code,
         kind="flash_sale",
         title=f"秒杀 {code}",
@@ -44,8 +44,8 @@ def define(
 def test_a_member_reserves_a_campaign_before_it_starts_once(shop: Shop, member_id: UUID) -> None:
     sale = define(shop)
 
-    campaign, reservation = shop.reserve_campaign("double-11", member_id)
-    again, same = shop.reserve_campaign("double-11", member_id)
+    campaign, reservation = shop.reservations.reserve_campaign("double-11", member_id)
+    again, same = shop.reservations.reserve_campaign("double-11", member_id)
 
     assert campaign.id == again.id == sale.id
     assert reservation.reserved and same.reserved_at == reservation.reserved_at
@@ -54,13 +54,13 @@ def test_a_member_reserves_a_campaign_before_it_starts_once(shop: Shop, member_i
 
 def test_cancel_then_reserve_again(shop: Shop, member_id: UUID, clock: FixedClock) -> None:
     define(shop)
-    _, reservation = shop.reserve_campaign("double-11", member_id)
+    _, reservation = shop.reservations.reserve_campaign("double-11", member_id)
 
-    shop.cancel_reservation("double-11", member_id)
+    shop.reservations.cancel_reservation("double-11", member_id)
     with pytest.raises(NotFound):
-        shop.cancel_reservation("double-11", member_id)
+        shop.reservations.cancel_reservation("double-11", member_id)
     clock.advance(hours=1)
-    _, again = shop.reserve_campaign("double-11", member_id)
+    _, again = shop.reservations.reserve_campaign("double-11", member_id)
 
     assert again.reserved_at == clock.now()
     events = stored_events(shop, reservation.id)
@@ -70,13 +70,13 @@ def test_cancel_then_reserve_again(shop: Shop, member_id: UUID, clock: FixedCloc
 def test_cancelling_without_a_reservation_is_not_found(shop: Shop, member_id: UUID) -> None:
     define(shop)
     with pytest.raises(NotFound) as missing:
-        shop.cancel_reservation("double-11", member_id)
+        shop.reservations.cancel_reservation("double-11", member_id)
     assert missing.value.what == "reservation"
 
 
 def test_an_unknown_campaign_is_not_found(shop: Shop, member_id: UUID) -> None:
     with pytest.raises(NotFound) as missing:
-        shop.reserve_campaign("nope", member_id)
+        shop.reservations.reserve_campaign("nope", member_id)
     assert missing.value.what == "campaign"
 
 
@@ -85,36 +85,36 @@ def test_from_the_start_on_it_is_too_late(shop: Shop, member_id: UUID, clock: Fi
     clock.advance(minutes=10)
 
     with pytest.raises(CampaignStarted):
-        shop.reserve_campaign("double-11", member_id)
+        shop.reservations.reserve_campaign("double-11", member_id)
 
 
 def test_an_ended_campaign_cannot_be_reserved(shop: Shop, member_id: UUID) -> None:
     define(shop)
-    shop.end_campaign("double-11")
+    shop.campaigns.end_campaign("double-11")
 
     with pytest.raises(CampaignEnded):
-        shop.reserve_campaign("double-11", member_id)
+        shop.reservations.reserve_campaign("double-11", member_id)
 
 
 def test_a_closed_account_cannot_reserve(shop: Shop, member_id: UUID) -> None:
     define(shop)
-    shop.close_account(member_id)
+    shop.members.close_account(member_id)
     with pytest.raises(AccountClosed):
-        shop.reserve_campaign("double-11", member_id)
+        shop.reservations.reserve_campaign("double-11", member_id)
 
 
 def test_the_read_model_lists_reservers_per_campaign_and_campaigns_per_member(
     shop: Shop, member_id: UUID, clock: FixedClock, tmp_path: Path
 ) -> None:
     views = SQLiteViewStore(tmp_path / "views.sqlite")
-    runner = ProjectionRunner(shop, views, all_projections())
+    runner = ReadModelRunner(shop.store, views, all_projections())
     later = define(shop, "later", starts_in=timedelta(days=3))
     sooner = define(shop, "sooner", starts_in=timedelta(days=1))
-    bob, _ = shop.log_in(openid="o-bob", unionid=None, scene=None, query={})
-    shop.reserve_campaign("later", member_id)
-    shop.reserve_campaign("sooner", member_id)
+    bob, _ = shop.members.log_in(openid="o-bob", unionid=None, scene=None, query={})
+    shop.reservations.reserve_campaign("later", member_id)
+    shop.reservations.reserve_campaign("sooner", member_id)
     clock.advance(minutes=1)
-    shop.reserve_campaign("later", bob)
+    shop.reservations.reserve_campaign("later", bob)
     runner.catch_up()
 
     first = shop.clock.now() - timedelta(minutes=1)
@@ -130,8 +130,8 @@ def test_the_read_model_lists_reservers_per_campaign_and_campaigns_per_member(
     ]
     assert mine[0]["starts_at"] == sooner.starts_at.isoformat()
 
-    shop.cancel_reservation("later", member_id)
-    shop.start_campaign("sooner")
+    shop.reservations.cancel_reservation("later", member_id)
+    shop.campaigns.start_campaign("sooner")
     runner.catch_up()
     assert [r["member_id"] for r in reservations.reservers(views, later.id)] == [str(bob)]
     assert reservations.reserved_count(views, later.id) == 1
@@ -139,7 +139,7 @@ def test_the_read_model_lists_reservers_per_campaign_and_campaigns_per_member(
         (r["code"], r["status"]) for r in reservations.member_reservations(views, member_id)
     ] == [("sooner", "live")]
 
-    shop.end_campaign("sooner")  # an ended campaign leaves the member's page
+    shop.campaigns.end_campaign("sooner")  # an ended campaign leaves the member's page
     runner.catch_up()
     assert reservations.member_reservations(views, member_id) == []
     assert len(reservations.reservers(views, sooner.id)) == 1  # still who reserved it

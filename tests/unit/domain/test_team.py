@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from eventsourcing.domain import Snapshot
 
-from chalicelib.application import Shop
+from chalicelib.application import EventStore
 from chalicelib.domain.errors import DomainError
 from chalicelib.domain.team import (
     AlreadyInTeam,
@@ -337,10 +337,10 @@ def test_a_team_survives_a_snapshot() -> None:
     team = given_team(size=5, paid=2, held=1)
     team.leave(LEADER, OPENED_AT + timedelta(hours=1))
     given(team)
-    shop = Shop(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
+    store = EventStore(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
 
-    stored = shop.mapper.to_stored_event(Snapshot.take(team))
-    snapshot = shop.mapper.to_domain_event(stored)
+    stored = store.mapper.to_stored_event(Snapshot.take(team))
+    snapshot = store.mapper.to_domain_event(stored)
     assert isinstance(snapshot, Snapshot)
     restored = snapshot.mutate(None)
 

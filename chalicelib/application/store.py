@@ -1,7 +1,8 @@
-"""The Shop application: the event store, repositories and conflict retries.
+"""The event store every use case shares: repositories, snapshots, the clock,
+and the retry that re-runs a use case when it lost an optimistic-concurrency race.
 
-Use cases live in small mixins (catalogue, members, orders, payments, jobs);
-this module holds what they share.
+Use cases are small classes by business area that receive this store (and
+whatever else they need) in their constructors; see `chalicelib/bootstrap.py`.
 """
 
 from __future__ import annotations
@@ -54,7 +55,13 @@ def retry_on_conflict(fn: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-class ShopBase(Application[UUID]):
+class EventStore(Application[UUID]):
+    """The `eventsourcing` application: load, find and save aggregates.
+
+    `on_commit` is told after every successful save; the embedded runtime's
+    follow-on loop (chalicelib/follow_on.py) listens there. It never runs
+    projections or side effects inside `save` itself."""
+
     snapshotting_intervals: ClassVar[dict[type[Any], int]] = {
         Stock: 50,
         Member: 50,
@@ -62,10 +69,16 @@ class ShopBase(Application[UUID]):
         Inbox: 50,
     }
 
-    def __init__(self, env: EnvType | None = None, *, clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        env: EnvType | None = None,
+        *,
+        clock: Clock | None = None,
+        on_commit: Callable[[], None] | None = None,
+    ) -> None:
         super().__init__(env)
         self.clock: Clock = clock or SystemClock()
-        self.after_save: list[Callable[[], None]] = []
+        self._on_commit = on_commit
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -73,8 +86,8 @@ class ShopBase(Application[UUID]):
 
     def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
         recordings = super().save(*objs, **kwargs)
-        for hook in self.after_save:
-            hook()
+        if self._on_commit is not None:
+            self._on_commit()
         return recordings
 
     def load(self, cls: type[A], aggregate_id: UUID, what: str) -> A:

@@ -1,0 +1,34 @@
+"""Secrets that live in files: the session secret the embedded runtime keeps in
+its data folder, and the WeChat Pay merchant key (inline or from a file)."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from .wechat import WeChatUnavailable
+
+
+def session_secret(configured: str, data_dir: Path, *, keeps_files: bool) -> bytes:
+    """The configured secret; on a runtime that keeps files, one made once and
+    kept (0600) in the data folder. A runtime whose instances share no files
+    (AWS) must be given one."""
+    if configured:
+        return configured.encode()
+    if not keeps_files:
+        raise RuntimeError("MINILOOP_SESSION_SECRET must be set: every function shares it")
+    path = data_dir / "session_secret"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(32))
+        path.chmod(0o600)
+    return path.read_text().strip().encode()
+
+
+def merchant_key_pem(inline: str, key_file: Path | None) -> bytes:
+    """The WeChat Pay merchant private key, given inline or as a file."""
+    if inline:
+        return inline.encode()
+    if key_file is None:
+        raise WeChatUnavailable("MINILOOP_WECHATPAY_PRIVATE_KEY_FILE is not configured")
+    return key_file.read_bytes()

@@ -1,0 +1,164 @@
+"""The outbox messages: each kind, its message id and its payload, defined once.
+
+Projections enqueue them (`kind`, `message_id`, `to_payload()`) and the outbox
+handlers (chalicelib/outbox_handlers.py) read them back (`from_payload`). The
+payloads are stored and queued as JSON, so their shapes must not change: rows
+already in the outbox are read with the same `from_payload`.
+
+- `wechatpay.refund` (RefundMessage): an approved refund, sent to WeChat Pay;
+  its id is the refund's out_refund_no, which WeChat Pay deduplicates too.
+- `notify` (NotifyMessage): one notification intent, delivered by the sender
+  (application/notify_sender.py); its id is the intent id.
+- `oa.identify` (IdentifyFollowerMessage): asks WeChat for a follower's unionid;
+  its id is `oa.identify:<OA openid>`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, ClassVar, Final
+from uuid import UUID
+
+REFUND: Final = "wechatpay.refund"
+NOTIFY: Final = "notify"
+IDENTIFY_FOLLOWER: Final = "oa.identify"
+
+
+class MalformedMessage(ValueError):
+    """A payload that is not a message of its kind; `field` names the first field
+    that is missing or wrong ("payload" when it cannot be told apart)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def _required(payload: Mapping[str, Any], *names: str) -> None:
+    for name in names:
+        if payload.get(name) is None or payload.get(name) == "":
+            raise MalformedMessage(name, f"the message has no {name}")
+
+
+@dataclass(frozen=True)
+class RefundMessage:
+    """{"out_trade_no", "out_refund_no", "refund_fen", "total_fen", "reason"}."""
+
+    kind: ClassVar[str] = REFUND
+
+    out_trade_no: str
+    out_refund_no: str
+    refund_fen: int
+    total_fen: int
+    reason: str | None
+
+    @property
+    def message_id(self) -> str:
+        return self.out_refund_no
+
+    def to_payload(self) -> dict[str, Any]:
+        return {
+            "out_trade_no": self.out_trade_no,
+            "out_refund_no": self.out_refund_no,
+            "refund_fen": self.refund_fen,
+            "total_fen": self.total_fen,
+            "reason": self.reason,
+        }
+
+    @classmethod
+    def from_payload(cls, payload: Mapping[str, Any]) -> RefundMessage:
+        _required(payload, "out_trade_no", "out_refund_no", "refund_fen", "total_fen")
+        try:
+            refund_fen, total_fen = int(payload["refund_fen"]), int(payload["total_fen"])
+        except (TypeError, ValueError) as error:
+            raise MalformedMessage("payload", f"not a refund: {error}") from None
+        reason = payload.get("reason")
+        return cls(
+            out_trade_no=str(payload["out_trade_no"]),
+            out_refund_no=str(payload["out_refund_no"]),
+            refund_fen=refund_fen,
+            total_fen=total_fen,
+            reason=None if reason is None else str(reason),
+        )
+
+
+@dataclass(frozen=True)
+class NotifyMessage:
+    """One message to one member for one business moment:
+    {"intent_id": "notify:order_paid:<uuid>", "trigger": "order_paid",
+     "member_id": "<uuid>", "page": "pages/orders/detail?id=<uuid>",
+     "fields": {"order_no": ..., "amount": "¥12.30", ...},
+     "expires_at": "<ISO time, UTC>" | null}.
+    `trigger` names one of domain/notify_triggers.py's TRIGGERS (the sender
+    checks it); `fields` are the semantic values the templates read."""
+
+    kind: ClassVar[str] = NOTIFY
+
+    intent_id: str
+    trigger: str
+    member_id: UUID
+    page: str
+    fields: dict[str, str]
+    expires_at: datetime | None
+
+    @property
+    def message_id(self) -> str:
+        return self.intent_id
+
+    def to_payload(self) -> dict[str, Any]:
+        expires_at = self.expires_at
+        return {
+            "intent_id": self.intent_id,
+            "trigger": self.trigger,
+            "member_id": str(self.member_id),
+            "page": self.page,
+            "fields": dict(self.fields),
+            "expires_at": None if expires_at is None else expires_at.astimezone(UTC).isoformat(),
+        }
+
+    @classmethod
+    def from_payload(cls, payload: Mapping[str, Any]) -> NotifyMessage:
+        """MalformedMessage names the first field that is missing or wrong."""
+        for name in ("intent_id", "trigger", "member_id"):
+            if not payload.get(name):
+                raise MalformedMessage(name, f"the intent has no {name}")
+        try:
+            member_id = UUID(str(payload["member_id"]))
+            expires_at = payload.get("expires_at")
+            expiry = datetime.fromisoformat(expires_at) if expires_at else None
+            fields = {str(k): str(v) for k, v in dict(payload.get("fields") or {}).items()}
+        except (TypeError, ValueError) as error:
+            raise MalformedMessage("payload", f"not a notification intent: {error}") from None
+        if expiry is not None and expiry.tzinfo is None:
+            raise MalformedMessage("expires_at", "a time with its UTC offset")
+        return cls(
+            intent_id=str(payload["intent_id"]),
+            trigger=str(payload["trigger"]),
+            member_id=member_id,
+            page=str(payload.get("page") or ""),
+            fields=fields,
+            expires_at=expiry,
+        )
+
+
+@dataclass(frozen=True)
+class IdentifyFollowerMessage:
+    """{"openid": <the follower's official-account openid>}."""
+
+    kind: ClassVar[str] = IDENTIFY_FOLLOWER
+
+    openid: str
+
+    @property
+    def message_id(self) -> str:
+        return f"{IDENTIFY_FOLLOWER}:{self.openid}"
+
+    def to_payload(self) -> dict[str, Any]:
+        return {"openid": self.openid}
+
+    @classmethod
+    def from_payload(cls, payload: Mapping[str, Any]) -> IdentifyFollowerMessage:
+        _required(payload, "openid")
+        return cls(openid=str(payload["openid"]))
