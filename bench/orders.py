@@ -13,6 +13,8 @@ from chalicelib.clock import SystemClock
 from chalicelib.domain.values import Address, Delivery, Level, SkuSpec
 from chalicelib.settings import Settings
 
+from .raw import Commit, CommitLog, Durability, durability_of
+
 DELIVERY = Delivery(method="express")
 BUYERS = 100
 ONE_LEVEL = Level(code="regular", name="普通", threshold_fen=0)
@@ -23,11 +25,27 @@ ADDRESS = Address("Bench", "13800000000", "Guangdong", "Shenzhen", "Nanshan", "1
 class OrdersRun:
     orders: int
     events: int
+    """Rows the timed loop wrote to the events table."""
     seconds: float
-    first_event: int
-    """Notification id before the timed loop: the timed rows come after it."""
-    per_command: tuple[int, ...]
-    """Rows written by place_order and by record_payment (from the warm-up order)."""
+    commits: tuple[Commit, ...]
+    """Every transaction the event store committed, setup included, in order."""
+    timed_from: int
+    """Index of the timed loop's first commit in `commits`."""
+    place_order: tuple[Commit, ...]
+    """The commits of the warm-up order's place_order."""
+    record_payment: tuple[Commit, ...]
+    """The commits of the warm-up order's record_payment."""
+    durability: Durability
+    """The event store's journal mode and `synchronous`."""
+
+    @property
+    def timed(self) -> tuple[Commit, ...]:
+        return self.commits[self.timed_from :]
+
+    @property
+    def rows(self) -> int:
+        """Rows the timed loop committed, events and snapshots."""
+        return sum(len(commit.rows) for commit in self.timed)
 
 
 def new_container(data_dir: Path) -> Container:
@@ -67,25 +85,27 @@ def _order_and_pay(shop: Shop, member_id: UUID, n: int) -> None:
 
 
 def run_orders(data_dir: Path, orders: int, *, projections: bool) -> tuple[Container, OrdersRun]:
-    """Places and pays `orders` orders; returns the (open) container and timings."""
+    """Places and pays `orders` orders; returns the (open) container and timings,
+    with the event store's commits recorded from the first one."""
     container = new_container(data_dir)
     if projections:
         shop = container.shop
     else:  # the same use cases over a store that starts no follow-on work
         store = EventStore(env=container.runtime.persistence_env(), clock=container.clock)
         shop = build_shop(store, container.rules, container.ports)
+    log = CommitLog(shop.store)
     list_sku(shop, "bench", "BENCH-1", orders + 10)
     # A shop's orders come from many members: 100 regulars share the run.
     buyers = [log_in(shop, f"o-bench-buyer-{i}") for i in range(BUYERS)]
     member_id = buyers[0]
     shop.loyalty.define_levels([ONE_LEVEL])  # every order writes the same events: no level changes
 
-    # Warm-up order, untimed: learns the payable amount and rows per command.
-    before = _last(shop)
+    # Warm-up order, untimed: shows the commits of each command.
+    before = log.mark()
     order_id = shop.orders.place_order(
         member_id=member_id, items=[("BENCH-1", 1)], delivery=DELIVERY, address=ADDRESS
     )
-    placed = _last(shop)
+    placed = log.mark()
     payable = shop.orders.order(order_id).price.payable_fen
     shop.payments.record_payment(
         out_trade_no=order_id.hex,
@@ -93,15 +113,27 @@ def run_orders(data_dir: Path, orders: int, *, projections: bool) -> tuple[Conta
         amount_fen=payable,
         paid_at=container.now(),
     )
-    per_command = (placed - before, _last(shop) - placed)
+    paid = log.mark()
 
     first = _last(shop)
+    timed_from = log.mark()
     start = time.perf_counter()
     for n in range(orders):
         _order_and_pay(shop, buyers[n % BUYERS], n)
     seconds = time.perf_counter() - start
     events = _last(shop) - first
-    expected = orders * sum(per_command)
-    if events != expected:
-        raise AssertionError(f"wrote {events} events, expected {expected} ({per_command=})")
-    return container, OrdersRun(orders, events, seconds, first, per_command)
+    commits = tuple(log.commits)
+    recorded = sum(len(c.rows) for c in commits[timed_from:] if c.table == "events")
+    if events != recorded:  # the commit log must have seen every write of the run
+        raise AssertionError(f"the log grew by {events} events, the commits hold {recorded}")
+    run = OrdersRun(
+        orders,
+        events,
+        seconds,
+        commits,
+        timed_from,
+        commits[before:placed],
+        commits[placed:paid],
+        durability_of(shop.store),
+    )
+    return container, run
