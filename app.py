@@ -20,10 +20,12 @@ from chalicelib.api import (
     notifications,
     notifications_admin,
     official_account,
+    projections_admin,
     schedules,
     streams,
     webhooks,
 )
+from chalicelib.api.responses import in_documented_shape
 
 BLUEPRINTS = (
     miniprogram,
@@ -41,11 +43,13 @@ BLUEPRINTS = (
     mini_program_push,
     notifications,
     notifications_admin,
+    projections_admin,
 )
 
 app = Chalice(app_name="miniloop")
 for module in BLUEPRINTS:
     app.register_blueprint(module.bp)
+app.register_middleware(in_documented_shape, "http")
 
 
 @app.on_dynamodb_record(stream_arn=streams.EVENTS_STREAM, batch_size=100, name="index_events")

@@ -16,9 +16,11 @@ from datetime import datetime
 from typing import Any, TypeVar
 from uuid import UUID
 
+from .adapters.idempotency import IdempotencyKeys
 from .adapters.outbox_dispatch import Outbox, OutboxDispatcher
 from .adapters.pii import PersonalData
-from .adapters.secret_files import merchant_key_pem, session_secret
+from .adapters.pseudonyms import KeyedPseudonyms
+from .adapters.secret_files import identity_secret, merchant_key_pem, session_secret
 from .adapters.tokens import SessionTokens
 from .adapters.wechat import (
     WeChatClient,
@@ -52,7 +54,8 @@ from .application.official_account import DEFAULT_KEYWORD_REPLIES, OfficialAccou
 from .application.order_reactions import OrderReactions
 from .application.orders import OrderUseCases
 from .application.payments import PaymentUseCases
-from .application.ports import MessageRefused, MessengerUnavailable
+from .application.ports import MessageOutcomeUnknown, MessageRefused, MessengerUnavailable
+from .application.push_replays import PushReplays
 from .application.reservations import ReservationUseCases
 from .application.store import EventStore
 from .application.subscriptions import SubscriptionUseCases
@@ -63,6 +66,7 @@ from .follow_on import FollowOnWork
 from .outbox_handlers import OutboxHandlers
 from .projections import all_projections
 from .projections.due import DueTimers
+from .projections.followers import FollowersByUnionId
 from .projections.runner import ReadModelRunner
 from .runtimes import Aws, ReadModels, Runtime, runtime_for
 from .scheduler import Scheduler
@@ -129,6 +133,13 @@ def build_shop(store: EventStore, rules: ShopRules, ports: ShopPorts) -> Shop:
     orders = OrderUseCases(store, checkout, reactions, policy=rules.order_policy)
     campaigns = CampaignAdminUseCases(store, checkout, campaign_orders)
     group_buy = GroupBuyUseCases(store, campaign_orders)
+    official_account = OfficialAccountUseCases(
+        store,
+        follower_directory=ports.follower_directory,
+        followers=ports.followers,
+        keyword_replies=rules.keyword_replies,
+        mp_appid=rules.mp_appid,
+    )
     return Shop(
         store=store,
         rules=rules,
@@ -136,7 +147,15 @@ def build_shop(store: EventStore, rules: ShopRules, ports: ShopPorts) -> Shop:
         accounts=accounts,
         catalogue=CatalogueUseCases(store),
         checkout=checkout,
-        members=MemberUseCases(store, accounts, coupons, invites, vault=ports.vault),
+        members=MemberUseCases(
+            store,
+            accounts,
+            coupons,
+            invites,
+            official_account,
+            vault=ports.vault,
+            pseudonyms=ports.pseudonyms,
+        ),
         coupons=coupons,
         loyalty=loyalty,
         invites=invites,
@@ -154,12 +173,8 @@ def build_shop(store: EventStore, rules: ShopRules, ports: ShopPorts) -> Shop:
         notifications=NotificationUseCases(
             store, accounts, template_book=rules.template_book, messenger=ports.messenger
         ),
-        official_account=OfficialAccountUseCases(
-            store,
-            follower_directory=ports.follower_directory,
-            keyword_replies=rules.keyword_replies,
-            mp_appid=rules.mp_appid,
-        ),
+        official_account=official_account,
+        push_replays=PushReplays(store),
         jobs=JobUseCases(
             store.clock,
             orders=orders,
@@ -226,6 +241,21 @@ class Container:
                 miniprogram_state=s.miniprogram_state,
             ),
             follower_directory=WeChatFollowerDirectory(lambda: self.oa_client),
+            pseudonyms=self.pseudonyms,
+            followers=FollowersByUnionId(self.views),
+        )
+
+    @property
+    def pseudonyms(self) -> KeyedPseudonyms:
+        """WeChat identities' keyed hashes; the secret is read on first use."""
+        s = self.settings
+        return self._once(
+            "pseudonyms",
+            lambda: KeyedPseudonyms(
+                lambda: identity_secret(
+                    s.identity_secret, s.data_dir, keeps_files=self.runtime.keeps_files
+                )
+            ),
         )
 
     @property
@@ -260,6 +290,11 @@ class Container:
         return self.runtime.views
 
     @property
+    def idempotency_keys(self) -> IdempotencyKeys:
+        """First answers to commands sent with an Idempotency-Key (api/idempotency.py)."""
+        return self.runtime.idempotency_keys
+
+    @property
     def runner(self) -> ReadModelRunner:
         return self._once(
             "runner",
@@ -292,7 +327,7 @@ class Container:
             self.outbox,
             handlers.by_kind(),
             self.clock,
-            transient=(WeChatUnavailable, MessengerUnavailable),
+            transient=(WeChatUnavailable, MessengerUnavailable, MessageOutcomeUnknown),
             permanent=(WeChatError, MessageRefused, InvalidInput),
             on_retry=self.runtime.retry_later,
         )

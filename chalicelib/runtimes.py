@@ -17,6 +17,7 @@ from .settings import Settings
 if TYPE_CHECKING:
     from .adapters.dynamodb.connection import Tables
     from .adapters.dynamodb.indexer import Indexer
+    from .adapters.idempotency import IdempotencyKeys
     from .adapters.pii import KeyStore
     from .adapters.sqlite_views import SQLiteViewStore
     from .adapters.sqs_queue import OutboxQueue
@@ -37,7 +38,10 @@ class Embedded:
         self.clock = clock
 
     def persistence_env(self) -> dict[str, str]:
+        from .adapters.sqlite_db import create_private
+
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        create_private(self.settings.events_db)  # 0600 before eventsourcing opens it
         return {
             "PERSISTENCE_MODULE": "eventsourcing.sqlite",
             "SQLITE_DBNAME": str(self.settings.events_db),
@@ -67,6 +71,13 @@ class Embedded:
 
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
         return SQLiteKeyStore(self.settings.keys_db)
+
+    @cached_property
+    def idempotency_keys(self) -> IdempotencyKeys:
+        from .adapters.idempotency import SQLiteIdempotencyKeys
+
+        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        return SQLiteIdempotencyKeys(self.settings.idempotency_db)
 
     keeps_files = True
     follows_up_in_process = True
@@ -142,6 +153,12 @@ class Aws:
         from .adapters.pii.dynamodb_keys import DynamoDBKeyStore
 
         return DynamoDBKeyStore(self.ddb, self.tables.keys)
+
+    @cached_property
+    def idempotency_keys(self) -> IdempotencyKeys:
+        from .adapters.idempotency import DynamoDBIdempotencyKeys
+
+        return DynamoDBIdempotencyKeys(self.ddb, self.tables.idempotency)
 
     @cached_property
     def indexer(self) -> Indexer:

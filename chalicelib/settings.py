@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from .domain.points_policy import PointsPolicy
@@ -16,6 +16,7 @@ from .domain.policy import OrderPolicy
 from .domain.pricing import ShippingPolicy
 from .domain.referral import InvitePolicy
 from .domain.template_book import TemplateBook
+from .strong_secrets import HOW, weakness
 
 
 class Settings(BaseSettings):
@@ -28,8 +29,13 @@ class Settings(BaseSettings):
     public_url: str = "http://127.0.0.1:8000"
 
     session_secret: str = ""
+    identity_secret: str = ""
+    """Keys the WeChat identities' pseudonyms (新人券 once per identity, the member
+    after 注销); kept in data_dir when empty on the embedded runtime, required on AWS."""
     session_ttl_s: int = 7 * 24 * 3600
     admin_token: str = "dev-admin-token"
+    """The default serves `make run` only: the AWS runtime refuses to start without a
+    strong one (strong_secrets.py)."""
 
     unpaid_timeout_min: int = Field(default=30, ge=1)
     auto_receive_days: int = Field(default=7, ge=1)
@@ -134,6 +140,16 @@ class Settings(BaseSettings):
             raise ValueError("an EncodingAESKey has 43 characters")
         return value
 
+    @model_validator(mode="after")
+    def _strong_admin_token_on_aws(self) -> Settings:
+        problem = weakness(self.admin_token) if self.runtime == "aws" else None
+        if problem:
+            raise ValueError(
+                f"MINILOOP_ADMIN_TOKEN {problem}: the AWS runtime needs a strong admin "
+                f"token ({HOW})"
+            )
+        return self
+
     @property
     def events_db(self) -> Path:
         return self.data_dir / "events.sqlite"
@@ -146,6 +162,11 @@ class Settings(BaseSettings):
     def keys_db(self) -> Path:
         """Members' personal-data keys: deleting one shreds that member's data."""
         return self.data_dir / "keys.sqlite"
+
+    @property
+    def idempotency_db(self) -> Path:
+        """Idempotency keys: the first answers to keyed commands, kept 24 hours."""
+        return self.data_dir / "idempotency.sqlite"
 
     @property
     def notify_url(self) -> str:

@@ -24,6 +24,7 @@ locals {
     MINILOOP_OUTBOX_QUEUE_URL        = aws_sqs_queue.outbox.url
     MINILOOP_PUBLIC_URL              = var.public_url
     MINILOOP_SESSION_SECRET          = var.session_secret
+    MINILOOP_IDENTITY_SECRET         = var.identity_secret
     MINILOOP_ADMIN_TOKEN             = var.admin_token
     MINILOOP_WECHAT_API_BASE         = var.wechat_api_base
     MINILOOP_WECHAT_APPID            = var.wechat_appid

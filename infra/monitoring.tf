@@ -62,3 +62,38 @@ resource "aws_cloudwatch_metric_alarm" "function_errors" {
   treat_missing_data  = "notBreaching"
   alarm_actions       = local.alarm_actions
 }
+
+# A projection that fails on an event is parked there (chalicelib/projections/runner.py,
+# "Failure isolation") and logs a line starting "projection parked", wherever the
+# runner ran: the projector, the schedules (run_due_jobs repeats the line every
+# minute while a projection stays parked, so the alarm stays raised until it is
+# resumed), and the API (resume, rebuild, jobs/run). Commands and the other
+# projections carry on; the parked read model goes stale.
+resource "aws_cloudwatch_log_metric_filter" "projection_parked" {
+  for_each = toset(["api_handler", "project_log", "run_due_jobs", "rebuild_projections"])
+
+  name           = "${local.function_names[each.key]}-projection-parked"
+  log_group_name = aws_cloudwatch_log_group.lambda[each.key].name
+  pattern        = "\"projection parked\""
+
+  metric_transformation {
+    name      = "ProjectionParked"
+    namespace = "Miniloop/${var.prefix}"
+    value     = "1"
+  }
+}
+
+resource "aws_cloudwatch_metric_alarm" "projection_parked" {
+  alarm_name          = "${var.prefix}-projection-parked"
+  alarm_description   = "A projection failed on an event and is parked there; see GET /admin/projections and infra/README.md, Operating."
+  namespace           = "Miniloop/${var.prefix}"
+  metric_name         = "ProjectionParked"
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.alarm_actions
+  depends_on          = [aws_cloudwatch_log_metric_filter.projection_parked]
+}

@@ -213,6 +213,17 @@ variable "session_secret" {
   }
 }
 
+variable "identity_secret" {
+  description = "HMAC key of the WeChat identities' pseudonyms (32+ random bytes); keep it for good."
+  type        = string
+  sensitive   = true
+
+  validation {
+    condition     = length(var.identity_secret) >= 32
+    error_message = "identity_secret: at least 32 characters."
+  }
+}
+
 variable "admin_token" {
   description = "The token operators send in the X-Admin-Token header of the admin API."
   type        = string

@@ -64,6 +64,15 @@ def create_tables(dynamodb: Any, prefix: str) -> dict[str, str]:
     waiter = dynamodb.get_waiter("table_exists")
     for name in names.values():
         waiter.wait(TableName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+    for block in table_definitions(prefix).values():
+        if "ttl" in block and block["name"] not in existing:
+            dynamodb.update_time_to_live(
+                TableName=block["name"],
+                TimeToLiveSpecification={
+                    "Enabled": block["ttl"]["enabled"],
+                    "AttributeName": block["ttl"]["attribute_name"],
+                },
+            )
     return names
 
 

@@ -2,21 +2,45 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 
 from chalice.config import Config
-from chalice.local import LocalChalice, LocalDevServer, create_local_server
+from chalice.local import (
+    CustomLocalChalice,
+    LocalChalice,
+    LocalDevServer,
+    ThreadedHTTPServer,
+)
+
+LISTEN_BACKLOG = 512
+
+
+class BackloggedHTTPServer(ThreadedHTTPServer):
+    """Chalice's threaded server with a listen backlog that holds a burst of a few
+    hundred concurrent clients (http.server's default of 5 drops the rest)."""
+
+    request_queue_size = LISTEN_BACKLOG
 
 
 class AppServer:
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         from app import app
 
+        from .gateway_errors import DocumentedErrorsHandler
+
         config = Config.create(chalice_stage="local", app_name="miniloop")
-        if isinstance(app, LocalChalice):  # already made thread-safe by an earlier server
-            self._server = LocalDevServer(app, config, host, port)
-        else:
-            self._server = create_local_server(app, config, host, port)
+        if not isinstance(app, LocalChalice):  # thread-safe, as chalice's create_local_server does
+            CustomLocalChalice.__bases__ = (LocalChalice, app.__class__)
+            app.__class__ = CustomLocalChalice
+        self._server = LocalDevServer(
+            app,
+            config,
+            host,
+            port,
+            handler_cls=DocumentedErrorsHandler,
+            server_cls=BackloggedHTTPServer,
+        )
         self._thread = threading.Thread(target=self._server.server.serve_forever, daemon=True)
 
     @property
@@ -34,8 +58,13 @@ class AppServer:
         self._thread.join(timeout=5)
 
 
+log = logging.getLogger(__name__)
+
+
 class Ticker:
-    """The local scheduler: runs the due jobs every `interval_s` seconds."""
+    """The local scheduler: runs the due jobs every `interval_s` seconds. A
+    round that fails is logged and the next one runs on time: the ticker
+    thread never dies (a parked projection does not even fail a round)."""
 
     def __init__(self, interval_s: float) -> None:
         self.interval_s = interval_s
@@ -46,7 +75,10 @@ class Ticker:
         from chalicelib.api.schedules import run_due_jobs
 
         while not self._stop.wait(self.interval_s):
-            run_due_jobs()
+            try:
+                run_due_jobs()
+            except Exception as error:  # e.g. a store locked too long: the next round retries
+                log.error("scheduled round failed: %r", error, exc_info=error)
 
     def start(self) -> Ticker:
         self._thread.start()

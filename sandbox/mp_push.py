@@ -83,10 +83,13 @@ def mp_push(
             (messaging.grant if kind == "popup" else messaging.revoke)(user, ids)
         xml = push_xml(sandbox, openid, kind, ids)
     crypto = PushCrypto(keyring.mp_push_token, keyring.mp_push_aes_key, keyring.appid)
-    query, body = seal_push(
-        sandbox, crypto, original_id(keyring.appid), openid, xml, safe=safe, forge=forge
-    )
-    return [deliver_xml(f"{url}?{query}", body) for _ in range(times)]
+    deliveries = []
+    for _ in range(times):  # each retry a new request: current timestamp, fresh nonce
+        query, body = seal_push(
+            sandbox, crypto, original_id(keyring.appid), openid, xml, safe=safe, forge=forge
+        )
+        deliveries.append(deliver_xml(f"{url}?{query}", body))
+    return deliveries
 
 
 def push_endpoint(sandbox: Sandbox, request: Request) -> Reply:

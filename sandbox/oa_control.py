@@ -38,14 +38,18 @@ def oa_push(
     forge: bool = False,
     **given: Any,
 ) -> list[tuple[int, str]]:
-    """Builds the push once and delivers it ``times`` times (WeChat's retries repeat it);
-    a forged push changes nothing in the sandbox."""
+    """Builds the push once and delivers it ``times`` times (WeChat's retries repeat the
+    message, each retry a new request signed with the current timestamp and a fresh
+    nonce); a forged push changes nothing in the sandbox."""
     if not 0 <= times <= 20:
         raise SandboxError(400, "PARAM_ERROR", "times must be from 0 to 20")
     url = sandbox.app_base() + PUSH_PATH
     openid, xml = push_xml(sandbox, user, kind, apply=not forge, **given)
-    query, body = signed_push(sandbox, openid, xml, safe=safe, forge=forge)
-    return [deliver_xml(f"{url}?{query}", body) for _ in range(times)]
+    deliveries = []
+    for _ in range(times):
+        query, body = signed_push(sandbox, openid, xml, safe=safe, forge=forge)
+        deliveries.append(deliver_xml(f"{url}?{query}", body))
+    return deliveries
 
 
 def messages(sandbox: Sandbox) -> list[dict[str, Any]]:

@@ -136,10 +136,12 @@ def seal_push(
     forge: bool = False,
 ) -> tuple[str, bytes]:
     """Signs (and in safe mode encrypts) ``xml`` with ``crypto``'s token and key: the
-    official account and the mini-program push the same way, each with its own."""
+    official account and the mini-program push the same way, each with its own. The
+    timestamp is the sandbox clock's now and the nonce fresh, as the app refuses
+    stale timestamps and ignores a (timestamp, nonce) pair it has seen."""
     token = "forged-" + crypto.token if forge else crypto.token
     timestamp = str(int(sandbox.clock.now().timestamp()))
-    nonce = str(secrets.randbelow(10**10))
+    nonce = str(secrets.randbelow(10**10))  # fresh per request, numeric like WeChat's
     query = {"signature": signature(token, timestamp, nonce)}
     query.update(timestamp=timestamp, nonce=nonce, openid=openid)
     if not safe:

@@ -46,6 +46,9 @@ class Outbox(Protocol):
         """Recent messages, newest first, for the admin page."""
 
 
+OUTBOX_STATUSES = ("pending", "sending", "sent", "failed")
+"""A message's status in either outbox store (SQLite, DynamoDB)."""
+
 Handler = Callable[[dict[str, Any]], None]
 Retry = Callable[[str, timedelta], None]
 

@@ -1,5 +1,6 @@
-"""Secrets that live in files: the session secret the embedded runtime keeps in
-its data folder, and the WeChat Pay merchant key (inline or from a file)."""
+"""Secrets that live in files: the session secret and the identity secret the
+embedded runtime keeps in its data folder, and the WeChat Pay merchant key
+(inline or from a file)."""
 
 from __future__ import annotations
 
@@ -13,11 +14,22 @@ def session_secret(configured: str, data_dir: Path, *, keeps_files: bool) -> byt
     """The configured secret; on a runtime that keeps files, one made once and
     kept (0600) in the data folder. A runtime whose instances share no files
     (AWS) must be given one."""
+    return _kept_secret("session_secret", configured, data_dir, keeps_files=keeps_files)
+
+
+def identity_secret(configured: str, data_dir: Path, *, keeps_files: bool) -> bytes:
+    """The key of the WeChat identities' pseudonyms (adapters/pseudonyms.py), kept
+    like the session secret. Changing it forgets which identities had their
+    新人券 and members, so it is kept for good."""
+    return _kept_secret("identity_secret", configured, data_dir, keeps_files=keeps_files)
+
+
+def _kept_secret(name: str, configured: str, data_dir: Path, *, keeps_files: bool) -> bytes:
     if configured:
         return configured.encode()
     if not keeps_files:
-        raise RuntimeError("MINILOOP_SESSION_SECRET must be set: every function shares it")
-    path = data_dir / "session_secret"
+        raise RuntimeError(f"MINILOOP_{name.upper()} must be set: every function shares it")
+    path = data_dir / name
     if not path.exists():
         data_dir.mkdir(parents=True, exist_ok=True)
         path.write_text(secrets.token_urlsafe(32))

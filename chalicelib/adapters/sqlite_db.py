@@ -1,8 +1,12 @@
 """One SQLite file shared by threads: a connection per thread, WAL, and
-write transactions that take the write lock up front (BEGIN IMMEDIATE)."""
+write transactions that take the write lock up front (BEGIN IMMEDIATE).
+
+Data files are created readable by their owner only (0600): SQLite gives its
+-wal and -shm files the database file's permissions, so they follow."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -10,9 +14,17 @@ from contextlib import contextmanager
 from pathlib import Path
 
 
+def create_private(path: Path | str) -> None:
+    """Creates the file 0600 unless it exists, before any library opens it (an
+    existing file keeps the permissions its operator gave it)."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+    os.close(descriptor)
+
+
 class SQLiteDatabase:
     def __init__(self, path: Path | str, schema: str, *, busy_timeout_s: float = 30.0) -> None:
         self.path = str(path)
+        create_private(self.path)
         self._timeout = busy_timeout_s
         self._local = threading.local()
         self.connection().executescript(schema)

@@ -1,6 +1,8 @@
 """Read models in SQLite: view items, projection tracking and the outbox
 share one file, so a projection's view writes, its outbox intents and its
-tracking position commit in one transaction (exactly-once in effect)."""
+tracking position commit in one transaction (exactly-once in effect). A
+projection's generation that failed on an event has a row in
+`projection_parks` until an operator resumes it."""
 
 from __future__ import annotations
 
@@ -12,9 +14,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from eventsourcing.persistence import IntegrityError, Tracking, TrackingRecorder
+from eventsourcing.persistence import IntegrityError, PersistenceError, Tracking, TrackingRecorder
 
-from ..projections.base import Doc, rank_time
+from ..projections.base import Doc, Park, rank_time
 from .sqlite_db import SQLiteDatabase
 
 SCHEMA = """
@@ -26,6 +28,8 @@ CREATE TABLE IF NOT EXISTS projection_generations (
   name TEXT PRIMARY KEY, generation INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS tracking (
   application_name TEXT PRIMARY KEY, notification_id INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS projection_parks (
+  name TEXT PRIMARY KEY, park TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS outbox (
   id TEXT PRIMARY KEY, kind TEXT NOT NULL, payload TEXT NOT NULL,
   status TEXT NOT NULL DEFAULT 'pending', attempts INTEGER NOT NULL DEFAULT 0,
@@ -81,6 +85,8 @@ class SQLiteViewWriter:
 
 
 class SQLiteViewStore(TrackingRecorder):
+    storage_errors: tuple[type[Exception], ...] = (sqlite3.Error, PersistenceError)
+
     def __init__(self, path: Path | str) -> None:
         self.db = SQLiteDatabase(path, SCHEMA)
 
@@ -147,10 +153,9 @@ class SQLiteViewStore(TrackingRecorder):
     def _drop(conn: sqlite3.Connection, projection: str, generation: int) -> None:
         prefix = namespace(projection, generation, "")
         conn.execute("DELETE FROM view_items WHERE substr(ns, 1, ?) = ?", (len(prefix), prefix))
-        conn.execute(
-            "DELETE FROM tracking WHERE application_name=?",
-            (tracking_name(projection, generation),),
-        )
+        name = tracking_name(projection, generation)
+        conn.execute("DELETE FROM tracking WHERE application_name=?", (name,))
+        conn.execute("DELETE FROM projection_parks WHERE name=?", (name,))
 
     def switch(self, projection: str, generation: int) -> None:
         """Makes `generation` the one readers see and drops the one it replaces."""
@@ -162,6 +167,33 @@ class SQLiteViewStore(TrackingRecorder):
             )
             if old != generation:
                 self._drop(conn, projection, old)
+
+    # -- parks -------------------------------------------------------------------
+    def park(self, park: Park) -> None:
+        with self.db.write() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO projection_parks VALUES (?, ?)",
+                (tracking_name(park.projection, park.generation), json.dumps(park.doc())),
+            )
+
+    def parked(self, projection: str, generation: int) -> Park | None:
+        row = (
+            self.db.read()
+            .execute(
+                "SELECT park FROM projection_parks WHERE name=?",
+                (tracking_name(projection, generation),),
+            )
+            .fetchone()
+        )
+        return Park(**json.loads(row[0])) if row else None
+
+    def unpark(self, projection: str, generation: int) -> bool:
+        with self.db.write() as conn:
+            gone = conn.execute(
+                "DELETE FROM projection_parks WHERE name=?",
+                (tracking_name(projection, generation),),
+            )
+            return gone.rowcount > 0
 
     # -- reading -----------------------------------------------------------------
     def get(self, projection: str, view: str, key: str) -> Doc | None:

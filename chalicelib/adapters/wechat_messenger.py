@@ -1,14 +1,16 @@
 """The application's Messenger and FollowerDirectory ports over the WeChat
 clients: subscribe messages through the mini-program's API, template messages
 and follower lookups through the official account's. WeChat's errors become
-the ports' errors, so the application never sees an adapter type."""
+the ports' errors, so the application never sees an adapter type: a send whose
+answer was lost (WeChatOutcomeUnknown) is MessageOutcomeUnknown, never
+MessengerUnavailable, which promises the message did not go out."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..application.ports import MessageRefused, MessengerUnavailable
-from .wechat import WeChatClient, WeChatError, WeChatUnavailable
+from ..application.ports import MessageOutcomeUnknown, MessageRefused, MessengerUnavailable
+from .wechat import WeChatClient, WeChatError, WeChatOutcomeUnknown, WeChatUnavailable
 from .wechat.oa_client import OfficialAccountClient
 
 BUSY = -1  # WeChat still busy after the client's own retry: try again later
@@ -41,6 +43,8 @@ class WeChatMessenger:
             )
         except WeChatError as error:
             raise _refusal(error) from error
+        except WeChatOutcomeUnknown as error:
+            raise MessageOutcomeUnknown(str(error)) from error
         except WeChatUnavailable as error:
             raise MessengerUnavailable(str(error)) from error
 
@@ -67,6 +71,8 @@ class WeChatMessenger:
             )
         except WeChatError as error:
             raise _refusal(error) from error
+        except WeChatOutcomeUnknown as error:
+            raise MessageOutcomeUnknown(str(error)) from error
         except WeChatUnavailable as error:
             raise MessengerUnavailable(str(error)) from error
 

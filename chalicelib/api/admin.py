@@ -7,23 +7,27 @@ from uuid import UUID
 
 from chalice.app import Blueprint, Response
 
+from ..adapters.outbox_dispatch import OUTBOX_STATUSES
 from ..application.orders import OrderUseCases
 from ..bootstrap import container
+from ..domain.order import OrderStatus
 from ..domain.values import SkuSpec
 from ..projections import fresh, queries
-from .inputs import body, path_id, query_param, require_admin
+from .inputs import body, choice_param, path_id, require_admin
 from .personal import reveal_order, reveal_orders
-from .responses import ApiError, handles_errors, json_response
+from .responses import handles_errors, json_response
 from .schemas import ProductIn, ReasonIn, RestockIn, ShipIn
 
 bp = Blueprint(__name__)
+PRODUCT_BODY_LIMIT = 256 * 1024
+"""Up to 99 SKUs with Chinese names, escaped as \\uXXXX by some clients."""
 
 
 @bp.route("/admin/products", methods=["POST"])
 @handles_errors
 def list_product() -> Response:
     require_admin(bp)
-    p = body(bp, ProductIn)
+    p = body(bp, ProductIn, limit=PRODUCT_BODY_LIMIT)
     c = container()
     product_id = c.shop.catalogue.list_product(
         slug=p.slug,
@@ -48,7 +52,7 @@ def restock(sku_id: str) -> Response:
 @handles_errors
 def orders() -> Response:
     require_admin(bp)
-    status = query_param(bp, "status") or "paid"
+    status = choice_param(bp, "status", list(OrderStatus)) or "paid"
     items = queries.orders_with_status(container().views, status)
     return json_response({"items": reveal_orders(items)})
 
@@ -122,20 +126,9 @@ def run_jobs() -> Response:
     return json_response(container().scheduler.tick())
 
 
-@bp.route("/admin/projections/{name}/rebuild", methods=["POST"])
-@handles_errors
-def rebuild(name: str) -> Response:
-    require_admin(bp)
-    runner = container().runner
-    if name not in runner.projections:
-        raise ApiError(
-            404, "not_found", f"no projection {name!r}", known=sorted(runner.projections)
-        )
-    return json_response({"projection": name, "events": runner.rebuild(name)})
-
-
 @bp.route("/admin/outbox", methods=["GET"])
 @handles_errors
 def outbox() -> Response:
     require_admin(bp)
-    return json_response({"items": container().outbox.messages(query_param(bp, "status"))})
+    status = choice_param(bp, "status", OUTBOX_STATUSES)
+    return json_response({"items": container().outbox.messages(status)})

@@ -16,6 +16,7 @@ from ..bootstrap import container
 from ..domain.bargain import Bargain
 from ..projections.base import plain
 from .campaign_orders import OneUnitOrderIn, order_args, placed
+from .idempotency import idempotent
 from .inputs import body, current_member, path_id
 from .responses import handles_errors, json_response
 from .schemas import Strict
@@ -97,6 +98,7 @@ def help_bargain(bargain_id: str) -> Response:
 
 @bp.route("/bargains/{bargain_id}/orders", methods=["POST"])
 @handles_errors
+@idempotent(bp)
 def buy_bargain(bargain_id: str) -> Response:
     member_id = current_member(bp)
     request = body(bp, OneUnitOrderIn)

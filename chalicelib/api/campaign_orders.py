@@ -15,7 +15,7 @@ from ..domain.values import Address, Delivery
 from ..projections import fresh
 from .personal import reveal_order
 from .responses import json_response
-from .schemas import DeliveryIn, Strict
+from .schemas import DeliveryIn, Points, Strict
 
 
 class OneUnitOrderIn(Strict):
@@ -24,7 +24,7 @@ class OneUnitOrderIn(Strict):
     delivery: DeliveryIn
     note: str = Field(default="", max_length=200)
     coupon_id: str | None = Field(default=None, min_length=1, max_length=64)
-    points: int = Field(default=0, ge=0, le=100_000_000)
+    points: Points = 0
     quote_id: str | None = Field(default=None, min_length=1, max_length=64)
 
 

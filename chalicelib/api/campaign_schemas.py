@@ -8,12 +8,12 @@ from typing import Literal
 from pydantic import Field, field_validator
 
 from .loyalty_schemas import CODE
-from .schemas import Strict, zoned_time
+from .schemas import PriceFen, Strict, zoned_time
 
 
 class CampaignItemIn(Strict):
     sku_id: str = Field(min_length=1, max_length=64)
-    price_fen: int = Field(ge=1, le=100_000_000)
+    price_fen: PriceFen
     stock: int = Field(ge=1, le=1_000_000)
 
 

@@ -7,6 +7,7 @@ from chalice.app import Blueprint, Response
 
 from ..bootstrap import container
 from .campaign_orders import CampaignOrderIn, order_args, placed
+from .idempotency import idempotent
 from .inputs import body, current_member
 from .responses import handles_errors
 
@@ -15,6 +16,7 @@ bp = Blueprint(__name__)
 
 @bp.route("/campaigns/{code}/orders", methods=["POST"])
 @handles_errors
+@idempotent(bp)
 def place_flash_order(code: str) -> Response:
     member_id = current_member(bp)
     request = body(bp, CampaignOrderIn)

@@ -14,6 +14,7 @@ from ..bootstrap import container
 from ..domain.team import Team
 from ..projections import fresh
 from .campaign_orders import CampaignOrderIn, order_args
+from .idempotency import idempotent
 from .inputs import body, current_member, path_id
 from .personal import reveal_order
 from .responses import handles_errors, json_response
@@ -29,6 +30,7 @@ class JoinTeamIn(CampaignOrderIn):
 
 @bp.route("/campaigns/{code}/teams", methods=["POST"])
 @handles_errors
+@idempotent(bp)
 def open_team(code: str) -> Response:
     member_id = current_member(bp)
     request = body(bp, CampaignOrderIn)
@@ -40,6 +42,7 @@ def open_team(code: str) -> Response:
 
 @bp.route("/teams/{team_id}/orders", methods=["POST"])
 @handles_errors
+@idempotent(bp)
 def join_team(team_id: str) -> Response:
     member_id = current_member(bp)
     team = path_id(team_id, "team")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from .schemas import Strict, zoned_time
+from .schemas import AmountFen, SpendFen, Strict, plausible_day, zoned_time
 
 CODE = r"^[a-z0-9][a-z0-9_-]{0,39}$"
 
@@ -20,8 +20,8 @@ class ProfileIn(Strict):
     @field_validator("birthday")
     @classmethod
     def _real_date(cls, value: str | None) -> str | None:
-        if value is not None and date.fromisoformat(value).year < 1900:
-            raise ValueError("a birthday from 1900 on")
+        if value is not None:
+            plausible_day(value, earliest=1900)
         return value
 
 
@@ -32,11 +32,11 @@ class PhoneIn(Strict):
 class LevelIn(Strict):
     code: str = Field(pattern=r"^[a-z0-9_-]{1,20}$")
     name: str = Field(min_length=1, max_length=20)
-    threshold_fen: int = Field(ge=0, le=10_000_000_000)
+    threshold_fen: SpendFen
     discount_percent: int = Field(default=100, ge=1, le=100)
     points_multiplier_percent: int = Field(default=100, ge=0, le=1000)
     birthday_coupon: str = Field(default="", max_length=40)
-    free_shipping_from_fen: int = Field(default=0, ge=0, le=100_000_000)
+    free_shipping_from_fen: AmountFen = 0
 
 
 class LevelsIn(Strict):
@@ -45,10 +45,10 @@ class LevelsIn(Strict):
 
 class CouponTermsIn(Strict):
     kind: Literal["threshold", "discount", "no_threshold"]
-    amount_fen: int = Field(default=0, ge=0, le=100_000_000)
-    threshold_fen: int = Field(default=0, ge=0, le=100_000_000)
+    amount_fen: AmountFen = 0
+    threshold_fen: AmountFen = 0
     rate_percent: int = Field(default=100, ge=1, le=100)
-    cap_fen: int = Field(default=0, ge=0, le=100_000_000)
+    cap_fen: AmountFen = 0
     scope: Literal["all", "category", "products"] = "all"
     scope_ids: list[str] = Field(default_factory=list, max_length=200)
 

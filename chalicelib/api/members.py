@@ -9,7 +9,8 @@ from ..adapters.wechat import WeChatError
 from ..bootstrap import container
 from ..projections import loyalty_queries as q
 from ..projections.base import plain
-from .inputs import body, current_member, query_param
+from .idempotency import idempotent
+from .inputs import body, choice_param, current_member
 from .loyalty_schemas import PhoneIn, ProfileIn
 from .personal import reveal_orders, reveal_phone
 from .responses import ApiError, handles_errors, json_response
@@ -73,6 +74,7 @@ def bind_phone() -> Response:
 
 @bp.route("/me/check-in", methods=["POST"])
 @handles_errors
+@idempotent(bp)
 def check_in() -> Response:
     member_id = current_member(bp)
     shop = container().shop
@@ -94,7 +96,8 @@ def points_ledger() -> Response:
 def my_coupons() -> Response:
     member_id = current_member(bp)
     c = container()
-    items = q.member_coupons(c.views, member_id, c.now(), query_param(bp, "status"))
+    status = choice_param(bp, "status", q.COUPON_STATUSES)
+    items = q.member_coupons(c.views, member_id, c.now(), status)
     return json_response({"items": items})
 
 
@@ -107,6 +110,7 @@ def claimable_coupons() -> Response:
 
 @bp.route("/coupons/{code}/claim", methods=["POST"])
 @handles_errors
+@idempotent(bp)
 def claim_coupon(code: str) -> Response:
     member_id = current_member(bp)
     coupon = container().shop.coupons.claim_coupon(member_id, code)

@@ -1,5 +1,7 @@
 """The mini-program's message push (小程序消息推送): the GET handshake and the
-POSTed events, in plain or safe mode, verified like the official account's.
+POSTed events, in plain or safe mode (only safe mode once an EncodingAESKey is
+configured), verified like the official account's: signature, timestamp within
+five minutes, and a replayed (timestamp, nonce) pair has no effect.
 
 It matters for one thing: `subscribe_msg_popup_event` tells which templates a
 user accepted, the source of subscribe-message credits when the shop counts
@@ -21,7 +23,6 @@ from chalice.app import Blueprint, Response
 from ..adapters.wechat import NotificationRejected
 from ..adapters.wechat.oa_crypto import open_push_xml
 from ..adapters.wechat.oa_xml import parse_push, parse_push_list
-from ..application.errors import Busy
 from ..bootstrap import Container, container
 from ..domain.errors import DomainError
 from ..projections.members import member_for_openid
@@ -42,16 +43,23 @@ def handshake() -> Response:
 @bp.route(PATH, methods=["POST"], content_types=push.XML_TYPES)
 def receive() -> Response:
     c = container()
+    query = push.query(bp)
     try:
         xml_text, _ = open_push_xml(
-            query=push.query(bp),
+            query=query,
             body=push.raw_body(bp),
             token=push.required(c.settings.mp_push_token, "mini-program"),
             crypto=c.mp_push_crypto,
+            now=c.now(),
         )
     except NotificationRejected as error:
         log.warning("refused a mini-program push: %s", error.reason)
         return push.text(error.reason, 403)
+    return push.first_delivery(c.shop.push_replays, "mp", query, lambda: _receive(c, xml_text))
+
+
+def _receive(c: Container, xml_text: str) -> Response:
+    """Busy propagates: the pair is given back and WeChat asked to retry."""
     message = parse_push(xml_text)
     event = message.get("Event", "")
     if event == CHANGE:
@@ -60,8 +68,6 @@ def receive() -> Response:
     elif event == POPUP:
         try:
             _popup(c, message, parse_push_list(xml_text, "SubscribeMsgPopupEvent"))
-        except Busy:
-            return push.text("busy; retry later", 503)
         except DomainError as error:
             log.warning("popup push not recorded: %s", error.message)
     return push.text("success")

@@ -10,10 +10,12 @@ from chalice.app import Blueprint, Response
 from ..adapters.wechat import Session, WeChatError
 from ..application.orders import OrderUseCases
 from ..bootstrap import container
+from ..domain.order import OrderStatus
 from ..domain.values import Address, Delivery
 from ..projections import fresh, queries
 from ..projections.base import plain
-from .inputs import body, current_member, path_id, query_param
+from .idempotency import idempotent
+from .inputs import body, choice_param, current_member, path_id, query_param
 from .personal import reveal_order, reveal_orders
 from .responses import ApiError, handles_errors, json_response
 from .schemas import LoginIn, PlaceOrderIn, QuoteIn, ReasonIn
@@ -98,6 +100,7 @@ def quote() -> Response:
 
 @bp.route("/orders", methods=["POST"])
 @handles_errors
+@idempotent(bp)
 def place_order() -> Response:
     member_id = current_member(bp)
     request = body(bp, PlaceOrderIn)
@@ -120,7 +123,8 @@ def place_order() -> Response:
 @handles_errors
 def my_orders() -> Response:
     member_id = current_member(bp)
-    items = queries.member_orders(container().views, member_id, query_param(bp, "status"))
+    status = choice_param(bp, "status", list(OrderStatus))
+    items = queries.member_orders(container().views, member_id, status)
     return json_response({"items": reveal_orders(items)})
 
 
@@ -165,6 +169,7 @@ def confirm_receipt(order_id: str) -> Response:
 
 @bp.route("/orders/{order_id}/refund", methods=["POST"])
 @handles_errors
+@idempotent(bp)
 def request_refund(order_id: str) -> Response:
     reason = body(bp, ReasonIn).reason
     return _member_command(

@@ -3,16 +3,15 @@ suppressed (and why) and failed, per template and per Beijing day."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from chalice.app import Blueprint, Response
 
 from ..application.errors import InvalidInput
 from ..bootstrap import container
 from ..domain.calendar import beijing_date
 from ..projections import notification_queries as q
-from .inputs import query_param, require_admin
+from .inputs import choice_param, query_param, require_admin
 from .responses import handles_errors, json_response
+from .schemas import plausible_day
 
 bp = Blueprint(__name__)
 STATUSES = ("sent", "failed", "suppressed", "dispatched")
@@ -24,9 +23,9 @@ def _day() -> str:
     if given is None:
         return beijing_date(container().now()).isoformat()
     try:
-        return date.fromisoformat(given).isoformat()
-    except ValueError:
-        raise InvalidInput("day", "use YYYY-MM-DD") from None
+        return plausible_day(given).isoformat()
+    except ValueError as error:
+        raise InvalidInput("day", str(error)) from None
 
 
 @bp.route("/admin/notifications", methods=["GET"])
@@ -35,9 +34,7 @@ def notifications() -> Response:
     """The day's notifications, newest first; `?status=` one of sent, failed,
     suppressed, dispatched (sent but not yet confirmed)."""
     require_admin(bp)
-    status = query_param(bp, "status")
-    if status is not None and status not in STATUSES:
-        raise InvalidInput("status", f"one of {', '.join(STATUSES)}")
+    status = choice_param(bp, "status", STATUSES)
     day = _day()
     items = q.notifications(container().views, day, status=status)
     return json_response({"day": day, "notifications": items})

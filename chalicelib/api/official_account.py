@@ -1,10 +1,13 @@
 """The official account's (公众号) message push: the GET handshake and the POSTed
 messages, in plain or safe mode (WECHAT.md).
 
-The signature is verified before anything is read; a forged one changes nothing
-and is answered 403. An accepted message is answered within WeChat's 5 seconds
-with `success`, or with a passive reply (encrypted in safe mode). A message
-WeChat delivers again is recognised by the shop and changes nothing more.
+The signature and the timestamp's age are verified before anything is read; a
+forged or stale push changes nothing and is answered 403, a replayed one is
+answered `success` and changes nothing (push_webhooks.first_delivery). With an
+EncodingAESKey configured only safe mode is accepted. An accepted message is
+answered within WeChat's 5 seconds with `success`, or with a passive reply
+(encrypted in safe mode). A message WeChat delivers again (a new request, so a
+new nonce) is recognised by the shop and changes nothing more.
 """
 
 from __future__ import annotations
@@ -20,7 +23,6 @@ from ..adapters.wechat.oa_crypto import (
     open_push,
     text_reply_xml,
 )
-from ..application.errors import Busy
 from ..bootstrap import Container, container
 from ..domain.errors import DomainError
 from . import push_webhooks as push
@@ -39,20 +41,25 @@ def handshake() -> Response:
 @bp.route(PATH, methods=["POST"], content_types=push.XML_TYPES)
 def receive() -> Response:
     c = container()
+    query = push.query(bp)
     try:
         message, safe = open_push(
-            query=push.query(bp),
+            query=query,
             body=push.raw_body(bp),
             token=push.required(c.settings.oa_token, "official-account"),
             crypto=c.push_crypto,
+            now=c.now(),
         )
     except NotificationRejected as error:
         log.warning("refused an official-account push: %s", error.reason)
         return push.text(error.reason, 403)
+    return push.first_delivery(c.shop.push_replays, "oa", query, lambda: _receive(c, message, safe))
+
+
+def _receive(c: Container, message: dict[str, str], safe: bool) -> Response:
+    """Busy propagates: the pair is given back and WeChat asked to retry."""
     try:
         reply = c.shop.official_account.receive_push(message)
-    except Busy:
-        return push.text("busy; retry later", 503)
     except DomainError as error:
         log.warning("push %s not recorded: %s", message.get("MsgType"), error.message)
         return push.text("success")

@@ -7,21 +7,32 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from ..adapters.pii.vault import PREFIX as SEALED_PREFIX
 from ..bootstrap import container
 from ..projections.base import Doc
 
 
 def reveal_order(doc: Doc) -> Doc:
-    """The order document with its delivery address opened (None once shredded)."""
+    """The order document with its delivery address and note opened (None once
+    shredded). Notes of orders placed before notes were sealed read as written."""
+    member_id = UUID(doc["member_id"])
     delivery: dict[str, Any] = dict(doc.get("delivery") or {})
     sealed = delivery.pop("sealed_address", None)
     if sealed is not None:
-        address = container().vault.open_json(UUID(doc["member_id"]), sealed)
+        address = container().vault.open_json(member_id, sealed)
         delivery["address"] = address
         delivery["address_redacted"] = address is None
     else:
         delivery["address"] = None
-    return {**doc, "delivery": delivery}
+    return {**doc, "delivery": delivery, "note": reveal_text(member_id, doc.get("note"))}
+
+
+def reveal_text(member_id: UUID, value: str | None) -> str | None:
+    """A personal text field as recorded: opened when sealed (None once shredded),
+    as is when it was recorded before such fields were sealed."""
+    if value is None or not value.startswith(SEALED_PREFIX):
+        return value
+    return container().vault.open(member_id, value)
 
 
 def reveal_orders(docs: list[Doc]) -> list[Doc]:

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from chalice.app import BadRequestError, Response
+from chalice.app import BadRequestError, Request, Response
 from eventsourcing.persistence import OperationalError
 from pydantic import ValidationError
 
@@ -39,6 +39,53 @@ def json_response(body: Any, status: int = 200) -> Response:
 
 def error_response(status: int, code: str, message: str, details: Any = None) -> Response:
     return json_response({"code": code, "message": message, "details": details or {}}, status)
+
+
+CODES = {
+    400: "invalid_request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    429: "rate_limited",
+    500: "internal_error",
+    502: "bad_gateway",
+    503: "unavailable",
+    504: "timeout",
+}
+"""The `code` of an answer the app's own views did not make (Chalice's, the
+local server's), by HTTP status."""
+
+
+def code_for(status: int) -> str:
+    return CODES.get(status, "error")
+
+
+def in_documented_shape(request: Request, get_response: Callable[[Request], Response]) -> Response:
+    """HTTP middleware: Chalice's own answers, made before or around our views
+    (405 for a method the path lacks, 415 for a body that is not JSON, 500 for
+    an unhandled error), become `{code, message, details}` like every other."""
+    response = get_response(request)
+    chalice_body = response.body
+    if not isinstance(chalice_body, dict) or set(chalice_body) != {"Code", "Message"}:
+        return response
+    status = response.status_code
+    headers = {k: v for k, v in response.headers.items() if k.lower() != "content-type"}
+    details: dict[str, Any] = {}
+    message = str(chalice_body["Message"])
+    if status == 405:
+        allowed = [m.strip() for m in str(headers.get("Allow", "")).split(",") if m.strip()]
+        message = f"{request.method} is not allowed here; use {', '.join(allowed)}"
+        details = {"allowed": allowed}
+    elif status == 415:
+        given = request.headers.get("content-type", "")
+        message = f"Content-Type {given!r} is not accepted here; JSON bodies are application/json"
+    answer = error_response(status, code_for(status), message, details)
+    answer.headers.update(headers)
+    return answer
 
 
 def validation_details(error: ValidationError) -> list[dict[str, str]]:

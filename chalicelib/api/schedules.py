@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from ..bootstrap import container
+from ..projections.runner import PARKED
 
 log = logging.getLogger(__name__)
 
@@ -14,15 +15,32 @@ def run_due_jobs(event: Any = None) -> dict[str, int]:
     """One scheduler round (chalicelib/scheduler.py, `Scheduler.tick`): the
     projections catch up, every due job runs (unpaid orders, receipt,
     completion, points expiry, level review, birthdays, campaign end, team
-    expiry), and the due outbox messages go out (re-queued to SQS on AWS)."""
-    done = container().scheduler.tick()
+    expiry), and the due outbox messages go out (re-queued to SQS on AWS).
+
+    Every round repeats the "projection parked" line of each projection still
+    parked, so its alarm (infra/monitoring.tf) stays raised until it resumes."""
+    c = container()
+    done = c.scheduler.tick()
     log.info("scheduled jobs: %s", done)
+    for park in c.runner.parks():
+        log.error(
+            "%s: %s@%d is still parked at event %d: %s",
+            PARKED,
+            park.projection,
+            park.generation,
+            park.position,
+            park.error,
+        )
     return done
 
 
 def rebuild_projections(event: Any = None) -> dict[str, int]:
-    """Replays the log into a new generation of every view, switching when complete."""
+    """Replays the log into a new generation of every view, switching when complete.
+
+    A projection that fails on an event keeps its current generation (the new
+    one is parked, logged and alarmed); the other rebuilds carry on."""
     runner = container().runner
     counts = {name: runner.rebuild(name) for name in runner.projections}
-    log.info("rebuilt projections: %s", counts)
+    kept = [name for name in counts if runner.status(name)["rebuild_parked"] is not None]
+    log.info("rebuilt projections: %s; kept the current generation of: %s", counts, kept)
     return counts

@@ -2,26 +2,60 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Literal
+from datetime import date, datetime
+from typing import Annotated, Literal
 from urllib.parse import parse_qsl
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2099
+"""Every time and day a caller or an operator gives lies in these years, as
+written (in the zone it carries). Far-off years are typing mistakes or attacks,
+and ones near the ends of what datetime holds overflow once a zone is applied."""
+
+MAX_PRICE_FEN = 100_000_000
+"""¥1,000,000: the most a unit, a coupon's amount or threshold, or a free-shipping
+line can be worth."""
+MAX_SPEND_FEN = 10_000_000_000
+"""¥100,000,000: the most a level's spending threshold can ask for."""
+MAX_POINTS = 100_000_000
+
+PriceFen = Annotated[int, Field(ge=1, le=MAX_PRICE_FEN)]
+AmountFen = Annotated[int, Field(ge=0, le=MAX_PRICE_FEN)]
+SpendFen = Annotated[int, Field(ge=0, le=MAX_SPEND_FEN)]
+Points = Annotated[int, Field(ge=0, le=MAX_POINTS)]
 
 
 class Strict(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid")
 
 
+def plausible_year(year: int, earliest: int = EARLIEST_YEAR) -> None:
+    if not earliest <= year <= LATEST_YEAR:
+        raise ValueError(f"a year from {earliest} to {LATEST_YEAR}")
+
+
 def zoned_time(value: object) -> object:
-    """Strict mode takes datetimes only as ISO-8601 strings with a zone; use as a
-    `mode="before"` field validator."""
+    """Strict mode takes datetimes only as ISO-8601 strings with a zone, in the
+    years above; use as a `mode="before"` field validator."""
     if isinstance(value, str):
         parsed = datetime.fromisoformat(value)
         if parsed.tzinfo is None:
             raise ValueError("an ISO-8601 time with a zone, e.g. 2026-12-01T10:00:00+08:00")
+        plausible_year(parsed.year)
         return parsed
     return value
+
+
+def plausible_day(text: str, earliest: int = EARLIEST_YEAR) -> date:
+    """A YYYY-MM-DD day (a query parameter, a birthday) in the years above;
+    ValueError says what is wanted."""
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise ValueError("a day as YYYY-MM-DD") from None
+    plausible_year(day.year, earliest)
+    return day
 
 
 class LoginIn(Strict):
@@ -74,7 +108,7 @@ class QuoteIn(Strict):
     lines: list[LineIn] = Field(min_length=1, max_length=50)
     delivery_method: Literal["express", "pickup"] = "express"
     coupon_id: str | None = Field(default=None, min_length=1, max_length=64)
-    points: int = Field(default=0, ge=0, le=100_000_000)
+    points: Points = 0
 
 
 class PlaceOrderIn(Strict):
@@ -82,7 +116,7 @@ class PlaceOrderIn(Strict):
     delivery: DeliveryIn
     note: str = Field(default="", max_length=200)
     coupon_id: str | None = Field(default=None, min_length=1, max_length=64)
-    points: int = Field(default=0, ge=0, le=100_000_000)
+    points: Points = 0
     quote_id: str | None = Field(default=None, min_length=1, max_length=64)
 
 
@@ -98,8 +132,13 @@ class ShipIn(Strict):
 class SkuIn(Strict):
     sku_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
     name: str = Field(default="", max_length=50)
-    price_fen: int = Field(ge=1, le=100_000_000)
+    price_fen: PriceFen
     stock: int = Field(ge=0, le=10_000_000)
+
+
+MAX_SKUS = 99
+"""A product is listed in one atomic save of the product and one stock per SKU,
+and one save holds at most 100 writes (DynamoDB's TransactWriteItems)."""
 
 
 class ProductIn(Strict):
@@ -108,7 +147,7 @@ class ProductIn(Strict):
     category: str = Field(min_length=1, max_length=50)
     description: str = Field(default="", max_length=2000)
     image_url: str = Field(default="", max_length=500)
-    skus: list[SkuIn] = Field(min_length=1, max_length=100)
+    skus: list[SkuIn] = Field(min_length=1, max_length=MAX_SKUS)
 
 
 class RestockIn(Strict):

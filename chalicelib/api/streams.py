@@ -40,7 +40,10 @@ def index_events(event: Records) -> BatchResponse:
 
 def project_log(event: Records) -> BatchResponse:
     """New log pages wake the projections, which catch up from their tracked
-    positions; a failure raises, and the retried batch resumes exactly there."""
+    positions. A projection that fails on an event parks there (logged as
+    "projection parked", which the alarm in infra/monitoring.tf watches) and
+    the others carry on, so the batch succeeds; a storage failure raises, and
+    the retried batch resumes exactly where the commits stopped."""
     applied = container().runner.catch_up()
     log.info("projected %d events", applied)
     return {"batchItemFailures": []}

@@ -36,7 +36,15 @@ from .notify_sender import NotificationUseCases
 from .official_account import DEFAULT_KEYWORD_REPLIES, OfficialAccountUseCases
 from .orders import OrderUseCases
 from .payments import PaymentUseCases
-from .ports import FollowerDirectory, Messenger, PaymentGateway, Vault
+from .ports import (
+    FollowerDirectory,
+    FollowerLookup,
+    Messenger,
+    PaymentGateway,
+    Pseudonyms,
+    Vault,
+)
+from .push_replays import PushReplays
 from .reservations import ReservationUseCases
 from .store import EventStore
 from .subscriptions import CLIENT, SubscriptionUseCases
@@ -66,6 +74,8 @@ class ShopPorts:
     payments: PaymentGateway
     messenger: Messenger
     follower_directory: FollowerDirectory
+    pseudonyms: Pseudonyms
+    followers: FollowerLookup
 
 
 @dataclass(frozen=True)
@@ -93,6 +103,7 @@ class Shop:
     subscriptions: SubscriptionUseCases
     notifications: NotificationUseCases
     official_account: OfficialAccountUseCases
+    push_replays: PushReplays
     jobs: JobUseCases
 
     @property

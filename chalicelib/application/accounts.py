@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from eventsourcing.utils import get_topic
+
 from ..domain.coupons import CouponWallet
 from ..domain.ids import LEVEL_SCHEME_ID, points_account_id_for, wallet_id_for
 from ..domain.inbox import Inbox
@@ -15,6 +17,8 @@ from ..domain.points import PointsAccount
 from ..domain.values import Level
 from .store import EventStore
 
+CLOSED_TOPIC = get_topic(Member.Closed)
+
 
 class Accounts:
     def __init__(self, store: EventStore) -> None:
@@ -22,6 +26,13 @@ class Accounts:
 
     def member(self, member_id: UUID) -> Member:
         return self.store.load(Member, member_id, "member")
+
+    def is_closed(self, member_id: UUID) -> bool:
+        """Whether the account is closed (or there is no such member), from one
+        read of the member's latest stored event: Closed is always a member's
+        last. This is what every authenticated request pays."""
+        latest = self.store.recorder.select_events(member_id, desc=True, limit=1)
+        return not latest or latest[0].topic == CLOSED_TOPIC
 
     def active_member(self, member_id: UUID) -> Member:
         member = self.member(member_id)

@@ -118,11 +118,14 @@ class CheckoutUseCases:
         campaign: CampaignRef | None = None,
     ) -> tuple[Order, list[Aggregate]]:
         """The order for a priced checkout, with its coupon locked and points
-        redeemed; returns it and the other aggregates to save with it."""
+        redeemed; returns it and the other aggregates to save with it. The
+        address and a non-empty note are sealed under the member's key."""
         member_id = checkout.member.id
         if address is not None:
             sealed = self.vault.seal_json(member_id, asdict(address))
             delivery = replace(delivery, sealed_address=sealed)
+        if note:
+            note = self.vault.seal(member_id, note)
         now = self.store.clock.now()
         order = Order(
             member_id=member_id,

@@ -5,18 +5,26 @@ the bound phone, and closing the account."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
 
-from ..domain.ids import member_id_for
+from ..domain.errors import DomainError
+from ..domain.identity import WeChatIdentity
+from ..domain.ids import identity_id_for, member_id_for
 from ..domain.member import Member, MemberAlias
+from ..domain.order import Order, OrderStatus
 from .accounts import Accounts
 from .coupons import CouponUseCases
 from .errors import NotFound
-from .invites import InviteOutcome, InviteUseCases
-from .ports import Vault
+from .invites import REFUSED, InviteOutcome, InviteUseCases
+from .official_account import OfficialAccountUseCases
+from .ports import Pseudonyms, Vault
 from .store import EventStore, retry_on_conflict
+
+
+class AddressStillNeeded(DomainError):
+    code = "address_still_needed"
 
 
 @dataclass(frozen=True)
@@ -37,14 +45,18 @@ class MemberUseCases:
         accounts: Accounts,
         coupons: CouponUseCases,
         invites: InviteUseCases,
+        official_account: OfficialAccountUseCases,
         *,
         vault: Vault,
+        pseudonyms: Pseudonyms,
     ) -> None:
         self.store = store
         self.accounts = accounts
         self.coupons = coupons
         self.invites = invites
+        self.official_account = official_account
         self.vault = vault
+        self.pseudonyms = pseudonyms
 
     def log_in(
         self,
@@ -73,33 +85,85 @@ class MemberUseCases:
         invite_code: str | None = None,
     ) -> Login:
         """log_in, also telling what became of the invite code: a registration
-        records the inviter (see invites.py); any other login ignores the code."""
+        records the inviter (see invites.py); any other login ignores the code.
+
+        The member is the one the WeChat identity (domain/identity.py) points at;
+        a member registered before identities were recorded is found by its
+        deterministic id and adopted. When that member closed their account, a
+        fresh member with a new id registers and the identity moves to it, in
+        one atomic write (two such logins at once: one wins, the other retries
+        and logs in to it). The 新人券 go once per identity."""
         now = self.store.clock.now()
-        member = self._find_member(openid=openid, unionid=unionid)
+        pseudonyms = self._pseudonyms(openid=openid, unionid=unionid)
+        identities = {p: self.store.find(WeChatIdentity, identity_id_for(p)) for p in pseudonyms}
+        known = [identity for identity in identities.values() if identity is not None]
+        if known:
+            member: Member | None = self.accounts.member(known[0].member_id)
+        else:
+            member = self._find_member(openid=openid, unionid=unionid)
+        had_member = member is not None
+        welcomed = any(identity.welcomed for identity in known) or (had_member and not known)
         registered = member is None or member.closed
-        alias = None
         if member is None:
-            member = Member(openid=openid, unionid=unionid, registered_at=now)
+            member_id = member_id_for(unionid=unionid, openid=openid)
+            member = Member.register(member_id, openid, unionid, now)
         elif member.closed:
-            member.rejoin(now)
+            member = Member.register(uuid4(), openid, unionid, now)
         elif unionid and member.unionid != unionid:
             member.link_unionid(unionid)
-            alias = MemberAlias(unionid=unionid, member_id=member.id)
         member.log_in(scene=scene, query=query, at=now)
+        before = max((identity.members for identity in known), default=int(had_member))
+        members = before + 1 if registered else before
+        pointers = self._point_at(member.id, identities, members=members, welcomed=welcomed)
         gifts: list[Aggregate] = []
         if registered:
             wallet = self.accounts.wallet_of(member.id)
             points = self.accounts.points_of(member.id)
             wallet.reopen(now)
             points.reopen(now)
-            gifts = [*self.coupons.welcome_gifts(wallet), wallet, points]
+            if not welcomed:
+                gifts = [*self.coupons.welcome_gifts(wallet)]
+                for pointer in pointers:
+                    pointer.welcome(now)
+            gifts += [wallet, points]
         invite, referral = None, None
-        if invite_code is not None:
+        if invite_code is not None and registered and had_member:
+            invite = InviteOutcome(REFUSED, reason="returning_member")
+        elif invite_code is not None:
             invite, referral = self.invites.invite_on_registration(member, registered, invite_code)
-        self.store.save(member, alias, *gifts, referral)
+        self.store.save(member, *pointers, *gifts, referral)
         return Login(member.id, registered, invite)
 
+    def _pseudonyms(self, *, openid: str, unionid: str | None) -> list[str]:
+        """The identity's pseudonyms, the unionid's first (it spans the shop's apps)."""
+        found = [self.pseudonyms.of("unionid", unionid)] if unionid else []
+        return [*found, self.pseudonyms.of("openid", openid)]
+
+    def _point_at(
+        self,
+        member_id: UUID,
+        identities: dict[str, WeChatIdentity | None],
+        *,
+        members: int,
+        welcomed: bool,
+    ) -> list[WeChatIdentity]:
+        """Every pseudonym's identity pointing at the member: recorded when new
+        (`members`: how many it has had with this one), moved when it pointed at
+        another (closed) member."""
+        now = self.store.clock.now()
+        pointers = []
+        for pseudonym, identity in identities.items():
+            if identity is None:
+                identity = WeChatIdentity.record(
+                    pseudonym, member_id, members=members, welcomed=welcomed, at=now
+                )
+            elif identity.member_id != member_id:
+                identity.move_to(member_id, now)
+            pointers.append(identity)
+        return pointers
+
     def _find_member(self, *, openid: str, unionid: str | None) -> Member | None:
+        """A member registered before WeChat identities were recorded."""
         candidates = [member_id_for(unionid=unionid, openid=openid)] if unionid else []
         candidates.append(member_id_for(unionid=None, openid=openid))
         for member_id in candidates:
@@ -143,11 +207,21 @@ class MemberUseCases:
 
     @retry_on_conflict
     def close_account(self, member_id: UUID) -> None:
-        """注销: the member's key is deleted first, so every sealed field of theirs
-        in the event store (phone, receiver, address) can never be read again;
-        then the member, wallet and points account close in one write. Closing
-        twice is harmless."""
+        """注销: refused (AddressStillNeeded, 409) while a paid express order still
+        awaits shipping. Otherwise the member's key is deleted first, so every
+        sealed field of theirs in the event store (phone, receiver, address, order
+        notes, profile) can never be read again; then the member, wallet and
+        points account close and the official-account follower known by the
+        member's unionid is forgotten, in one write. Closing twice is harmless."""
         member = self.accounts.member(member_id)
+        if not member.closed:
+            waiting = self.orders_awaiting_shipping(member)
+            if waiting:
+                raise AddressStillNeeded(
+                    "these paid orders still need the delivery address: close the account"
+                    " once they have shipped or been refunded",
+                    order_ids=[str(order_id) for order_id in waiting],
+                )
         self.vault.shred(member_id)
         if member.closed:
             return
@@ -157,4 +231,17 @@ class MemberUseCases:
         wallet.close(now)
         points = self.accounts.points_of(member_id)
         points.close(now)
-        self.store.save(member, wallet, points)
+        forgotten = self.official_account.forget_follower(member.unionid, now)
+        self.store.save(member, wallet, points, *forgotten)
+
+    def orders_awaiting_shipping(self, member: Member) -> list[UUID]:
+        """The member's paid express orders not shipped yet, found from the paid
+        orders the member's spend records (write side: never stale)."""
+        waiting = []
+        for order_id in sorted(member.spend):
+            order = self.store.find(Order, UUID(order_id))
+            if order is None or order.delivery.is_pickup:
+                continue
+            if order.status == OrderStatus.PAID:
+                waiting.append(order.id)
+        return waiting

@@ -33,6 +33,7 @@ from .store import EventStore, retry_on_conflict
 
 RESEND_WINDOW = timedelta(minutes=10)
 UNCONFIRMED = "unconfirmed: the sender stopped after sending; not resent"
+LOST_ANSWER = "unconfirmed: WeChat's answer was lost; may have been sent, not resent"
 NO_SPEC = TemplateSpec("", {}, "", {})
 
 

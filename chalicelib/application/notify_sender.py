@@ -14,9 +14,16 @@ sender may die at any moment, so:
    retries from a fresh load and finds no credit;
 5. then WeChat is called and the answer recorded: 43101 (no credit after all)
    falls back to the template channel; another refusal fails it; an outage
-   abandons the dispatch, gives the credit back and re-raises, so the outbox
-   retries later.
-Steps 2, 4 and 5 write through notify_dispatch.py.
+   that surely kept the message in (no connection, -1 busy) abandons the
+   dispatch, gives the credit back and re-raises, so the outbox retries later;
+6. an answer that was lost (MessageOutcomeUnknown: a timeout or a reset after
+   the request went out, a 5xx) is never followed by a blind resend. The
+   HTTP client does not repeat such a call (adapters/wechat/http.py), and here
+   a subscribe message, which carries no dedupe key, is recorded failed as
+   unconfirmed with its credit spent, as WeChat may have sent it; a template
+   message stays dispatched and the outbox retries it, and step 2 resends it
+   with the same `client_msg_id` only inside WeChat's 10-minute window.
+Steps 2, 4, 5 and 6 write through notify_dispatch.py.
 """
 
 from __future__ import annotations
@@ -32,8 +39,15 @@ from ..domain.outbox_messages import NotifyMessage
 from ..domain.template_book import TemplateBook
 from .accounts import Accounts
 from .errors import InvalidInput
-from .notify_dispatch import Call, DispatchRecorder, template_spec
-from .ports import Deferred, FollowerView, MessageRefused, Messenger, MessengerUnavailable
+from .notify_dispatch import LOST_ANSWER, Call, DispatchRecorder, template_spec
+from .ports import (
+    Deferred,
+    FollowerView,
+    MessageOutcomeUnknown,
+    MessageRefused,
+    Messenger,
+    MessengerUnavailable,
+)
 from .store import EventStore, retry_on_conflict
 
 NO_CREDIT = 43101
@@ -149,7 +163,7 @@ class NotificationUseCases:
         status: str | None,
         follower: FollowerView | None,
     ) -> str | Call:
-        """Step 5: WeChat is called, and its answer recorded."""
+        """Steps 5 and 6: WeChat is called, and its answer (or its loss) recorded."""
         try:
             msgid = self._send(call)
         except MessageRefused as refused:
@@ -159,6 +173,10 @@ class NotificationUseCases:
             return self._records.record_failure(message, f"wechat {refused.code}")
         except MessengerUnavailable as error:
             self._records.abandon(message, f"unavailable: {error}", refund=True)
+            raise
+        except MessageOutcomeUnknown:
+            if call.channel == SUBSCRIBE:
+                return self._records.record_failure(message, LOST_ANSWER)
             raise
         return self._records.record_sent(message, msgid)
 

@@ -24,7 +24,7 @@ from eventsourcing.domain import Aggregate
 from ..domain.follower import Follower, follower_id_for
 from ..domain.notification import SENT, Notification, TemplateMsgIndex, template_msg_index_id_for
 from ..domain.push_receipt import PushReceipt, push_dedupe_key, push_receipt_id_for
-from .ports import FollowerDirectory
+from .ports import FollowerDirectory, FollowerLookup
 from .store import EventStore, retry_on_conflict
 
 QR_PREFIX = "qrscene_"
@@ -39,7 +39,8 @@ ENTRY_EVENTS = {"click": "click", "view": "view", "scan": "qrscene"}
 
 
 class OfficialAccountUseCases:
-    """`follower_directory`: asks WeChat who a follower is; `keyword_replies`:
+    """`follower_directory`: asks WeChat who a follower is; `followers`: finds a
+    follower by unionid (the followers read model); `keyword_replies`:
     keyword -> reply (DEFAULT_KEYWORD_REPLIES unless configured); `mp_appid`: the
     mini-program's appid, put into the replies' `{appid}`."""
 
@@ -48,11 +49,13 @@ class OfficialAccountUseCases:
         store: EventStore,
         *,
         follower_directory: FollowerDirectory,
+        followers: FollowerLookup,
         keyword_replies: Mapping[str, str],
         mp_appid: str,
     ) -> None:
         self.store = store
         self.follower_directory = follower_directory
+        self.followers = followers
         self.keyword_replies = keyword_replies
         self.mp_appid = mp_appid
 
@@ -128,3 +131,13 @@ class OfficialAccountUseCases:
             follower.identify(unionid)
             self.store.save(follower)
         return unionid
+
+    def forget_follower(self, unionid: str | None, now: datetime) -> list[Aggregate]:
+        """The follower known by this unionid, forgotten (for the caller to save with
+        the member's closure); nothing when no follower has it."""
+        oa_openid = self.followers.oa_openid_for_unionid(unionid) if unionid else None
+        follower = self.store.find(Follower, follower_id_for(oa_openid)) if oa_openid else None
+        if follower is None or follower.unionid != unionid:
+            return []
+        follower.forget(now)
+        return [follower]

@@ -40,8 +40,22 @@ class Vault(Protocol):
 
     def seal_json(self, member_id: UUID, obj: dict[str, Any]) -> str: ...
 
+    def open(self, member_id: UUID, sealed: str | None) -> str | None:
+        """The text, or None once the key is shredded (or nothing was sealed)."""
+
     def shred(self, member_id: UUID) -> None:
         """Deletes the member's key: everything sealed under it reads as redacted."""
+
+
+class Pseudonyms(Protocol):
+    def of(self, kind: str, value: str) -> str:
+        """A keyed hash of a WeChat identity ("openid" or "unionid", the value):
+        stable, and telling nothing without the server's secret."""
+
+
+class FollowerLookup(Protocol):
+    def oa_openid_for_unionid(self, unionid: str) -> str | None:
+        """The official-account openid of the follower known by this unionid, if any."""
 
 
 class Deferred(Exception):
@@ -68,6 +82,13 @@ class MessengerUnavailable(Exception):
     """The message surely did not go out (no connection, WeChat busy: -1); worth a
     retry later. A failure that leaves it unknown whether WeChat got the message
     must not be reported as this."""
+
+
+class MessageOutcomeUnknown(Exception):
+    """WeChat may have sent the message but its answer was lost (a timeout or a
+    dropped connection after the request went out, a 5xx). Sending it again may
+    send it twice, unless WeChat drops the copy (a template message's
+    `client_msg_id`, within 10 minutes)."""
 
 
 class Messenger(Protocol):

@@ -6,6 +6,10 @@ so a follower with no member yet is kept as is. Where they came from (a
 parametric QR code, a menu click or link) is kept as entry sources, the last
 20, for attribution. Every event carries the openid (and the events that
 change identity the unionid) so read models need no state of their own.
+
+When the member of the same unionid closes their account (注销) the follower is
+forgotten: its unionid, follow time and entry sources are dropped (the read
+models remove its documents); a later push from the same openid starts afresh.
 """
 
 from __future__ import annotations
@@ -105,3 +109,19 @@ class Follower(Aggregate):
         self.sources = [*self.sources, {"kind": kind, "key": key, "at": at.isoformat()}][
             -MAX_SOURCES:
         ]
+
+    def forget(self, at: datetime) -> None:
+        """注销 of the member with the same unionid."""
+        self._forgotten(openid=self.openid, unionid=self.unionid, at=at)
+
+    class Forgotten(Aggregate.Event):
+        openid: str
+        unionid: str | None
+        at: datetime
+
+    @event(Forgotten)
+    def _forgotten(self, openid: str, unionid: str | None, at: datetime) -> None:
+        self.unionid = None
+        self.following = False
+        self.followed_at = None
+        self.sources = []

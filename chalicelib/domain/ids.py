@@ -48,3 +48,8 @@ def campaign_stock_id_for(campaign_id: UUID, sku_id: str, shard: int) -> UUID:
 
 def campaign_entry_id_for(campaign_id: UUID, member_id: UUID) -> UUID:
     return uuid5(NAMESPACE, f"campaign-entry:{campaign_id}:{member_id}")
+
+
+def identity_id_for(pseudonym: str) -> UUID:
+    """A WeChat identity's aggregate, by the keyed hash of its openid or unionid."""
+    return uuid5(NAMESPACE, f"wechat-identity:{pseudonym}")

@@ -6,8 +6,10 @@ Rules:
   aging out lowers it, and a redefined scheme moves it either way;
 - the birthday is set once (setting the same day again records nothing);
 - the phone arrives already sealed by the application: the domain never sees it plain;
-- a closed account (注销) refuses every command but `rejoin`, which starts it
-  afresh: no profile, phone, birthday, spend or level carried over.
+- a closed account (注销) refuses every command: Closed is a member's last event
+  (a login after closure registers a fresh member under a new id, see
+  domain/identity.py; `rejoin` remains for the events of earlier versions, which
+  reopened the same member).
 """
 
 from __future__ import annotations
@@ -33,6 +35,20 @@ class Member(Aggregate):
     @staticmethod
     def create_id(openid: str, unionid: str | None) -> UUID:
         return member_id_for(unionid=unionid, openid=openid)
+
+    @classmethod
+    def register(
+        cls, member_id: UUID, openid: str, unionid: str | None, registered_at: datetime
+    ) -> Member:
+        """A member under a given id: a WeChat identity's first member has the id
+        `create_id` gives, a member after a closed one a fresh id."""
+        return cls._create(
+            cls.Registered,
+            id=member_id,
+            openid=openid,
+            unionid=unionid,
+            registered_at=registered_at,
+        )
 
     class Registered(Aggregate.Created):
         openid: str

@@ -1,6 +1,6 @@
 """What a projection is: a named mapping from events to view writes; and all
 a projection needs from the view stores that keep its documents (ViewWriter,
-ViewReader, ViewStore, BatchTooLarge, Doc)."""
+ViewReader, ViewStore, BatchTooLarge, Doc, Park)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,26 @@ Doc = dict[str, Any]
 
 class BatchTooLarge(Exception):
     """A view store cannot commit this many writes at once; the runner splits the batch."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Park:
+    """A projection's generation stopped at the event it failed on: the runner
+    skips it until an operator resumes it (the other projections carry on)."""
+
+    projection: str
+    generation: int
+    position: int
+    """The notification id of the event that failed (tracking stands just before it)."""
+    topic: str
+    originator_id: str
+    originator_version: int
+    error: str
+    parked_at: str
+    """ISO time, from the shop's clock."""
+
+    def doc(self) -> Doc:
+        return dataclasses.asdict(self)
 
 
 class ViewWriter(Protocol):
@@ -67,9 +87,23 @@ class ViewStore(Protocol):
         """Commits the writes with the move of the position from `after` to `upto`,
         or raises IntegrityError (and commits nothing) if the position is not `after`."""
 
-    def discard(self, projection: str, generation: int) -> None: ...
+    def discard(self, projection: str, generation: int) -> None:
+        """Drops a generation: its documents, its tracking position and its park."""
 
     def switch(self, projection: str, generation: int) -> None: ...
+
+    storage_errors: tuple[type[Exception], ...]
+    """What the store itself raises when it cannot read or write (a locked file,
+    an unreachable or throttling DynamoDB): not a projection's failure, so
+    nothing is parked and the error propagates (the caller retries)."""
+
+    def park(self, park: Park) -> None:
+        """Records that `park.projection`'s generation stopped at `park.position`."""
+
+    def parked(self, projection: str, generation: int) -> Park | None: ...
+
+    def unpark(self, projection: str, generation: int) -> bool:
+        """Clears the park; False if that generation was not parked."""
 
 
 Handler = Callable[[Any, ViewWriter], None]

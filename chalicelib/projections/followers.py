@@ -68,12 +68,23 @@ def _entry(e: Follower.EntryRecorded, views: ViewWriter) -> None:
     _save(views, doc)
 
 
+def _forgotten(e: Follower.Forgotten, views: ViewWriter) -> None:
+    """注销: the follower's documents go; a later push from them starts afresh."""
+    doc = views.get(BY_OPENID, e.openid)
+    known = doc["unionid"] if doc else None
+    for unionid in (e.unionid, known):
+        if unionid:
+            views.delete(BY_UNIONID, unionid)
+    views.delete(BY_OPENID, e.openid)
+
+
 HANDLERS: dict[type, Handler] = {
     Follower.Seen: _seen,
     Follower.Followed: _followed,
     Follower.Unfollowed: _unfollowed,
     Follower.Identified: _identified,
     Follower.EntryRecorded: _entry,
+    Follower.Forgotten: _forgotten,
 }
 
 
@@ -98,3 +109,14 @@ def follower_for_unionid(views: ViewReader, unionid: str) -> Doc | None:
 
 def follower_for_openid(views: ViewReader, oa_openid: str) -> Doc | None:
     return views.get(FollowersProjection.name, BY_OPENID, oa_openid)
+
+
+class FollowersByUnionId:
+    """The application's FollowerLookup port over this read model."""
+
+    def __init__(self, views: ViewReader) -> None:
+        self.views = views
+
+    def oa_openid_for_unionid(self, unionid: str) -> str | None:
+        doc = follower_for_unionid(self.views, unionid)
+        return str(doc["oa_openid"]) if doc else None

@@ -108,6 +108,10 @@ def points_ledger(views: ViewReader, member_id: UUID, now: datetime) -> Doc:
     }
 
 
+COUPON_STATUSES = ("usable", "not_yet_valid", "expired", "locked", "used")
+"""What `coupon_status` can answer."""
+
+
 def coupon_status(coupon: Doc, now: datetime) -> str:
     """The status a member sees now: an available coupon is usable only in its window."""
     status: str = coupon["status"]

@@ -17,7 +17,7 @@ FLASH = {
     "title": "双十一 秒杀",
     "items": [{"sku_id": "TEA", "price_fen": 990, "stock": 5}],
     "starts_at": "2026-01-01T00:00:00+08:00",
-    "ends_at": "2100-01-01T00:00:00+08:00",
+    "ends_at": "2099-01-01T00:00:00+08:00",
     "per_member_limit": 2,
 }
 
@@ -134,7 +134,7 @@ def test_team_progress_is_visible_as_members_join(stack: Stack) -> None:
         "title": "好茶拼团",
         "items": [{"sku_id": "TEA", "price_fen": 1990, "stock": 20}],
         "starts_at": "2026-01-01T00:00:00+08:00",
-        "ends_at": "2100-01-01T00:00:00+08:00",
+        "ends_at": "2099-01-01T00:00:00+08:00",
         "rules": {"team_size": 3, "team_hours": 2},
     }
     assert stack.call("POST", "/admin/campaigns", admin=True, body=tuan)[0] == 201

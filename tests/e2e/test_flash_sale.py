@@ -19,7 +19,7 @@ def flash(**extra: Any) -> dict[str, Any]:
         "title": "双十一 秒杀",
         "items": [{"sku_id": "TEA", "price_fen": 990, "stock": 3}],
         "starts_at": STARTS,
-        "ends_at": "2100-01-01T00:00:00+08:00",
+        "ends_at": "2099-01-01T00:00:00+08:00",
         "per_member_limit": 1,
         **extra,
     }

@@ -25,7 +25,7 @@ def define(stack: Stack, size: int, hours: int = 2, stock: int = 20) -> None:
         "title": "好茶拼团",
         "items": [{"sku_id": "TEA", "price_fen": GROUP_PRICE, "stock": stock}],
         "starts_at": "2026-01-01T00:00:00+08:00",
-        "ends_at": "2100-01-01T00:00:00+08:00",
+        "ends_at": "2099-01-01T00:00:00+08:00",
         "rules": {"team_size": size, "team_hours": hours, "pay_minutes": 5},
     }
     status, answer = stack.call("POST", "/admin/campaigns", admin=True, body=body)

@@ -156,8 +156,12 @@ def test_reserve_and_cancel_a_reminder_for_a_campaigns_start(stack: Stack) -> No
     status, defined = stack.call("POST", "/admin/campaigns", admin=True, body=campaign)
     assert status == 201, defined
     alice = stack.login("alice")
-    bob = stack.login("bob")
     path = "/campaigns/double-11/reservation"
+    status, error = stack.call("POST", path, token=alice)
+    assert (status, error["code"]) == (404, "not_found")  # a draft is not shown to members
+    assert stack.call("DELETE", path, token=alice)[0] == 404
+    assert stack.call("POST", "/admin/campaigns/double-11/start", admin=True)[0] == 200
+    bob = stack.login("bob")
 
     status, reserved = stack.call("POST", path, token=alice)
     assert status == 200, reserved

@@ -22,6 +22,12 @@ JUNK: list[bytes] = [
     b'{"quantity": -1}',
     b'{"reason": ""}',
     b'{"skus": [{"sku_id": "../x", "price_fen": -5, "stock": 1}]}',
+    b"[" * 1000 + b"]" * 1000,  # deep nesting: once a RecursionError in the JSON parser
+    b'{"code": ' + b'{"a": ' * 1000 + b"1" + b"}" * 1001,
+    b'{"query": {"a": ' + b"[" * 100_000,  # deep and unterminated
+    b'{"code": "' + b"x" * 200_000 + b'"}',  # a huge body
+    b'{"lines": [' + b'{"sku_id": "TEA", "quantity": 1},' * 4_000 + b"{}]}",  # a huge array
+    b'{"starts_at": "0001-01-01T00:00:00+08:00", "ends_at": "9999-12-31T23:59:59-14:00"}',
 ]
 # Routes whose command needs a valid body: junk must leave the event store as it was.
 BODY_ROUTES = [
@@ -54,6 +60,10 @@ BODY_ROUTES = [
 # Routes that take no body: junk is ignored and the command itself may be legal.
 OTHER_ROUTES = [
     ("GET", "/orders?status=%00"),
+    ("GET", "/orders?status=bogus"),
+    ("GET", "/nope/{id}"),
+    ("PATCH", "/orders"),
+    ("GET", "/admin/notifications?day=0001-01-01"),
     ("GET", "/orders/{id}"),
     ("POST", "/orders/{id}/pay"),
     ("POST", "/orders/{id}/cancel"),
@@ -93,6 +103,10 @@ OTHER_ROUTES = [
     ("GET", "/me/notification-preferences"),
     ("GET", "/admin/notifications?day=%00&status={id}"),
     ("GET", "/admin/notifications/stats?day=2026-13-45"),
+    ("GET", "/admin/projections"),
+    ("POST", "/admin/projections/{id}/resume"),
+    ("POST", "/admin/projections/coupons/resume"),
+    ("POST", "/admin/projections/{id}/rebuild"),
     ("GET", "/webhooks/wechat/official-account?signature={id}&timestamp=1&nonce=2&echostr=3"),
     ("GET", "/webhooks/wechat/mini-program?signature={id}&timestamp=1&nonce=2&echostr=3"),
 ]
@@ -119,3 +133,41 @@ def test_junk_never_yields_a_500(stack: Stack, method: str, route: str, needs_bo
                 assert response.status_code < 500, (route, payload, response.text)
     if needs_body:
         assert stack.event_count() == before
+
+
+# Create-style commands that take an Idempotency-Key (see test_idempotency_keys.py).
+KEYED_ROUTES = [
+    "/orders",
+    "/orders/{id}/refund",
+    "/campaigns/{id}/orders",
+    "/campaigns/{id}/teams",
+    "/teams/{id}/orders",
+    "/bargains/{id}/orders",
+    "/me/check-in",
+    "/coupons/{id}/claim",
+]
+BAD_KEYS: list[str | bytes] = ["", "k" * 129, "caf\xe9", "a\x01b", "a\tb", "中文".encode()]
+KEYED_ORDER = {
+    "lines": [{"sku_id": "TEA", "quantity": 1}],
+    "delivery": {"method": "pickup", "store_id": "s1"},
+}
+
+
+@pytest.mark.parametrize("route", KEYED_ROUTES)
+def test_a_bad_idempotency_key_is_a_400_naming_the_header(stack: Stack, route: str) -> None:
+    stack.list_product("tea", [("TEA", 6800, 5)])
+    token = stack.login("alice")
+    _, order = stack.call("POST", "/orders", token=token, body=KEYED_ORDER)
+    before = stack.event_count()
+    url = stack.base_url + route.replace("{id}", order["id"])
+    for key in BAD_KEYS:
+        headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": key}
+        response = stack.http.post(url, json=KEYED_ORDER, headers=headers)
+        assert response.status_code == 400, (route, key, response.text)
+        assert response.json()["details"]["errors"][0]["field"] == "Idempotency-Key"
+    assert stack.event_count() == before
+    for payload in JUNK:  # a good key over junk: the first answer is kept, never a 500
+        headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": "junk"}
+        headers["Content-Type"] = "application/json"
+        response = stack.http.post(url, data=payload, headers=headers)
+        assert response.status_code < 500, (route, payload, response.text)

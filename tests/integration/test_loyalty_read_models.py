@@ -383,12 +383,13 @@ def test_closing_the_account_purges_the_members_read_models(world: World) -> Non
     assert ledger(world, alice)["ledger"] == []
     assert q.member_coupons(world.views, alice, START, None) == []
 
-    assert world.member() == alice  # rejoins afresh
-    me = world.me(alice)
+    again = world.member()  # a new member after 注销, starting afresh
+    assert again != alice
+    me = world.me(again)
     assert (me["nickname"], me["phone_bound"], me["birthday"]) == ("", False, None)
     assert (me["level"]["code"], me["spend_12m_fen"]) == ("regular", 0)
-    wallet = world.views.get("coupons", "wallets", str(wallet_id_for(alice)))
-    assert wallet == {"member_id": str(alice), "coupons": {}}
+    wallet = world.views.get("coupons", "wallets", str(wallet_id_for(again)))
+    assert wallet == {"member_id": str(again), "coupons": {}}
 
 
 # -- rebuilding ------------------------------------------------------------------

@@ -46,6 +46,8 @@ def running_container(
     """Builds the container, installs it as the app's, and tears it all down."""
     clock = clock or FixedClock()
     fields.setdefault("session_secret", "x" * 32)
+    fields.setdefault("admin_token", "runtime-admin-token-H7pQ2vXk9LmZ")
+    fields.setdefault("identity_secret", "i" * 32)
     if runtime == "embedded":
         container = Container(Settings(data_dir=data_dir, **fields), clock=clock)
         bootstrap.use(container)

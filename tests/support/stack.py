@@ -27,7 +27,7 @@ from sandbox import Sandbox, ensure_keyring
 
 from .runtimes import Running, running_container
 
-ADMIN = {"X-Admin-Token": "test-admin-token"}
+ADMIN = {"X-Admin-Token": "test-admin-token-b4Xq9LmZ2rTe7Wk"}  # strong: the AWS runtime asks
 
 
 @dataclass

@@ -62,6 +62,10 @@ class Tables:
     def keys(self) -> str:
         return f"{self.prefix}-keys"
 
+    @property
+    def idempotency(self) -> str:
+        return f"{self.prefix}-idempotency"
+
 
 _clients: dict[tuple[str, str | None, str | None], Any] = {}
 _clients_lock = threading.Lock()

@@ -1,7 +1,9 @@
 """Read models in DynamoDB. A projection's view writes, its outbox intents and
 the move of its tracking position commit in one TransactWriteItems whose
 condition is the position the runner read, so processing is exactly-once in
-effect and a crashed projector resumes where its last commit left off."""
+effect and a crashed projector resumes where its last commit left off. A
+generation parked at an event it failed on carries the park on its tracking
+item (`park`, JSON), so dropping the generation drops the park too."""
 
 from __future__ import annotations
 
@@ -11,7 +13,9 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from ...projections.base import BatchTooLarge, Doc, rank_time
+from eventsourcing.persistence import PersistenceError
+
+from ...projections.base import BatchTooLarge, Doc, Park, rank_time
 from .connection import MAX_TRANSACTION_ITEMS, Tables, transact
 
 Enqueued = Callable[[list[str]], None]
@@ -115,10 +119,17 @@ class DynamoDBViewStore:
     def __init__(
         self, ddb: Any, tables: Tables, now: Callable[[], str], on_enqueued: Enqueued
     ) -> None:
+        from botocore.exceptions import BotoCoreError, ClientError
+
         self.ddb = ddb
         self.tables = tables
         self.now = now
         self.on_enqueued = on_enqueued
+        self.storage_errors: tuple[type[Exception], ...] = (
+            BotoCoreError,
+            ClientError,
+            PersistenceError,
+        )
 
     # -- items -------------------------------------------------------------------
     def read_item(self, pk: str) -> Doc | None:
@@ -205,6 +216,43 @@ class DynamoDBViewStore:
         )
         if old != generation:
             self.discard(projection, old)
+
+    # -- parks -------------------------------------------------------------------
+    def park(self, park: Park) -> None:
+        """Sets `park` on the tracking item (made at position 0 if the
+        generation has committed nothing yet)."""
+        self.ddb.update_item(
+            TableName=self.tables.views,
+            Key={"pk": {"S": f"tracking#{generation_name(park.projection, park.generation)}"}},
+            UpdateExpression=(
+                "SET park = :park, notification_id = if_not_exists(notification_id, :zero)"
+            ),
+            ExpressionAttributeValues={
+                ":park": {"S": json.dumps(park.doc(), ensure_ascii=False)},
+                ":zero": {"N": "0"},
+            },
+        )
+
+    def parked(self, projection: str, generation: int) -> Park | None:
+        found = self.ddb.get_item(
+            TableName=self.tables.views,
+            Key={"pk": {"S": f"tracking#{generation_name(projection, generation)}"}},
+            ConsistentRead=True,
+        )
+        park = found.get("Item", {}).get("park")
+        return Park(**json.loads(park["S"])) if park else None
+
+    def unpark(self, projection: str, generation: int) -> bool:
+        try:
+            self.ddb.update_item(
+                TableName=self.tables.views,
+                Key={"pk": {"S": f"tracking#{generation_name(projection, generation)}"}},
+                UpdateExpression="REMOVE park",
+                ConditionExpression="attribute_exists(park)",
+            )
+        except self.ddb.exceptions.ConditionalCheckFailedException:
+            return False
+        return True
 
     def _generation_items(self, name: str) -> Iterator[dict[str, Any]]:
         pages = self.ddb.get_paginator("query").paginate(

@@ -1,7 +1,7 @@
 """WeChat and WeChat Pay adapters: HTTP clients, the v3 signature / envelope crypto, and the
 official account's message push crypto."""
 
-from .errors import NotificationRejected, WeChatError, WeChatUnavailable
+from .errors import NotificationRejected, WeChatError, WeChatOutcomeUnknown, WeChatUnavailable
 from .http import HttpClient, HttpResponse
 from .mp_client import PhoneNumber, Session, WeChatClient
 from .oa_client import OfficialAccountClient
@@ -45,6 +45,7 @@ __all__ = [
     "TokenCache",
     "WeChatClient",
     "WeChatError",
+    "WeChatOutcomeUnknown",
     "WeChatPayClient",
     "WeChatUnavailable",
     "authorization_header",

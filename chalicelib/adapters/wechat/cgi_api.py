@@ -16,7 +16,8 @@ from .http import HttpClient
 from .token_cache import TokenCache
 
 BUSY = -1
-STALE_TOKEN = frozenset({40001, 42001})
+STALE_TOKEN = frozenset({40001, 40014, 42001})
+"""invalid credential, invalid access_token, access_token expired: refresh, retry once."""
 
 
 class CgiApi:
@@ -50,8 +51,14 @@ class CgiApi:
     def invalidate_token(self, stale: str | None = None) -> None:
         self._tokens.invalidate(stale)
 
-    def _post_with_token(self, path: str, payload: dict[str, Any]) -> dict[str, Any]:
-        return self._with_token(lambda token: self._post_json(_with_token(path, token), payload))
+    def _post_with_token(
+        self, path: str, payload: dict[str, Any], *, idempotent: bool = True
+    ) -> dict[str, Any]:
+        """``idempotent=False``: never sent again once it may have reached WeChat
+        (http.py); a stale token or -1 busy is still retried, as WeChat answered."""
+        return self._with_token(
+            lambda token: self._post_json(_with_token(path, token), payload, idempotent=idempotent)
+        )
 
     def _get_with_token(self, path: str, params: Mapping[str, str]) -> dict[str, Any]:
         return self._with_token(
@@ -76,12 +83,15 @@ class CgiApi:
         response = self._http.request("GET", self.base_url + path_and_query)
         return _json_object(response.status, response.body)
 
-    def _post_json(self, path: str, payload: dict[str, Any]) -> dict[str, Any]:
+    def _post_json(
+        self, path: str, payload: dict[str, Any], *, idempotent: bool = True
+    ) -> dict[str, Any]:
         response = self._http.request(
             "POST",
             self.base_url + path,
             body=json.dumps(payload, ensure_ascii=False).encode(),
             headers={"Content-Type": "application/json"},
+            idempotent=idempotent,
         )
         return _json_object(response.status, response.body)
 

@@ -22,6 +22,12 @@ class WeChatUnavailable(Exception):
     """WeChat could not be reached, kept failing (5xx) or sent an unverifiable answer."""
 
 
+class WeChatOutcomeUnknown(WeChatUnavailable):
+    """The request may have reached WeChat and been acted on, but no answer came back
+    (a timeout or a dropped connection after it was sent, a 5xx): sending it again
+    could do it twice. Callers that do not care treat it as WeChatUnavailable."""
+
+
 class NotificationRejected(Exception):
     """An inbound signed message (notification, response, request) failed verification."""
 

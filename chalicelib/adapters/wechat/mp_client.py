@@ -89,7 +89,9 @@ class WeChatClient(CgiApi):
 
         WeChatError(43101) when the user has no grant left (refused, or already used);
         47003 when a value breaks its field's rule.  A stale token or -1 busy is retried
-        once: WeChat answers those before it sends anything.
+        once: WeChat answers those before it sends anything.  The call carries no dedupe
+        key, so it is never repeated once it may have reached WeChat: a timeout or a 5xx
+        after sending raises WeChatOutcomeUnknown (the message may be out).
         """
         if miniprogram_state not in MINIPROGRAM_STATES:
             raise ValueError(f"miniprogram_state must be one of {sorted(MINIPROGRAM_STATES)}")
@@ -102,4 +104,5 @@ class WeChatClient(CgiApi):
         }
         if page is not None:
             payload["page"] = page
-        raise_for_errcode(self._post_with_token("/cgi-bin/message/subscribe/send", payload))
+        answer = self._post_with_token("/cgi-bin/message/subscribe/send", payload, idempotent=False)
+        raise_for_errcode(answer)

@@ -48,6 +48,18 @@ def header_value(headers: Mapping[str, str], name: str) -> str | None:
     return None
 
 
+def platform_key_for(
+    platform_keys: Mapping[str, rsa.RSAPublicKey], serial: str
+) -> rsa.RSAPublicKey | None:
+    """The key a ``Wechatpay-Serial`` names. A certificate serial is hex, and the
+    platform, the merchant console and ``openssl x509 -serial`` do not agree on its
+    case: it matches whatever the case (a ``PUB_KEY_ID_…`` as well)."""
+    if serial in platform_keys:
+        return platform_keys[serial]
+    wanted = serial.upper()
+    return next((key for name, key in platform_keys.items() if name.upper() == wanted), None)
+
+
 def verify_notification_signature(
     headers: Mapping[str, str],
     body: bytes,
@@ -62,7 +74,7 @@ def verify_notification_signature(
     signature = header_value(headers, "Wechatpay-Signature")
     if serial is None or timestamp is None or nonce is None or signature is None:
         raise NotificationRejected("malformed")
-    public_key = platform_keys.get(serial)
+    public_key = platform_key_for(platform_keys, serial)
     if public_key is None:
         raise NotificationRejected("unknown serial")
     check_timestamp(timestamp, now, max_skew_s)

@@ -4,6 +4,11 @@ envelope, and opening an inbound push before anything in it is believed.
 Plain mode proves the sender knows the token (``signature`` over token, timestamp and
 nonce) but not the body; safe mode adds ``msg_signature`` over the ciphertext and an
 appid inside the plaintext, so a push is both authentic and meant for this account.
+Either way a signed (timestamp, nonce) pair could be replayed: a push whose timestamp is
+more than five minutes from now is refused here, and the caller remembers the pairs it
+has seen (application/push_replays.py), so within the window a replay has no effect.
+When an EncodingAESKey is configured only safe mode is accepted: a plain push, whose
+body nobody signed, is refused.
 """
 
 from __future__ import annotations
@@ -14,9 +19,11 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Mapping
+from datetime import datetime
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
+from .crypto import MAX_SKEW_S, check_timestamp
 from .errors import NotificationRejected
 from .oa_xml import cdata, parse_push, parse_push_list, text_reply_xml
 
@@ -121,31 +128,46 @@ def handshake_echo(query: Mapping[str, str], token: str) -> str:
 
 
 def open_push(
-    *, query: Mapping[str, str], body: bytes, token: str, crypto: PushCrypto | None
+    *,
+    query: Mapping[str, str],
+    body: bytes,
+    token: str,
+    crypto: PushCrypto | None,
+    now: datetime,
 ) -> tuple[dict[str, str], bool]:
     """Verifies and reads a push: ``(message, safe)``; NotificationRejected otherwise."""
-    xml_text, safe = open_push_xml(query=query, body=body, token=token, crypto=crypto)
+    xml_text, safe = open_push_xml(query=query, body=body, token=token, crypto=crypto, now=now)
     return parse_push(xml_text), safe
 
 
 def open_push_xml(
-    *, query: Mapping[str, str], body: bytes, token: str, crypto: PushCrypto | None
+    *,
+    query: Mapping[str, str],
+    body: bytes,
+    token: str,
+    crypto: PushCrypto | None,
+    now: datetime,
 ) -> tuple[str, bool]:
     """Verifies a push and returns its XML text: ``(xml_text, safe)``, for pushes whose
     nested parts (``parse_push_list``) a flat message would lose.
 
-    ``signature`` is checked always; in safe mode (``encrypt_type=aes``) also
-    ``msg_signature`` over ``<Encrypt>``, before the ciphertext is decrypted.
+    ``signature`` is checked always, then the timestamp's distance from ``now`` (at most
+    MAX_SKEW_S, five minutes); in safe mode (``encrypt_type=aes``) also
+    ``msg_signature`` over ``<Encrypt>``, before the ciphertext is decrypted. With a
+    ``crypto`` (an EncodingAESKey is configured) plain mode is refused.
     The text returned has passed the parser's safety rules once already.
     """
     timestamp, nonce = _signed(query)
     if not check_signature(query["signature"], token, timestamp, nonce):
         raise NotificationRejected("bad signature")
+    check_timestamp(timestamp, now, MAX_SKEW_S)
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         raise NotificationRejected("malformed") from None
     encrypt_type = query.get("encrypt_type", "raw")
+    if encrypt_type == "raw" and crypto is not None:
+        raise NotificationRejected("plain mode refused: safe mode is configured")
     if encrypt_type == "raw":
         parse_push(text)
         return text, False

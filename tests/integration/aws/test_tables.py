@@ -16,6 +16,9 @@ def test_terraform_table_blocks_create_real_tables_with_streams(engines: Engines
             "by_group",
             "by_generation",
         }
+        ttl = dynamodb.describe_time_to_live(TableName=names["idempotency"])
+        assert ttl["TimeToLiveDescription"]["AttributeName"] == "purge_at"
+        assert ttl["TimeToLiveDescription"]["TimeToLiveStatus"] in ("ENABLING", "ENABLED")
         assert create_tables(dynamodb, "tables-test") == names  # idempotent
     finally:
         delete_tables(dynamodb, "tables-test")

@@ -75,8 +75,12 @@ def test_rebuild_switches_generation_and_drops_the_old_one(
     assert store.dump("order_status", generation=1) == {}
 
 
+class Killed(BaseException):
+    """The process dies (not a projection's error, which would park it)."""
+
+
 class Crashing:
-    """Wraps a projection and fails once, partway through a batch."""
+    """Wraps a projection and dies once, partway through a batch."""
 
     def __init__(self, inner: Projection, after: int) -> None:
         self.inner = inner
@@ -86,7 +90,7 @@ class Crashing:
     def apply(self, event: Any, views: ViewWriter) -> None:
         if self.left == 0:
             self.left = -1
-            raise RuntimeError("projector killed mid-batch")
+            raise Killed("projector killed mid-batch")
         self.left -= 1
         self.inner.apply(event, views)
 
@@ -97,14 +101,14 @@ def test_projector_killed_mid_batch_resumes_to_the_clean_rebuild(
     store = store_for(engines, stage, history.clock)
     projections = [Crashing(p, after=25) for p in all_projections()]
     runner = ReadModelRunner(history.shop.store, store, list(projections), batch_size=10)
-    with pytest.raises(RuntimeError, match="killed"):
+    with pytest.raises(Killed, match="killed"):
         runner.catch_up()
     assert store.position("catalogue", 1) == 20  # two whole batches, none of the third
     while True:
         try:
             runner.catch_up()
             break
-        except RuntimeError:
+        except Killed:
             continue  # each wrapped projection crashes once
     resumed = {name: store.dump(name) for name in runner.projections}
     for name in runner.projections:

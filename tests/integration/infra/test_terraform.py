@@ -230,6 +230,8 @@ LOGS = {"logs:CreateLogStream", "logs:PutLogEvents"}
 # Members' personal-data keys, one item each: made on first seal, read to
 # open, deleted to shred. Never listed (no Query or Scan).
 KEYS = {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"}
+# Idempotency keys: claimed (conditional put), read, answered (update), freed.
+IDEMPOTENCY = KEYS | {"dynamodb:UpdateItem"}
 
 EVENT_STORE = {"events": APPEND, "snapshots": APPEND}
 PROJECTING = {
@@ -249,6 +251,7 @@ NEEDS: dict[str, dict[str, set[str]]] = {
         "outbox": WRITE | SCAN,
         "outbox/index": READ | SCAN,
         "keys": KEYS,
+        "idempotency": IDEMPOTENCY,
     },
     # Reads the events table too, for versions a batch skipped (a new stream, a gap).
     "index_events": {
@@ -343,7 +346,8 @@ def test_every_environment_variable_the_functions_get_is_a_setting() -> None:
     assert {"MINILOOP_RUNTIME", "MINILOOP_TABLE_PREFIX", "MINILOOP_OUTBOX_QUEUE_URL"} <= names
     assert names <= fields, f"not settings: {sorted(names - fields)}"
     secrets = {"wechat_secret", "wechatpay_private_key", "wechatpay_apiv3_key"}
-    secrets |= {"session_secret", "admin_token", "oa_secret", "oa_token", "oa_aes_key"}
+    secrets |= {"session_secret", "identity_secret", "admin_token", "oa_secret", "oa_token"}
+    secrets |= {"oa_aes_key"}
     secrets |= {"mp_push_token", "mp_push_aes_key"}
     variables = (INFRA / "variables.tf").read_text()
     for secret in secrets:

@@ -38,9 +38,14 @@ class FakeApp(Receiver):
         parts = urllib.parse.urlsplit(target)
         query = dict(urllib.parse.parse_qsl(parts.query))
         self.pushes.append((parts.path, query, body))
-        try:
+        safe_mode = query.get("encrypt_type") == "aes"
+        try:  # a plain push is opened as an app without an EncodingAESKey would
             opened = open_push_xml(
-                query=query, body=body, token=self.crypto.token, crypto=self.crypto
+                query=query,
+                body=body,
+                token=self.crypto.token,
+                crypto=self.crypto if safe_mode else None,
+                now=START,
             )
         except NotificationRejected:
             return 403, ""
@@ -94,6 +99,7 @@ def test_plain_mode_and_repeated_deliveries(sandbox: Sandbox, app: FakeApp) -> N
     assert deliveries == [(200, "success")] * 3
     assert credits(sandbox, "bob") == {"T1": 1}
     assert len({body for _, _, body in app.pushes}) == 1
+    assert len({query["nonce"] for _, query, _ in app.pushes}) == 3  # each retry signed afresh
     assert all(not safe for _, safe in app.opened)
     assert b"<TemplateId><![CDATA[T1]]></TemplateId>" in app.pushes[0][2]
 

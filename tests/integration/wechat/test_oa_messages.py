@@ -96,7 +96,7 @@ def test_credits_are_per_user_and_template(sandbox: Sandbox, wechat: WeChatClien
         ("amount2", "12.345"),
         ("number5", "12a"),
         ("time6", "tomorrow"),
-        ("date7", "2026/11/01"),
+        ("date7", "11/01/2026"),  # 2026/11/01 is one of the published formats
         ("thing1", "  "),
         ("keyword1", "x" * 201),
     ],

@@ -14,7 +14,12 @@ import pytest
 
 from chalicelib.adapters.outbox_dispatch import OutboxMessage
 from chalicelib.application import Shop
-from chalicelib.application.ports import FollowerView, MessageRefused, MessengerUnavailable
+from chalicelib.application.ports import (
+    FollowerView,
+    MessageOutcomeUnknown,
+    MessageRefused,
+    MessengerUnavailable,
+)
 from chalicelib.domain.notification import Notification
 from chalicelib.domain.notify_triggers import notification_id_for
 from chalicelib.domain.outbox_messages import NotifyMessage
@@ -33,6 +38,7 @@ class FakeMessenger:
     refuse_template: int | None = None
     unavailable: bool = False
     crash_after_send: bool = False
+    lose_answer: bool = False
     sent: list[dict[str, Any]] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _msgids: dict[tuple[str, str], int] = field(default_factory=dict)
@@ -90,6 +96,8 @@ class FakeMessenger:
     def _maybe_crash(self) -> None:
         if self.crash_after_send:
             raise SenderCrashed("killed after the call returned")
+        if self.lose_answer:
+            raise MessageOutcomeUnknown("timed out waiting for WeChat's answer")
 
     def channels(self) -> list[str]:
         return [message["channel"] for message in self.sent]

@@ -8,6 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from chalicelib.adapters.pii import PersonalData
+from chalicelib.adapters.pseudonyms import KeyedPseudonyms
 from chalicelib.application import EventStore, Shop, ShopPorts, ShopRules
 from chalicelib.bootstrap import build_shop
 from chalicelib.clock import Clock
@@ -48,6 +49,16 @@ class MemoryKeys:
         self.keys.pop(member_id, None)
 
 
+class KnownFollowers:
+    """The follower-lookup port in a dict (unionid -> official-account openid)."""
+
+    def __init__(self) -> None:
+        self.by_unionid: dict[str, str] = {}
+
+    def oa_openid_for_unionid(self, unionid: str) -> str | None:
+        return self.by_unionid.get(unionid)
+
+
 class NoPayments:
     """No WeChat Pay in the use-case tests: a test that asks for a prepay fails loudly."""
 
@@ -69,6 +80,8 @@ def new_shop(clock: Clock, rules: ShopRules | None = None, **ports: Any) -> Shop
         "payments": NoPayments(),
         "messenger": FakeMessenger(),
         "follower_directory": FakeDirectory(),
+        "pseudonyms": KeyedPseudonyms(lambda: b"test-identity-secret"),
+        "followers": KnownFollowers(),
     }
     return build_shop(store, rules or ShopRules(), ShopPorts(**(defaults | ports)))
 

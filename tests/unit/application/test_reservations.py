@@ -28,7 +28,7 @@ def define(
     shop: Shop, code: str = "double-11", starts_in: timedelta = timedelta(days=1)
 ) -> Campaign:
     starts_at = shop.clock.now() + starts_in
-    return shop.campaigns.define_campaign(
+    shop.campaigns.define_campaign(
         code=code,
         kind="flash_sale",
         title=f"秒杀 {code}",
@@ -39,6 +39,28 @@ def define(
         rules=CampaignRules(),
         shards=1,
     )
+    return shop.campaigns.start_campaign(code)  # a draft is not shown to members
+
+
+def test_a_draft_campaign_can_be_neither_reserved_nor_cancelled(
+    shop: Shop, member_id: UUID
+) -> None:
+    starts_at = shop.clock.now() + timedelta(days=1)
+    shop.campaigns.define_campaign(
+        code="draft",
+        kind="flash_sale",
+        title="秒杀 draft",
+        items=[CampaignItem(sku_id="tea-250", price_fen=990, stock=2)],
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=2),
+        per_member_limit=1,
+        rules=CampaignRules(),
+        shards=1,
+    )
+    for attempt in (shop.reservations.reserve_campaign, shop.reservations.cancel_reservation):
+        with pytest.raises(NotFound) as missing:
+            attempt("draft", member_id)
+        assert missing.value.what == "campaign"
 
 
 def test_a_member_reserves_a_campaign_before_it_starts_once(shop: Shop, member_id: UUID) -> None:
@@ -125,13 +147,12 @@ def test_the_read_model_lists_reservers_per_campaign_and_campaigns_per_member(
     assert reservations.reserved_count(views, later.id) == 2
     mine = reservations.member_reservations(views, member_id)
     assert [(r["code"], r["title"], r["status"]) for r in mine] == [
-        ("sooner", "秒杀 sooner", "draft"),
-        ("later", "秒杀 later", "draft"),
+        ("sooner", "秒杀 sooner", "live"),
+        ("later", "秒杀 later", "live"),
     ]
     assert mine[0]["starts_at"] == sooner.starts_at.isoformat()
 
     shop.reservations.cancel_reservation("later", member_id)
-    shop.campaigns.start_campaign("sooner")
     runner.catch_up()
     assert [r["member_id"] for r in reservations.reservers(views, later.id)] == [str(bob)]
     assert reservations.reserved_count(views, later.id) == 1

@@ -4,6 +4,7 @@ subscribe_msg_change_event) and the verified XML text they are read from."""
 from __future__ import annotations
 
 import hashlib
+from datetime import UTC, datetime
 
 import pytest
 
@@ -14,6 +15,7 @@ from chalicelib.adapters.wechat.oa_xml import parse_push, parse_push_list
 TOKEN = "mpPushToken2026"
 AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
 APPID = "wx0000000000sandbox"
+NOW = datetime.fromtimestamp(1620973046, UTC)
 
 # Laid out as the push documentation shows it: indented, CDATA, PopupScene a number.
 POPUP = """<xml>
@@ -111,14 +113,19 @@ def _signed(timestamp: str = "1620973046", nonce: str = "8791") -> dict[str, str
 
 
 def test_a_plain_push_gives_back_its_text() -> None:
-    crypto = PushCrypto(TOKEN, AES_KEY, APPID)
     query = _signed()
-    text, safe = open_push_xml(query=query, body=POPUP.encode(), token=TOKEN, crypto=crypto)
+    text, safe = open_push_xml(query=query, body=POPUP.encode(), token=TOKEN, crypto=None, now=NOW)
     assert (text, safe) == (POPUP, False)
-    assert open_push(query=query, body=POPUP.encode(), token=TOKEN, crypto=crypto) == (
+    assert open_push(query=query, body=POPUP.encode(), token=TOKEN, crypto=None, now=NOW) == (
         parse_push(POPUP),
         False,
     )
+
+
+def test_a_plain_push_is_refused_once_safe_mode_is_configured() -> None:
+    crypto = PushCrypto(TOKEN, AES_KEY, APPID)
+    with pytest.raises(NotificationRejected, match="plain mode refused"):
+        open_push_xml(query=_signed(), body=POPUP.encode(), token=TOKEN, crypto=crypto, now=NOW)
 
 
 def test_a_safe_push_gives_back_the_decrypted_text() -> None:
@@ -130,7 +137,7 @@ def test_a_safe_push_gives_back_the_decrypted_text() -> None:
         msg_signature=_sha1_sorted(TOKEN, query["timestamp"], query["nonce"], encrypted),
     )
     body = f"<xml><ToUserName>gh_123456789abc</ToUserName><Encrypt>{encrypted}</Encrypt></xml>"
-    text, safe = open_push_xml(query=query, body=body.encode(), token=TOKEN, crypto=crypto)
+    text, safe = open_push_xml(query=query, body=body.encode(), token=TOKEN, crypto=crypto, now=NOW)
     assert safe and text == POPUP
     assert len(parse_push_list(text, "SubscribeMsgPopupEvent")) == 2
 
@@ -149,7 +156,7 @@ def test_a_safe_push_not_ours_is_refused(tamper: str) -> None:
         query[tamper] = "0" * 40
     body = f"<xml><Encrypt>{encrypted}</Encrypt></xml>".encode()
     with pytest.raises(NotificationRejected):
-        open_push_xml(query=query, body=body, token=TOKEN, crypto=crypto)
+        open_push_xml(query=query, body=body, token=TOKEN, crypto=crypto, now=NOW)
 
 
 def test_a_decrypted_push_must_be_safe_xml_too() -> None:
@@ -162,4 +169,4 @@ def test_a_decrypted_push_must_be_safe_xml_too() -> None:
     )
     body = f"<xml><Encrypt>{encrypted}</Encrypt></xml>".encode()
     with pytest.raises(NotificationRejected):
-        open_push_xml(query=query, body=body, token=TOKEN, crypto=crypto)
+        open_push_xml(query=query, body=body, token=TOKEN, crypto=crypto, now=NOW)

@@ -124,7 +124,7 @@ def test_send_template_with_a_url_only() -> None:
     assert body["url"] == "https://example.com/x" and "miniprogram" not in body
 
 
-@pytest.mark.parametrize("stale", [40001, 42001])
+@pytest.mark.parametrize("stale", [40001, 40014, 42001])
 def test_stale_token_is_refreshed_and_the_same_message_resent_once(stale: int) -> None:
     http = ScriptedHttp(
         token("OA1"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import struct
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
@@ -25,6 +26,7 @@ TOKEN = "miniloopToken2026"
 AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
 APPID = "wx00000000oasandbox"
 RANDOM16 = bytes(range(16))
+NOW = datetime.fromtimestamp(1793412000, UTC)
 XML = (
     "<xml><ToUserName><![CDATA[gh_1]]></ToUserName><FromUserName><![CDATA[oUser]]>"
     "</FromUserName><CreateTime>1793412000</CreateTime><MsgType><![CDATA[text]]></MsgType>"
@@ -191,33 +193,35 @@ def safe_request(xml: str = XML, appid: str = APPID) -> tuple[dict[str, str], by
 
 
 def test_open_push_plain_mode() -> None:
-    message, safe = open_push(query=plain_query(), body=XML.encode(), token=TOKEN, crypto=None)
+    message, safe = open_push(
+        query=plain_query(), body=XML.encode(), token=TOKEN, crypto=None, now=NOW
+    )
     assert (message["Content"], safe) == ("订单", False)
 
 
 def test_open_push_safe_mode() -> None:
     query, body = safe_request()
-    message, safe = open_push(query=query, body=body, token=TOKEN, crypto=crypto())
+    message, safe = open_push(query=query, body=body, token=TOKEN, crypto=crypto(), now=NOW)
     assert (message["MsgId"], safe) == ("42", True)
 
 
 def test_open_push_refuses_a_forged_signature() -> None:
     query = {**plain_query(), "signature": sha1_sorted("guess", "1793412000", "77")}
     with pytest.raises(NotificationRejected, match="bad signature"):
-        open_push(query=query, body=XML.encode(), token=TOKEN, crypto=None)
+        open_push(query=query, body=XML.encode(), token=TOKEN, crypto=None, now=NOW)
 
 
 def test_open_push_refuses_a_forged_msg_signature() -> None:
     query, body = safe_request()
     query["msg_signature"] = sha1_sorted(TOKEN, "1793412000", "77", "other ciphertext")
     with pytest.raises(NotificationRejected, match="bad msg_signature"):
-        open_push(query=query, body=body, token=TOKEN, crypto=crypto())
+        open_push(query=query, body=body, token=TOKEN, crypto=crypto(), now=NOW)
 
 
 def test_open_push_refuses_a_push_for_another_account() -> None:
     query, body = safe_request(appid="wxSOMEONEELSE")
     with pytest.raises(NotificationRejected, match="wrong appid"):
-        open_push(query=query, body=body, token=TOKEN, crypto=crypto())
+        open_push(query=query, body=body, token=TOKEN, crypto=crypto(), now=NOW)
 
 
 @pytest.mark.parametrize(
@@ -230,13 +234,39 @@ def test_open_push_refuses_a_push_for_another_account() -> None:
 )
 def test_open_push_refuses_incomplete_requests(query: dict[str, str]) -> None:
     with pytest.raises(NotificationRejected):
-        open_push(query=query, body=XML.encode(), token=TOKEN, crypto=crypto())
+        open_push(query=query, body=XML.encode(), token=TOKEN, crypto=crypto(), now=NOW)
+
+
+@pytest.mark.parametrize("skew", [timedelta(0), timedelta(minutes=5), timedelta(minutes=-5)])
+def test_a_push_within_five_minutes_of_now_is_accepted(skew: timedelta) -> None:
+    message, _ = open_push(
+        query=plain_query(), body=XML.encode(), token=TOKEN, crypto=None, now=NOW + skew
+    )
+    assert message["MsgId"] == "42"
+
+
+@pytest.mark.parametrize(
+    "skew", [timedelta(minutes=5, seconds=1), timedelta(minutes=-6), timedelta(days=365)]
+)
+def test_a_push_signed_more_than_five_minutes_from_now_is_refused(skew: timedelta) -> None:
+    """A year-old signed triple with any body: the attack the issue tried."""
+    query, body = safe_request()
+    for request, key in ((plain_query(), None), (query, crypto())):
+        payload = XML.encode() if key is None else body
+        with pytest.raises(NotificationRejected, match="stale timestamp"):
+            open_push(query=request, body=payload, token=TOKEN, crypto=key, now=NOW + skew)
+
+
+def test_a_plain_push_is_refused_when_an_encoding_aes_key_is_configured() -> None:
+    """Plain mode signs no body: with safe mode set up, it is the forger's way in."""
+    with pytest.raises(NotificationRejected, match="plain mode refused"):
+        open_push(query=plain_query(), body=XML.encode(), token=TOKEN, crypto=crypto(), now=NOW)
 
 
 def test_safe_mode_without_a_key_is_refused() -> None:
     query, body = safe_request()
     with pytest.raises(NotificationRejected, match="not configured"):
-        open_push(query=query, body=body, token=TOKEN, crypto=None)
+        open_push(query=query, body=body, token=TOKEN, crypto=None, now=NOW)
 
 
 def test_handshake_echoes_only_a_signed_echostr() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import re
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
@@ -194,6 +195,22 @@ def test_notification_signature_with_certificate_serial(platform_key: rsa.RSAPri
     body = b"{}"
     headers = _signed_headers(platform_key, body, TS, serial)
     verify_notification_signature(headers, body, {serial: public_key}, NOW)
+
+
+@pytest.mark.parametrize(("configured", "sent"), [(str.upper, str.lower), (str.lower, str.upper)])
+def test_a_certificate_serial_matches_whatever_its_case(
+    platform_key: rsa.RSAPrivateKey,
+    configured: Callable[[str], str],
+    sent: Callable[[str], str],
+) -> None:
+    serial, body = "5157f09efdc096de15ebe81a47057a7232f1b8e1", b"{}"
+    keys = {configured(serial): platform_key.public_key()}
+    headers = _signed_headers(platform_key, body, TS, sent(serial))
+    verify_notification_signature(headers, body, keys, NOW)
+    with pytest.raises(NotificationRejected, match="unknown serial"):
+        verify_notification_signature(
+            _signed_headers(platform_key, body, TS, serial[:-1]), body, keys, NOW
+        )
 
 
 def test_load_keys_round_trip(merchant_key: rsa.RSAPrivateKey) -> None:

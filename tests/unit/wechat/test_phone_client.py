@@ -81,7 +81,7 @@ def test_success_posts_the_code_with_the_token() -> None:
     assert "138" not in repr(phone)
 
 
-@pytest.mark.parametrize("errcode", [40001, 42001])
+@pytest.mark.parametrize("errcode", [40001, 40014, 42001])
 def test_stale_token_is_refreshed_and_retried_once(errcode: int) -> None:
     http = ScriptedHttp(token("T1"), {"errcode": errcode, "errmsg": "stale"}, token("T2"), OK)
     client = make_client(http)
