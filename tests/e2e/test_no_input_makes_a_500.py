@@ -123,14 +123,16 @@ def test_junk_never_yields_a_500(stack: Stack, method: str, route: str, needs_bo
     }
     _, order = stack.call("POST", "/orders", token=token, body=body)
     before = stack.event_count()
+    # A body that is not declared JSON is refused (415) before it is read, so a few
+    # such bodies cover that path; every junk body goes through as JSON.
+    sent = [("application/json", p) for p in JUNK] + [("text/plain", p) for p in JUNK[-3:]]
     for oid in (order["id"], "x" * 300):
         url = stack.base_url + route.replace("{id}", oid)
-        for payload in JUNK:
-            for content_type in ("application/json", "text/plain"):
-                headers = {"Authorization": f"Bearer {token}", "Content-Type": content_type}
-                headers.update(ADMIN)
-                response = stack.http.request(method, url, data=payload, headers=headers)
-                assert response.status_code < 500, (route, payload, response.text)
+        for content_type, payload in sent:
+            headers = {"Authorization": f"Bearer {token}", "Content-Type": content_type}
+            headers.update(ADMIN)
+            response = stack.http.request(method, url, data=payload, headers=headers)
+            assert response.status_code < 500, (route, payload, response.text)
     if needs_body:
         assert stack.event_count() == before
 
