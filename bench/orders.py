@@ -64,7 +64,7 @@ def list_sku(shop: Shop, slug: str, sku_id: str, stock: int) -> None:
 
 
 def log_in(shop: Shop, openid: str) -> UUID:
-    member_id, _ = shop.members.log_in(openid=openid, unionid=None, scene=None, query={})
+    member_id, _ = shop.logins.log_in(openid=openid, unionid=None, scene=None, query={})
     return member_id
 
 

@@ -12,7 +12,7 @@ from ..projections.base import plain
 from .idempotency import idempotent
 from .inputs import body, choice_param, current_member
 from .loyalty_schemas import PhoneIn, ProfileIn
-from .personal import reveal_orders, reveal_phone
+from .personal import reveal_orders, reveal_phone, reveal_profile
 from .responses import ApiError, handles_errors, json_response
 
 bp = Blueprint(__name__)
@@ -23,7 +23,7 @@ bp = Blueprint(__name__)
 def me() -> Response:
     member_id = current_member(bp)
     c = container()
-    doc = q.me(c.views, member_id, c.now(), c.shop.accounts.levels())
+    doc = reveal_profile(q.me(c.views, member_id, c.now(), c.shop.accounts.levels()))
     doc["phone"] = _masked(reveal_phone(member_id, doc.pop("sealed_phone", None)))
     return json_response(doc)
 
@@ -37,16 +37,18 @@ def _masked(phone: str | None) -> str | None:
 def update_profile() -> Response:
     member_id = current_member(bp)
     request = body(bp, ProfileIn)
-    shop = container().shop
-    shop.members.update_profile(
+    profile = container().shop.members.update_profile(
         member_id,
         nickname=request.nickname,
         avatar_url=request.avatar_url,
         birthday=request.birthday,
     )
-    member = shop.accounts.member(member_id)
     return json_response(
-        {"nickname": member.nickname, "avatar_url": member.avatar_url, "birthday": member.birthday}
+        {
+            "nickname": profile.nickname,
+            "avatar_url": profile.avatar_url,
+            "birthday": profile.birthday,
+        }
     )
 
 
@@ -58,7 +60,7 @@ def bind_phone() -> Response:
     code = body(bp, PhoneIn).code
     c = container()
     try:
-        phone = c.wechat.user_phone(code).pure_phone_number
+        phone = c.clients.wechat.user_phone(code).pure_phone_number
     except WeChatError as error:
         if error.errcode == 40029:
             raise ApiError(
@@ -123,7 +125,7 @@ def export() -> Response:
     """Everything the shop holds on the member, personal data opened."""
     member_id = current_member(bp)
     c = container()
-    profile = q.me(c.views, member_id, c.now(), c.shop.accounts.levels())
+    profile = reveal_profile(q.me(c.views, member_id, c.now(), c.shop.accounts.levels()))
     profile["phone"] = reveal_phone(member_id, profile.pop("sealed_phone", None))
     orders = q.all_member_orders(c.views, member_id)
     return json_response(

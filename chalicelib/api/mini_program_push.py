@@ -49,7 +49,7 @@ def receive() -> Response:
             query=query,
             body=push.raw_body(bp),
             token=push.required(c.settings.mp_push_token, "mini-program"),
-            crypto=c.mp_push_crypto,
+            crypto=c.clients.mp_push_crypto,
             now=c.now(),
         )
     except NotificationRejected as error:

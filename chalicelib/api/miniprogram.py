@@ -29,7 +29,7 @@ def log_in() -> Response:
     request = body(bp, LoginIn)
     c = container()
     session = _code2session(request.code)
-    login = c.shop.members.log_in_with_invite(
+    login = c.shop.logins.log_in_with_invite(
         openid=session.openid,
         unionid=session.unionid,
         scene=request.scene,
@@ -50,7 +50,7 @@ def log_in() -> Response:
 
 def _code2session(code: str) -> Session:
     try:
-        return container().wechat.code2session(code)
+        return container().clients.wechat.code2session(code)
     except WeChatError as error:
         if error.errcode in (40029, 40163):
             raise ApiError(

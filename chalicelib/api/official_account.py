@@ -47,7 +47,7 @@ def receive() -> Response:
             query=query,
             body=push.raw_body(bp),
             token=push.required(c.settings.oa_token, "official-account"),
-            crypto=c.push_crypto,
+            crypto=c.clients.push_crypto,
             now=c.now(),
         )
     except NotificationRejected as error:
@@ -76,6 +76,8 @@ def _reply_xml(c: Container, message: dict[str, str], reply: str, safe: bool) ->
         create_time=now,
         content=reply,
     )
-    if not safe or c.push_crypto is None:
+    if not safe or c.clients.push_crypto is None:
         return xml
-    return encrypted_reply_xml(c.push_crypto, xml, timestamp=str(now), nonce=secrets.token_hex(8))
+    return encrypted_reply_xml(
+        c.clients.push_crypto, xml, timestamp=str(now), nonce=secrets.token_hex(8)
+    )

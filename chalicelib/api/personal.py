@@ -1,6 +1,7 @@
-"""Personal data in responses: read models keep it sealed under the member's
-key; only the API opens it, for the member themself or the shop's operators.
-After the member closed the account their key is gone, and it reads as redacted."""
+"""Personal data in responses (phone, address, order note, nickname, avatar,
+birthday): read models keep it sealed under the member's key; only the API
+opens it, for the member themself or the shop's operators. After the member
+closed the account their key is gone, and it reads as redacted."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from uuid import UUID
 from ..adapters.pii.vault import PREFIX as SEALED_PREFIX
 from ..bootstrap import container
 from ..projections.base import Doc
+
+PROFILE_FIELDS = ("nickname", "avatar_url", "birthday")
 
 
 def reveal_order(doc: Doc) -> Doc:
@@ -37,6 +40,14 @@ def reveal_text(member_id: UUID, value: str | None) -> str | None:
 
 def reveal_orders(docs: list[Doc]) -> list[Doc]:
     return [reveal_order(doc) for doc in docs]
+
+
+def reveal_profile(doc: Doc) -> Doc:
+    """A member document with nickname, avatar URL and birthday opened (each
+    None once shredded; recorded before they were sealed: as written)."""
+    member_id = UUID(doc["member_id"])
+    opened = {field: reveal_text(member_id, doc.get(field)) for field in PROFILE_FIELDS}
+    return {**doc, **opened}
 
 
 def reveal_phone(member_id: UUID, sealed: str | None) -> str | None:

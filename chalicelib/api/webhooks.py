@@ -36,8 +36,8 @@ def wechatpay_notify() -> Response:
         notification = parse_notification(
             request.headers,
             raw.encode() if isinstance(raw, str) else raw,
-            platform_keys=c.platform_keys,
-            apiv3_key=c.apiv3_key,
+            platform_keys=c.clients.platform_keys,
+            apiv3_key=c.clients.apiv3_key,
             now=c.now(),
         )
     except NotificationRejected as error:

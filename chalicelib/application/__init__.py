@@ -1,7 +1,7 @@
 """The shop's use cases, by business area, over one event store.
 
 `Shop` only holds the areas; each is a small class that receives what it needs
-in its constructor. They are built in one place, `chalicelib/bootstrap.py`
+in its constructor. They are built in one place, `chalicelib/bootstrap/shop.py`
 (`build_shop`), from the rules the shop runs by (`ShopRules`) and what it needs
 from the outside world (`ShopPorts`, the protocols of ports.py).
 
@@ -30,6 +30,7 @@ from .flash_sale import FlashSaleUseCases
 from .group_buy import GroupBuyUseCases
 from .invites import InviteUseCases
 from .jobs import JobUseCases
+from .logins import LoginUseCases
 from .loyalty import LoyaltyUseCases
 from .members import MemberUseCases
 from .notify_sender import NotificationUseCases
@@ -88,6 +89,7 @@ class Shop:
     accounts: Accounts
     catalogue: CatalogueUseCases
     checkout: CheckoutUseCases
+    logins: LoginUseCases
     members: MemberUseCases
     coupons: CouponUseCases
     loyalty: LoyaltyUseCases

@@ -116,7 +116,8 @@ class CouponUseCases:
         member = self.accounts.active_member(member_id)
         now = self.store.clock.now()
         today = beijing_date(now)
-        if not member.birthday or not _is_birthday(member.birthday, today.isoformat()):
+        month_day = member.birthday_month_day
+        if month_day is None or not _is_birthday(month_day, today.isoformat()):
             return False
         if member.celebrated_year == today.year:
             return False
@@ -140,9 +141,10 @@ class CouponUseCases:
         return None if template is None else (template, self.accounts.wallet_of(member.id))
 
 
-def _is_birthday(birthday: str, today: str) -> bool:
-    """MM-DD match; a 29 February birthday is kept on 28 February in other years."""
-    month_day, this_year = birthday[5:], int(today[:4])
+def _is_birthday(month_day: str, today: str) -> bool:
+    """The birthday's MM-DD (recorded in clear beside the sealed day) against
+    today's; a 29 February birthday is kept on 28 February in other years."""
+    this_year = int(today[:4])
     leap = this_year % 4 == 0 and (this_year % 100 != 0 or this_year % 400 == 0)
     if month_day == "02-29" and not leap:
         month_day = "02-28"

@@ -1,26 +1,21 @@
-"""Member use cases: log in through code2Session (registering on first sight,
-with the 新人券 and the inviter when an invite code came along), the profile,
-the bound phone, and closing the account."""
+"""Member use cases: the profile, the bound phone, and closing the account
+(logging in and registering are logins.py)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from uuid import UUID, uuid4
-
-from eventsourcing.domain import Aggregate
+from dataclasses import dataclass, replace
+from uuid import UUID
 
 from ..domain.errors import DomainError
-from ..domain.identity import WeChatIdentity
-from ..domain.ids import identity_id_for, member_id_for
-from ..domain.member import Member, MemberAlias
+from ..domain.member import Member
 from ..domain.order import Order, OrderStatus
 from .accounts import Accounts
-from .coupons import CouponUseCases
-from .errors import NotFound
-from .invites import REFUSED, InviteOutcome, InviteUseCases
 from .official_account import OfficialAccountUseCases
-from .ports import Pseudonyms, Vault
+from .order_reactions import ACCOUNT_CLOSED
+from .ports import Vault
+from .profiles import Profiles
 from .store import EventStore, retry_on_conflict
+from .teams import refund_automatically
 
 
 class AddressStillNeeded(DomainError):
@@ -28,154 +23,29 @@ class AddressStillNeeded(DomainError):
 
 
 @dataclass(frozen=True)
-class Login:
-    member_id: UUID
-    registered: bool
-    invite: InviteOutcome | None  # None when no invite code was given
+class Profile:
+    nickname: str
+    avatar_url: str
+    birthday: str | None
 
 
 class MemberUseCases:
-    """Login and registration (with the 新人券 from `coupons` and the referral
-    from `invites`), the profile, the bound phone, and closing the account.
-    Reading a member is Accounts.member."""
+    """The profile, the bound phone, and closing the account. Reading a member
+    is Accounts.member."""
 
     def __init__(
         self,
         store: EventStore,
         accounts: Accounts,
-        coupons: CouponUseCases,
-        invites: InviteUseCases,
         official_account: OfficialAccountUseCases,
         *,
         vault: Vault,
-        pseudonyms: Pseudonyms,
     ) -> None:
         self.store = store
         self.accounts = accounts
-        self.coupons = coupons
-        self.invites = invites
         self.official_account = official_account
         self.vault = vault
-        self.pseudonyms = pseudonyms
-
-    def log_in(
-        self,
-        *,
-        openid: str,
-        unionid: str | None,
-        scene: int | None,
-        query: dict[str, str],
-        invite_code: str | None = None,
-    ) -> tuple[UUID, bool]:
-        """Finds or registers the member; returns (member id, newly registered).
-        A member who closed their account starts afresh."""
-        login = self.log_in_with_invite(
-            openid=openid, unionid=unionid, scene=scene, query=query, invite_code=invite_code
-        )
-        return login.member_id, login.registered
-
-    @retry_on_conflict
-    def log_in_with_invite(
-        self,
-        *,
-        openid: str,
-        unionid: str | None,
-        scene: int | None,
-        query: dict[str, str],
-        invite_code: str | None = None,
-    ) -> Login:
-        """log_in, also telling what became of the invite code: a registration
-        records the inviter (see invites.py); any other login ignores the code.
-
-        The member is the one the WeChat identity (domain/identity.py) points at;
-        a member registered before identities were recorded is found by its
-        deterministic id and adopted. When that member closed their account, a
-        fresh member with a new id registers and the identity moves to it, in
-        one atomic write (two such logins at once: one wins, the other retries
-        and logs in to it). The 新人券 go once per identity."""
-        now = self.store.clock.now()
-        pseudonyms = self._pseudonyms(openid=openid, unionid=unionid)
-        identities = {p: self.store.find(WeChatIdentity, identity_id_for(p)) for p in pseudonyms}
-        known = [identity for identity in identities.values() if identity is not None]
-        if known:
-            member: Member | None = self.accounts.member(known[0].member_id)
-        else:
-            member = self._find_member(openid=openid, unionid=unionid)
-        had_member = member is not None
-        welcomed = any(identity.welcomed for identity in known) or (had_member and not known)
-        registered = member is None or member.closed
-        if member is None:
-            member_id = member_id_for(unionid=unionid, openid=openid)
-            member = Member.register(member_id, openid, unionid, now)
-        elif member.closed:
-            member = Member.register(uuid4(), openid, unionid, now)
-        elif unionid and member.unionid != unionid:
-            member.link_unionid(unionid)
-        member.log_in(scene=scene, query=query, at=now)
-        before = max((identity.members for identity in known), default=int(had_member))
-        members = before + 1 if registered else before
-        pointers = self._point_at(member.id, identities, members=members, welcomed=welcomed)
-        gifts: list[Aggregate] = []
-        if registered:
-            wallet = self.accounts.wallet_of(member.id)
-            points = self.accounts.points_of(member.id)
-            wallet.reopen(now)
-            points.reopen(now)
-            if not welcomed:
-                gifts = [*self.coupons.welcome_gifts(wallet)]
-                for pointer in pointers:
-                    pointer.welcome(now)
-            gifts += [wallet, points]
-        invite, referral = None, None
-        if invite_code is not None and registered and had_member:
-            invite = InviteOutcome(REFUSED, reason="returning_member")
-        elif invite_code is not None:
-            invite, referral = self.invites.invite_on_registration(member, registered, invite_code)
-        self.store.save(member, *pointers, *gifts, referral)
-        return Login(member.id, registered, invite)
-
-    def _pseudonyms(self, *, openid: str, unionid: str | None) -> list[str]:
-        """The identity's pseudonyms, the unionid's first (it spans the shop's apps)."""
-        found = [self.pseudonyms.of("unionid", unionid)] if unionid else []
-        return [*found, self.pseudonyms.of("openid", openid)]
-
-    def _point_at(
-        self,
-        member_id: UUID,
-        identities: dict[str, WeChatIdentity | None],
-        *,
-        members: int,
-        welcomed: bool,
-    ) -> list[WeChatIdentity]:
-        """Every pseudonym's identity pointing at the member: recorded when new
-        (`members`: how many it has had with this one), moved when it pointed at
-        another (closed) member."""
-        now = self.store.clock.now()
-        pointers = []
-        for pseudonym, identity in identities.items():
-            if identity is None:
-                identity = WeChatIdentity.record(
-                    pseudonym, member_id, members=members, welcomed=welcomed, at=now
-                )
-            elif identity.member_id != member_id:
-                identity.move_to(member_id, now)
-            pointers.append(identity)
-        return pointers
-
-    def _find_member(self, *, openid: str, unionid: str | None) -> Member | None:
-        """A member registered before WeChat identities were recorded."""
-        candidates = [member_id_for(unionid=unionid, openid=openid)] if unionid else []
-        candidates.append(member_id_for(unionid=None, openid=openid))
-        for member_id in candidates:
-            try:
-                found = self.store.load(Aggregate, member_id, "member")
-            except NotFound:
-                continue
-            if isinstance(found, MemberAlias):
-                return self.store.load(Member, found.member_id, "member")
-            if isinstance(found, Member):
-                return found
-        return None
+        self.profiles = Profiles(vault)
 
     @retry_on_conflict
     def update_profile(
@@ -185,18 +55,38 @@ class MemberUseCases:
         nickname: str | None = None,
         avatar_url: str | None = None,
         birthday: str | None = None,
-    ) -> None:
+    ) -> Profile:
+        """Nickname, avatar URL and birthday are sealed under the member's key
+        before they are recorded (the birthday's month-day stays in clear for
+        the birthday job); returns the profile as now recorded, opened."""
         member = self.accounts.active_member(member_id)
         now = self.store.clock.now()
-        if nickname is not None or avatar_url is not None:
+        before = self.profile(member)
+        after = Profile(
+            nickname=before.nickname if nickname is None else nickname,
+            avatar_url=before.avatar_url if avatar_url is None else avatar_url,
+            birthday=before.birthday,
+        )
+        if (after.nickname, after.avatar_url) != (before.nickname, before.avatar_url):
             member.update_profile(
-                nickname=member.nickname if nickname is None else nickname,
-                avatar_url=member.avatar_url if avatar_url is None else avatar_url,
+                sealed_nickname=self.profiles.seal(member_id, after.nickname),
+                sealed_avatar_url=self.profiles.seal(member_id, after.avatar_url),
                 at=now,
             )
         if birthday is not None:
-            member.set_birthday(birthday, now)
+            sealed = self.profiles.seal(member_id, birthday)
+            member.set_birthday(birthday, sealed, now, recorded=before.birthday)
+            after = replace(after, birthday=birthday)
         self.store.save(member)
+        return after
+
+    def profile(self, member: Member) -> Profile:
+        """The member's nickname, avatar URL and birthday, opened."""
+        return Profile(
+            nickname=self.profiles.nickname(member),
+            avatar_url=self.profiles.avatar_url(member),
+            birthday=self.profiles.birthday(member),
+        )
 
     @retry_on_conflict
     def bind_phone(self, member_id: UUID, phone: str) -> None:
@@ -210,31 +100,43 @@ class MemberUseCases:
         """注销: refused (AddressStillNeeded, 409) while a paid express order still
         awaits shipping. Otherwise the member's key is deleted first, so every
         sealed field of theirs in the event store (phone, receiver, address, order
-        notes, profile) can never be read again; then the member, wallet and
-        points account close and the official-account follower known by the
-        member's unionid is forgotten, in one write. Closing twice is harmless."""
+        notes, nickname, avatar, birthday) can never be read again; then the
+        member, wallet and points account close and the official-account follower
+        known by the member's unionid is forgotten, in one write. Closing twice is
+        harmless.
+
+        A payment recorded after the key's deletion but before that write (the
+        write then conflicts and this runs again), or a closing interrupted after
+        the deletion, leaves paid orders whose address can no longer be opened:
+        they cannot ship, so closing goes on and refunds them in its write."""
         member = self.accounts.member(member_id)
-        if not member.closed:
-            waiting = self.orders_awaiting_shipping(member)
-            if waiting:
-                raise AddressStillNeeded(
-                    "these paid orders still need the delivery address: close the account"
-                    " once they have shipped or been refunded",
-                    order_ids=[str(order_id) for order_id in waiting],
-                )
-        self.vault.shred(member_id)
         if member.closed:
+            self.vault.shred(member_id)
             return
+        waiting = self.orders_awaiting_shipping(member)
+        readable = [order.id for order in waiting if self._address_opens(order)]
+        if readable:
+            raise AddressStillNeeded(
+                "these paid orders still need the delivery address: close the account"
+                " once they have shipped or been refunded",
+                order_ids=[str(order_id) for order_id in readable],
+            )
+        self.vault.shred(member_id)
         now = self.store.clock.now()
+        refunded = [order for order in waiting if refund_automatically(order, ACCOUNT_CLOSED, now)]
         member.close(now)
         wallet = self.accounts.wallet_of(member_id)
         wallet.close(now)
         points = self.accounts.points_of(member_id)
         points.close(now)
         forgotten = self.official_account.forget_follower(member.unionid, now)
-        self.store.save(member, wallet, points, *forgotten)
+        self.store.save(member, wallet, points, *forgotten, *refunded)
 
-    def orders_awaiting_shipping(self, member: Member) -> list[UUID]:
+    def _address_opens(self, order: Order) -> bool:
+        sealed = order.delivery.sealed_address
+        return sealed is not None and self.vault.open(order.member_id, sealed) is not None
+
+    def orders_awaiting_shipping(self, member: Member) -> list[Order]:
         """The member's paid express orders not shipped yet, found from the paid
         orders the member's spend records (write side: never stale)."""
         waiting = []
@@ -243,5 +145,5 @@ class MemberUseCases:
             if order is None or order.delivery.is_pickup:
                 continue
             if order.status == OrderStatus.PAID:
-                waiting.append(order.id)
+                waiting.append(order)
         return waiting

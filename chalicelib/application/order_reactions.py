@@ -7,7 +7,8 @@ order: a refund that returns the coupon and the points, and the units to stock,
 is all written or none of it.
 
 Reactions that concern only one kind of order (group-buy teams, bargains)
-change nothing for the others.
+change nothing for the others. A payment for the order of a member who closed
+the account meanwhile is refunded at once instead (`ACCOUNT_CLOSED`).
 """
 
 from __future__ import annotations
@@ -16,12 +17,15 @@ from eventsourcing.domain import Aggregate
 
 from ..domain.catalogue import Stock
 from ..domain.ids import stock_id_for
+from ..domain.member import Member
 from ..domain.order import Order
 from .bargains import BargainReactions
 from .benefits import Benefits
 from .campaign_orders import CampaignOrders
 from .store import EventStore
-from .teams import TeamReactions
+from .teams import TeamReactions, refund_automatically
+
+ACCOUNT_CLOSED = "account closed before the payment arrived"
 
 
 class OrderReactions:
@@ -41,6 +45,10 @@ class OrderReactions:
 
     def on_payment(self, order: Order) -> list[Aggregate]:
         """The order is paid in full."""
+        if self.account_closed(order):
+            # the member closed the account while the order was unpaid: its
+            # address and the member are gone, so the shop refunds it at once
+            return self.refund_for_closed_account(order)
         return [
             # a group-buy leader's team opens, a joiner takes their seat; a payment
             # that finds no seat or a closed campaign is refunded at once
@@ -48,6 +56,20 @@ class OrderReactions:
             # the locked coupon is used; the amount counts towards the member's level
             *self.benefits.on_payment(order),
         ]
+
+    def account_closed(self, order: Order) -> bool:
+        """Read from the member the payment's other reactions save when the
+        account is open, so a closure racing the payment conflicts with it: one
+        of the two retries and sees the other."""
+        member = self.store.find(Member, order.member_id)
+        return member is not None and member.closed
+
+    def refund_for_closed_account(self, order: Order) -> list[Aggregate]:
+        """The refund approved on the order (saved with the payment, so its
+        refund intent goes out once); a group-buy joiner's held seat is freed.
+        The closed account's coupon, points and level are not touched."""
+        refund_automatically(order, ACCOUNT_CLOSED, self.store.clock.now())
+        return [*self.teams.on_cancel(order)]
 
     def on_cancel(self, order: Order) -> list[Aggregate]:
         """An unpaid order was cancelled, by the member or the payment deadline."""

@@ -58,7 +58,9 @@ class PaymentUseCases:
     def record_payment(
         self, *, out_trade_no: str, transaction_id: str, amount_fen: int, paid_at: datetime
     ) -> bool:
-        """Records a verified payment; False when it was already recorded."""
+        """Records a verified payment; False when it was already recorded. The
+        payment's reactions are saved with it: for the order of a member who
+        closed the account meanwhile, the refund (order_reactions.py)."""
         order = self.orders.order(order_id_from_trade_no(out_trade_no))
         if not order.record_payment(transaction_id, amount_fen, paid_at):
             return False

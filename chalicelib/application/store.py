@@ -2,7 +2,7 @@
 and the retry that re-runs a use case when it lost an optimistic-concurrency race.
 
 Use cases are small classes by business area that receive this store (and
-whatever else they need) in their constructors; see `chalicelib/bootstrap.py`.
+whatever else they need) in their constructors; see `chalicelib/bootstrap/shop.py`.
 """
 
 from __future__ import annotations

@@ -5,7 +5,14 @@ Rules:
   (entries paid at > now - 365 days) reaches; paying raises it, a refund or spend
   aging out lowers it, and a redefined scheme moves it either way;
 - the birthday is set once (setting the same day again records nothing);
-- the phone arrives already sealed by the application: the domain never sees it plain;
+- personal data is recorded sealed under the member's key (adapters/pii), so
+  deleting the key at 注销 makes it unreadable in every event: the phone, the
+  nickname and avatar arrive sealed by the application (the domain never sees
+  them plain; the application, which can open them, records nothing when they are
+  unchanged); the birthday is checked here in clear, recorded sealed with its
+  month-day ("MM-DD", the birthday job's bucket, which alone identifies nobody)
+  in clear. Events of earlier versions (ProfileUpdated, BirthdaySet) hold these
+  in clear and still replay as before;
 - a closed account (注销) refuses every command: Closed is a member's last event
   (a login after closure registers a fresh member under a new id, see
   domain/identity.py; `rejoin` remains for the events of earlier versions, which
@@ -32,6 +39,13 @@ ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class Member(Aggregate):
+    # Attributes added after members' snapshots were first taken: an older
+    # snapshot restores without them, and reads these defaults.
+    sealed_nickname = ""
+    sealed_avatar_url = ""
+    sealed_birthday: str | None = None
+    sealed_birthday_month_day: str | None = None
+
     @staticmethod
     def create_id(openid: str, unionid: str | None) -> UUID:
         return member_id_for(unionid=unionid, openid=openid)
@@ -65,9 +79,11 @@ class Member(Aggregate):
         self._start_afresh()
 
     def _start_afresh(self) -> None:
-        self.nickname = ""
-        self.avatar_url = ""
-        self.birthday: str | None = None
+        self._forget_clear_profile()
+        self.sealed_nickname = ""
+        self.sealed_avatar_url = ""
+        self.sealed_birthday = None
+        self.sealed_birthday_month_day = None
         self.celebrated_year: int | None = None
         self.sealed_phone: str | None = None
         self.spend: dict[str, tuple[int, datetime]] = {}
@@ -107,13 +123,35 @@ class Member(Aggregate):
         self.unionid = unionid
 
     # -- profile ---------------------------------------------------------------
-    def update_profile(self, nickname: str, avatar_url: str, at: datetime) -> None:
-        """Records nothing when both are unchanged."""
+    def _forget_clear_profile(self) -> None:
+        """The clear profile only events of earlier versions record."""
+        self.nickname = ""
+        self.avatar_url = ""
+        self.birthday: str | None = None
+
+    def update_profile(self, sealed_nickname: str, sealed_avatar_url: str, at: datetime) -> None:
+        """Nickname and avatar URL sealed by the application ("" for none); it
+        calls this only when either changed."""
         self.require_open()
-        if (nickname, avatar_url) != (self.nickname, self.avatar_url):
-            self._profile_updated(nickname=nickname, avatar_url=avatar_url, at=at)
+        self._profile_sealed(
+            sealed_nickname=sealed_nickname, sealed_avatar_url=sealed_avatar_url, at=at
+        )
+
+    class ProfileSealed(Aggregate.Event):
+        sealed_nickname: str  # "" when none
+        sealed_avatar_url: str  # "" when none
+        at: datetime
+
+    @event(ProfileSealed)
+    def _profile_sealed(self, sealed_nickname: str, sealed_avatar_url: str, at: datetime) -> None:
+        self.sealed_nickname = sealed_nickname
+        self.sealed_avatar_url = sealed_avatar_url
+        self.nickname = ""
+        self.avatar_url = ""
 
     class ProfileUpdated(Aggregate.Event):
+        """Earlier versions' profile, in clear (now ProfileSealed)."""
+
         nickname: str
         avatar_url: str
         at: datetime
@@ -122,9 +160,28 @@ class Member(Aggregate):
     def _profile_updated(self, nickname: str, avatar_url: str, at: datetime) -> None:
         self.nickname = nickname
         self.avatar_url = avatar_url
+        self.sealed_nickname = ""
+        self.sealed_avatar_url = ""
 
-    def set_birthday(self, birthday: str, at: datetime) -> None:
-        """A past or today's Beijing day "YYYY-MM-DD", set once; the same day again is a no-op."""
+    @property
+    def has_birthday(self) -> bool:
+        return self.birthday is not None or self.sealed_birthday is not None
+
+    @property
+    def birthday_month_day(self) -> str | None:
+        """The birthday's "MM-DD", None when none is set."""
+        if self.birthday is not None:
+            return self.birthday[5:]
+        return self.sealed_birthday_month_day
+
+    def set_birthday(
+        self, birthday: str, sealed_birthday: str, at: datetime, recorded: str | None = None
+    ) -> None:
+        """A past or today's Beijing day "YYYY-MM-DD", set once; the same day
+        again is a no-op. `birthday` is only checked here: the event records
+        `sealed_birthday` (the same day, sealed by the application) and the
+        month-day. `recorded` is the birthday set earlier as the application
+        opened it (the aggregate keeps it sealed)."""
         self.require_open()
         if not ISO_DAY.fullmatch(birthday):
             raise DomainError("a birthday is a day written YYYY-MM-DD", birthday=birthday)
@@ -134,15 +191,30 @@ class Member(Aggregate):
             raise DomainError("no such day", birthday=birthday) from None
         if day > beijing_date(at):
             raise DomainError("a birthday cannot be in the future", birthday=birthday)
-        if self.birthday == birthday:
-            return
-        if self.birthday is not None:
+        if not sealed_birthday:
+            raise DomainError("no sealed birthday to record")
+        recorded = self.birthday if self.birthday is not None else recorded
+        if self.has_birthday:
+            if recorded == birthday:
+                return
             raise BirthdayAlreadySet(
-                "the birthday is already set and cannot be changed", birthday=self.birthday
+                "the birthday is already set and cannot be changed", birthday=recorded
             )
-        self._birthday_set(birthday=birthday, at=at)
+        self._birthday_sealed(sealed_birthday=sealed_birthday, month_day=birthday[5:], at=at)
+
+    class BirthdaySealed(Aggregate.Event):
+        sealed_birthday: str
+        month_day: str  # "MM-DD" in clear: the birthday job's bucket
+        at: datetime
+
+    @event(BirthdaySealed)
+    def _birthday_sealed(self, sealed_birthday: str, month_day: str, at: datetime) -> None:
+        self.sealed_birthday = sealed_birthday
+        self.sealed_birthday_month_day = month_day
 
     class BirthdaySet(Aggregate.Event):
+        """Earlier versions' birthday, in clear (now BirthdaySealed)."""
+
         birthday: str
         at: datetime
 

@@ -2,7 +2,10 @@
 birthdays the birthday job looks up by day, and one level-review timer per paid
 order, due when that order's spend leaves the 365-day window.
 
-The phone stays sealed here; the API opens it. Closing the account removes every
+The phone, nickname, avatar URL and birthday stay sealed here (as the events
+recorded them: in clear only from events of earlier versions); the API opens
+them. A birthday is filed under its month-day ("MM-DD", recorded in clear with
+the sealed day) for the birthday job. Closing the account removes every
 item of the member; rejoining starts a fresh profile.
 
 `by_openid` maps the mini-program openid to the member: a member registered by
@@ -67,10 +70,21 @@ def _profile_updated(e: Member.ProfileUpdated, views: ViewWriter) -> None:
     _change(views, e, nickname=e.nickname, avatar_url=e.avatar_url)
 
 
+def _profile_sealed(e: Member.ProfileSealed, views: ViewWriter) -> None:
+    _change(views, e, nickname=e.sealed_nickname, avatar_url=e.sealed_avatar_url)
+
+
 def _birthday_set(e: Member.BirthdaySet, views: ViewWriter) -> None:
-    if _change(views, e, birthday=e.birthday) is not None:
+    _file_birthday(views, e, e.birthday, e.birthday[5:])
+
+
+def _birthday_sealed(e: Member.BirthdaySealed, views: ViewWriter) -> None:
+    _file_birthday(views, e, e.sealed_birthday, e.month_day)
+
+
+def _file_birthday(views: ViewWriter, e: Any, birthday: str, day: str) -> None:
+    if _change(views, e, birthday=birthday) is not None:
         member_id = str(e.originator_id)
-        day = e.birthday[5:]
         views.put(BIRTHDAYS, member_id, {"member_id": member_id, "day": day}, group=day)
 
 
@@ -150,7 +164,9 @@ def _rejoined(e: Member.Rejoined, views: ViewWriter) -> None:
 HANDLERS: dict[type, Handler] = {
     Member.Registered: _registered,
     Member.ProfileUpdated: _profile_updated,
+    Member.ProfileSealed: _profile_sealed,
     Member.BirthdaySet: _birthday_set,
+    Member.BirthdaySealed: _birthday_sealed,
     Member.BirthdayCelebrated: _birthday_celebrated,
     Member.PhoneBound: _phone_bound,
     Member.SpendRecorded: _spend_recorded,

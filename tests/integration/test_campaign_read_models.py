@@ -56,7 +56,7 @@ class World:
         )
 
     def member(self, name: str) -> UUID:
-        member_id: UUID = self.shop.members.log_in(
+        member_id: UUID = self.shop.logins.log_in(
             openid=f"o-{name}", unionid=None, scene=None, query={}
         )[0]
         self.shop.members.update_profile(

@@ -29,7 +29,7 @@ TEA_FEN, GIFT_FEN = 6800, 50_000
 
 def log_in(c: Container, n: int, prefix: str = "o") -> list[UUID]:
     return [
-        c.shop.members.log_in(openid=f"{prefix}{i}", unionid=None, scene=None, query={})[0]
+        c.shop.logins.log_in(openid=f"{prefix}{i}", unionid=None, scene=None, query={})[0]
         for i in range(n)
     ]
 

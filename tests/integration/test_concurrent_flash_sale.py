@@ -41,7 +41,7 @@ def test_200_members_racing_for_50_units_buy_exactly_50(running: Running) -> Non
     )
     campaign = c.shop.campaigns.start_campaign("double11")
     members = [
-        c.shop.members.log_in(openid=f"o{i}", unionid=None, scene=None, query={})[0]
+        c.shop.logins.log_in(openid=f"o{i}", unionid=None, scene=None, query={})[0]
         for i in range(MEMBERS)
     ]
 

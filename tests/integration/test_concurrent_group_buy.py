@@ -46,7 +46,7 @@ def set_up(c: Container, size: int) -> None:
 
 
 def member(c: Container, name: str) -> UUID:
-    return c.shop.members.log_in(openid=f"o-{name}", unionid=None, scene=None, query={})[0]
+    return c.shop.logins.log_in(openid=f"o-{name}", unionid=None, scene=None, query={})[0]
 
 
 def pay(c: Container, order_id: UUID) -> bool:

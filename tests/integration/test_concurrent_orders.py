@@ -26,7 +26,7 @@ PICKUP = Delivery(method="pickup", store_id="s1")
 
 def buyers(c: Container, n: int) -> list[UUID]:
     return [
-        c.shop.members.log_in(openid=f"o{i}", unionid=None, scene=None, query={})[0]
+        c.shop.logins.log_in(openid=f"o{i}", unionid=None, scene=None, query={})[0]
         for i in range(n)
     ]
 

@@ -9,8 +9,8 @@ from chalicelib.projections.members import member_for_openid
 
 def test_the_openid_leads_to_the_member_registered_by_unionid(container: Container) -> None:
     shop = container.shop
-    by_unionid, _ = shop.members.log_in(openid="o-alice", unionid="u-alice", scene=None, query={})
-    by_openid, _ = shop.members.log_in(openid="o-bob", unionid=None, scene=None, query={})
+    by_unionid, _ = shop.logins.log_in(openid="o-alice", unionid="u-alice", scene=None, query={})
+    by_openid, _ = shop.logins.log_in(openid="o-bob", unionid=None, scene=None, query={})
     assert member_for_openid(container.views, "o-alice") == by_unionid
     assert member_for_openid(container.views, "o-bob") == by_openid
     assert member_for_openid(container.views, "o-nobody") is None
@@ -21,11 +21,11 @@ def test_closing_the_account_purges_the_entry_and_rejoining_restores_it(
     container: Container,
 ) -> None:
     shop = container.shop
-    member_id, _ = shop.members.log_in(openid="o-carol", unionid="u-carol", scene=None, query={})
+    member_id, _ = shop.logins.log_in(openid="o-carol", unionid="u-carol", scene=None, query={})
     shop.members.close_account(member_id)
     assert member_for_openid(container.views, "o-carol") is None
     assert "by_openid/o-carol" not in container.views.dump("members")
-    rejoined, registered = shop.members.log_in(
+    rejoined, registered = shop.logins.log_in(
         openid="o-carol", unionid="u-carol", scene=None, query={}
     )
     assert registered and rejoined != member_id  # a new member after 注销

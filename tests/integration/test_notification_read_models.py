@@ -83,7 +83,7 @@ class World:
             drop_stage(self.engines, self.stage)
 
     def member(self, name: str) -> UUID:
-        member_id: UUID = self.shop.members.log_in(
+        member_id: UUID = self.shop.logins.log_in(
             openid=f"o-{name}", unionid=None, scene=None, query={}
         )[0]
         return member_id

@@ -56,7 +56,7 @@ def shop(tmp_path: Path) -> Iterator[Container]:
     c = make_container(tmp_path / "data")
     list_tea(c, 50)
     for user in ("alice", "bob"):
-        member = c.shop.members.log_in(openid=user, unionid=None, scene=1001, query={})[0]
+        member = c.shop.logins.log_in(openid=user, unionid=None, scene=1001, query={})[0]
         c.shop.orders.place_order(
             member_id=member, items=[("TEA", 1)], delivery=HOME, address=ADDRESS
         )
@@ -84,7 +84,7 @@ def log_of(shop: Container) -> list[tuple[int, str, int]]:
 
 
 def place_another(shop: Container) -> None:
-    member = shop.shop.members.log_in(openid="carol", unionid=None, scene=1001, query={})[0]
+    member = shop.shop.logins.log_in(openid="carol", unionid=None, scene=1001, query={})[0]
     shop.shop.orders.place_order(
         member_id=member, items=[("TEA", 2)], delivery=HOME, address=ADDRESS
     )

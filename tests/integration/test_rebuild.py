@@ -15,7 +15,7 @@ def make_history(c: Container) -> None:
     list_tea(c, 50)
     shop = c.shop
     members = [
-        shop.members.log_in(openid=f"o{i}", unionid=None, scene=1001, query={})[0] for i in range(4)
+        shop.logins.log_in(openid=f"o{i}", unionid=None, scene=1001, query={})[0] for i in range(4)
     ]
     for i, member in enumerate(members * 3):
         order_id = shop.orders.place_order(

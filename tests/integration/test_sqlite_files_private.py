@@ -37,7 +37,7 @@ def test_every_data_file_is_created_0600(tmp_path: Path) -> None:
     container = make_container(data_dir)
     try:
         list_tea(container, 5)
-        member_id, _ = container.shop.members.log_in(
+        member_id, _ = container.shop.logins.log_in(
             openid="o-private", unionid=None, scene=1001, query={}
         )
         container.vault.seal(member_id, "上海市 淮海中路 1 号")

@@ -35,5 +35,5 @@ def shop(clock: FixedClock) -> Shop:
 
 @pytest.fixture
 def member_id(shop: Shop) -> UUID:
-    member_id, _ = shop.members.log_in(openid="o-alice", unionid=None, scene=1001, query={})
+    member_id, _ = shop.logins.log_in(openid="o-alice", unionid=None, scene=1001, query={})
     return member_id

@@ -1,29 +1,47 @@
 """注销 and what follows it: a login after closure is a new member, the 新人券
 go once per WeChat identity, closing waits for paid express orders to ship, order
-notes are sealed, and the official-account follower is forgotten."""
+notes are sealed, the official-account follower is forgotten, and an order paid
+after closing is refunded at once."""
 
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
 from uuid import UUID
 
 import pytest
 
+from chalicelib.adapters.pii.vault import PersonalData
 from chalicelib.application import Shop
+from chalicelib.application.campaign_orders import OrderTerms
 from chalicelib.application.members import AddressStillNeeded
+from chalicelib.application.order_reactions import ACCOUNT_CLOSED
 from chalicelib.domain.coupons import CouponWallet
 from chalicelib.domain.follower import Follower, follower_id_for
 from chalicelib.domain.identity import WeChatIdentity
 from chalicelib.domain.ids import member_id_for, wallet_id_for
 from chalicelib.domain.member import Member
-from chalicelib.domain.order import Order
-from chalicelib.domain.values import CouponTerms
+from chalicelib.domain.order import Order, OrderStatus, RefundStatus
+from chalicelib.domain.team import Team
+from chalicelib.domain.values import CampaignItem, CampaignRules, CouponTerms
 
-from .support import ADDRESS, EXPRESS, PICKUP, KnownFollowers, pay
+from .support import (
+    ADDRESS,
+    EXPRESS,
+    PICKUP,
+    KnownFollowers,
+    available,
+    pay,
+    refund_notified,
+    rewired,
+)
 
 
 def log_in(shop: Shop, openid: str = "o-alice", unionid: str | None = None) -> UUID:
-    member_id, _ = shop.members.log_in(openid=openid, unionid=unionid, scene=None, query={})
+    member_id, _ = shop.logins.log_in(openid=openid, unionid=unionid, scene=None, query={})
     return member_id
 
 
@@ -217,4 +235,157 @@ def test_the_profile_is_gone_after_closing(shop: Shop, member_id: UUID) -> None:
     shop.members.update_profile(member_id, nickname="阿丽", birthday="1992-05-17")
     shop.members.close_account(member_id)
     member = shop.store.load(Member, member_id, "member")
-    assert (member.nickname, member.avatar_url, member.birthday) == ("", "", None)
+    profile = shop.members.profile(member)
+    assert (profile.nickname, profile.avatar_url, profile.birthday) == ("", "", None)
+
+
+def refunds_approved(shop: Shop, order_id: UUID) -> list[str]:
+    return [
+        e.reason for e in shop.store.events.get(order_id) if isinstance(e, Order.RefundApproved)
+    ]
+
+
+def test_a_payment_after_closing_is_refunded_at_once(shop: Shop, member_id: UUID) -> None:
+    order_id = shop.orders.place_order(
+        member_id=member_id, items=[("tea-250", 1)], delivery=EXPRESS, address=ADDRESS
+    )
+    shop.members.close_account(member_id)
+
+    assert pay(shop, order_id, "t-late")
+
+    order = shop.orders.order(order_id)
+    assert (order.status, order.refund_status) == (OrderStatus.PAID, RefundStatus.APPROVED)
+    assert refunds_approved(shop, order_id) == [ACCOUNT_CLOSED]
+    assert shop.accounts.member(member_id).spend == {}  # the closed member is not touched
+    assert not pay(shop, order_id, "t-late")  # WeChat Pay notifies again: nothing more
+    assert refunds_approved(shop, order_id) == [ACCOUNT_CLOSED]
+
+    assert available(shop, "tea-250") == 9
+    assert refund_notified(shop, order_id)
+    assert shop.orders.order(order_id).refund_status == RefundStatus.REFUNDED
+    assert available(shop, "tea-250") == 10
+
+
+def test_a_payment_before_closing_counts_as_ever(shop: Shop, member_id: UUID) -> None:
+    order_id = shop.orders.place_order(member_id=member_id, items=[("tea-250", 1)], delivery=PICKUP)
+    assert pay(shop, order_id)
+    assert refunds_approved(shop, order_id) == []
+    assert str(order_id) in shop.accounts.member(member_id).spend
+
+
+def test_a_closed_joiners_payment_is_refunded_and_frees_the_seat(shop: Shop) -> None:
+    now = shop.clock.now()
+    shop.campaigns.define_campaign(
+        code="team",
+        kind="group_buy",
+        title="2人团",
+        items=[CampaignItem("tea-250", 1990, 4)],
+        starts_at=now,
+        ends_at=now + timedelta(hours=48),
+        per_member_limit=1,
+        rules=CampaignRules(team_size=2, team_hours=24, pay_minutes=5),
+        shards=1,
+    )
+    shop.campaigns.start_campaign("team")
+    leader = shop.group_buy.open_team(
+        "team",
+        member_id=log_in(shop, "o-lead"),
+        sku_id="tea-250",
+        quantity=1,
+        terms=OrderTerms(PICKUP),
+    )
+    assert pay(shop, leader, "t-lead")
+    team_id = Team.create_id(str(leader))
+    joiner = log_in(shop, "o-join")
+    order_id = shop.group_buy.join_team(
+        team_id, member_id=joiner, quantity=1, terms=OrderTerms(PICKUP)
+    )
+    shop.members.close_account(joiner)
+
+    assert pay(shop, order_id, "t-join")
+
+    assert refunds_approved(shop, order_id) == [ACCOUNT_CLOSED]
+    team = shop.group_buy.team(team_id)
+    assert str(order_id) not in team.holds and str(order_id) not in team.paid
+    assert team.seats_left(shop.clock.now()) == 1
+
+
+class ShredThen:
+    """The shop's vault, running `meanwhile` just after the first shred."""
+
+    def __init__(self, vault: PersonalData, meanwhile: Callable[[], object]) -> None:
+        self.vault = vault
+        self.meanwhile: Callable[[], object] | None = meanwhile
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.vault, name)
+
+    def shred(self, member_id: UUID) -> None:
+        self.vault.shred(member_id)
+        meanwhile, self.meanwhile = self.meanwhile, None
+        if meanwhile is not None:
+            meanwhile()
+
+
+def test_a_payment_between_the_shred_and_the_closing_is_refunded_by_the_closing(
+    shop: Shop, member_id: UUID
+) -> None:
+    order_id = shop.orders.place_order(
+        member_id=member_id, items=[("tea-250", 1)], delivery=EXPRESS, address=ADDRESS
+    )
+    vault = shop.ports.vault
+    assert isinstance(vault, PersonalData)
+    racing = rewired(shop, vault=ShredThen(vault, lambda: pay(shop, order_id, "t-race")))
+
+    racing.members.close_account(member_id)  # conflicts with the payment, runs again
+
+    assert shop.accounts.is_closed(member_id)
+    order = shop.orders.order(order_id)
+    assert (order.status, order.refund_status) == (OrderStatus.PAID, RefundStatus.APPROVED)
+    assert refunds_approved(shop, order_id) == [ACCOUNT_CLOSED]
+
+
+def race_closing_and_paying(shop: Shop, n: int) -> tuple[UUID, UUID, bool]:
+    """A member closes the account as their express order's payment arrives:
+    (member, order, whether closing was refused)."""
+    member_id = log_in(shop, f"o-racer-{n}")
+    order_id = shop.orders.place_order(
+        member_id=member_id, items=[("tea-250", 1)], delivery=EXPRESS, address=ADDRESS
+    )
+    barrier = threading.Barrier(2)
+    refused: list[AddressStillNeeded] = []
+
+    def close() -> None:
+        barrier.wait()
+        try:
+            shop.members.close_account(member_id)
+        except AddressStillNeeded as error:
+            refused.append(error)
+
+    def pay_now() -> None:
+        barrier.wait()
+        time.sleep(n * 0.0003)  # round by round, later into the closing
+        assert pay(shop, order_id, f"t-racer-{n}")
+
+    threads = [threading.Thread(target=close), threading.Thread(target=pay_now)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return member_id, order_id, bool(refused)
+
+
+def test_closing_and_paying_at_once_never_strand_a_paid_order(shop: Shop) -> None:
+    shop.catalogue.restock("tea-250", 40)
+    for n in range(20):
+        member_id, order_id, refused = race_closing_and_paying(shop, n)
+
+        order = shop.orders.order(order_id)
+        assert order.status == OrderStatus.PAID
+        if refused:  # paid first: the account stays open, the address readable
+            assert not shop.accounts.is_closed(member_id)
+            assert shop.ports.vault.open(member_id, order.delivery.sealed_address) is not None
+            assert refunds_approved(shop, order_id) == []
+        else:  # closed first: the payment is refunded, once
+            assert shop.accounts.is_closed(member_id)
+            assert refunds_approved(shop, order_id) == [ACCOUNT_CLOSED]

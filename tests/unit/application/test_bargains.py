@@ -45,7 +45,7 @@ def define_bargain(
 
 
 def member(shop: Shop, name: str) -> UUID:
-    member_id, _ = shop.members.log_in(openid=f"o-{name}", unionid=None, scene=None, query={})
+    member_id, _ = shop.logins.log_in(openid=f"o-{name}", unionid=None, scene=None, query={})
     return member_id
 
 

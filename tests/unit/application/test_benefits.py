@@ -195,8 +195,8 @@ def test_the_level_rises_exactly_at_the_threshold_and_drops_on_refund(
 def test_the_welcome_coupon_comes_with_registration(shop: Shop) -> None:
     define(shop, code="welcome", trigger="first_login")
 
-    member_id, registered = shop.members.log_in(openid="o-new", unionid=None, scene=None, query={})
-    shop.members.log_in(openid="o-new", unionid=None, scene=None, query={})
+    member_id, registered = shop.logins.log_in(openid="o-new", unionid=None, scene=None, query={})
+    shop.logins.log_in(openid="o-new", unionid=None, scene=None, query={})
 
     assert registered
     assert len(wallet(shop, member_id).usable_coupons(shop.clock.now())) == 1
@@ -225,7 +225,7 @@ def test_closing_the_account_shreds_the_key_and_closes_everything(
 def test_a_closed_member_logging_in_again_starts_afresh(shop: Shop, member_id: UUID) -> None:
     shop.members.close_account(member_id)
 
-    again, registered = shop.members.log_in(openid="o-alice", unionid=None, scene=None, query={})
+    again, registered = shop.logins.log_in(openid="o-alice", unionid=None, scene=None, query={})
 
     assert registered and again != member_id  # a new member: see test_account_deletion.py
     assert shop.loyalty.check_in(again) == 5

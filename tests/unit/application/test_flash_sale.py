@@ -47,7 +47,7 @@ def buy(shop: Shop, member_id: UUID, quantity: int = 1, code: str = "flash") -> 
 
 
 def member(shop: Shop, name: str) -> UUID:
-    member_id, _ = shop.members.log_in(openid=f"o-{name}", unionid=None, scene=None, query={})
+    member_id, _ = shop.logins.log_in(openid=f"o-{name}", unionid=None, scene=None, query={})
     return member_id
 
 

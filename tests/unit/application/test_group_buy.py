@@ -44,7 +44,7 @@ def define_group_buy(
 
 
 def member(shop: Shop, name: str) -> UUID:
-    member_id = shop.members.log_in(openid=f"o-{name}", unionid=None, scene=None, query={})[0]
+    member_id = shop.logins.log_in(openid=f"o-{name}", unionid=None, scene=None, query={})[0]
     shop.members.update_profile(
         member_id, nickname=name, avatar_url=f"https://img.example/{name}.png"
     )

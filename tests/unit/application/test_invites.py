@@ -12,7 +12,7 @@ import pytest
 
 from chalicelib.adapters.sqlite_views import SQLiteViewStore
 from chalicelib.application import Shop
-from chalicelib.application.members import Login
+from chalicelib.application.logins import Login
 from chalicelib.clock import FixedClock
 from chalicelib.domain.ids import member_id_for
 from chalicelib.domain.referral import InvitePolicy, Referral, invite_code_for
@@ -26,7 +26,7 @@ TRANSACTIONS = count(1)
 
 
 def join(shop: Shop, openid: str, code: str | None = None) -> Login:
-    return shop.members.log_in_with_invite(
+    return shop.logins.log_in_with_invite(
         openid=openid, unionid=None, scene=None, query={}, invite_code=code
     )
 
@@ -92,7 +92,7 @@ def test_a_first_login_with_a_code_records_the_inviter(shop: Shop, member_id: UU
 
 
 def test_log_in_keeps_answering_member_id_and_registered(shop: Shop, member_id: UUID) -> None:
-    bob, registered = shop.members.log_in(
+    bob, registered = shop.logins.log_in(
         openid="o-bob", unionid=None, scene=None, query={}, invite_code=invite_code_for(member_id)
     )
     assert registered and shop.invites.referral_of(bob) is not None
@@ -146,7 +146,7 @@ def test_a_member_invited_before_closing_keeps_the_first_referral_and_takes_no_o
     shop: Shop, member_id: UUID
 ) -> None:
     bob = invited(shop, "o-bob", member_id)
-    carol, _ = shop.members.log_in(openid="o-carol", unionid=None, scene=None, query={})
+    carol, _ = shop.logins.log_in(openid="o-carol", unionid=None, scene=None, query={})
     shop.members.close_account(bob)
 
     assert refused(shop, "o-bob", invite_code_for(carol)) == "returning_member"

@@ -61,12 +61,10 @@ def test_restocking_an_unknown_sku_is_not_found(shop: Shop) -> None:
 
 # -- members -----------------------------------------------------------------------
 def test_the_first_login_registers_later_ones_do_not(shop: Shop) -> None:
-    first, registered = shop.members.log_in(
+    first, registered = shop.logins.log_in(
         openid="o-bob", unionid=None, scene=1047, query={"a": "b"}
     )
-    again, registered_again = shop.members.log_in(
-        openid="o-bob", unionid=None, scene=None, query={}
-    )
+    again, registered_again = shop.logins.log_in(openid="o-bob", unionid=None, scene=None, query={})
 
     assert (registered, registered_again) == (True, False)
     assert first == again
@@ -74,9 +72,9 @@ def test_the_first_login_registers_later_ones_do_not(shop: Shop) -> None:
 
 
 def test_a_unionid_seen_later_is_linked_to_the_member(shop: Shop) -> None:
-    member_id, _ = shop.members.log_in(openid="o-bob", unionid=None, scene=None, query={})
+    member_id, _ = shop.logins.log_in(openid="o-bob", unionid=None, scene=None, query={})
 
-    again, registered = shop.members.log_in(openid="o-bob", unionid="u-bob", scene=None, query={})
+    again, registered = shop.logins.log_in(openid="o-bob", unionid="u-bob", scene=None, query={})
 
     assert (again, registered) == (member_id, False)
     assert shop.accounts.member(member_id).unionid == "u-bob"
@@ -161,7 +159,7 @@ def test_an_order_of_another_member_is_not_found(shop: Shop, member_id: UUID) ->
     order_id = shop.orders.place_order(
         member_id=member_id, items=[("tea-250", 1)], delivery=EXPRESS
     )
-    bob, _ = shop.members.log_in(openid="o-bob", unionid=None, scene=None, query={})
+    bob, _ = shop.logins.log_in(openid="o-bob", unionid=None, scene=None, query={})
 
     with pytest.raises(NotFound):
         shop.orders.order(order_id, bob)
@@ -358,9 +356,9 @@ def test_an_unknown_sku_after_a_duplicate_line_names_its_own_line(
 
 
 def test_unionid_linked_later_finds_the_member_from_another_openid(shop: Shop) -> None:
-    first, _ = shop.members.log_in(openid="o-mp", unionid=None, scene=None, query={})
-    shop.members.log_in(openid="o-mp", unionid="u-1", scene=None, query={})
+    first, _ = shop.logins.log_in(openid="o-mp", unionid=None, scene=None, query={})
+    shop.logins.log_in(openid="o-mp", unionid="u-1", scene=None, query={})
 
-    again, registered = shop.members.log_in(openid="o-web", unionid="u-1", scene=None, query={})
+    again, registered = shop.logins.log_in(openid="o-web", unionid="u-1", scene=None, query={})
 
     assert (again, registered) == (first, False)

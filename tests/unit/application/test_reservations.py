@@ -132,7 +132,7 @@ def test_the_read_model_lists_reservers_per_campaign_and_campaigns_per_member(
     runner = ReadModelRunner(shop.store, views, all_projections())
     later = define(shop, "later", starts_in=timedelta(days=3))
     sooner = define(shop, "sooner", starts_in=timedelta(days=1))
-    bob, _ = shop.members.log_in(openid="o-bob", unionid=None, scene=None, query={})
+    bob, _ = shop.logins.log_in(openid="o-bob", unionid=None, scene=None, query={})
     shop.reservations.reserve_campaign("later", member_id)
     shop.reservations.reserve_campaign("sooner", member_id)
     clock.advance(minutes=1)

@@ -7,6 +7,8 @@ from typing import Any
 from uuid import UUID
 
 import pytest
+from eventsourcing.domain import Snapshot
+from eventsourcing.utils import get_topic
 
 from chalicelib.domain.errors import (
     AccountClosed,
@@ -43,8 +45,8 @@ def member_with_spend(*spends: tuple[UUID, int]) -> Member:
 
 def closed_member() -> Member:
     member = member_with_spend((ORDER_1, 100_000))
-    member.update_profile("Li Lei", "https://img/a.png", NOW)
-    member.set_birthday("1990-05-04", NOW)
+    member.update_profile("pii1:nick", "pii1:avatar", NOW)
+    member.set_birthday("1990-05-04", "pii1:day", NOW)
     member.bind_phone("sealed:phone", NOW)
     member.close(NOW)
     member.collect_events()
@@ -52,81 +54,148 @@ def closed_member() -> Member:
 
 
 # -- profile, birthday, phone -----------------------------------------------------
-def test_updating_the_profile_records_nickname_and_avatar() -> None:
+SEALED_NICK, SEALED_AVATAR, SEALED_DAY = "pii1:nick", "pii1:avatar", "pii1:day"
+
+
+def test_updating_the_profile_records_nickname_and_avatar_sealed() -> None:
     member = registered()
 
-    member.update_profile("Li Lei", "https://img/a.png", LATER)
+    member.update_profile(SEALED_NICK, SEALED_AVATAR, LATER)
 
     events = then(member)
-    assert types(events) == [Member.ProfileUpdated]
-    assert (events[0].nickname, events[0].avatar_url, events[0].at) == (
-        "Li Lei",
-        "https://img/a.png",
+    assert types(events) == [Member.ProfileSealed]
+    assert (events[0].sealed_nickname, events[0].sealed_avatar_url, events[0].at) == (
+        SEALED_NICK,
+        SEALED_AVATAR,
         LATER,
     )
-    assert (member.nickname, member.avatar_url) == ("Li Lei", "https://img/a.png")
+    assert (member.sealed_nickname, member.sealed_avatar_url) == (SEALED_NICK, SEALED_AVATAR)
+    assert (member.nickname, member.avatar_url) == ("", "")
 
 
-def test_an_unchanged_profile_records_nothing() -> None:
-    member = registered()
-    member.update_profile("Li Lei", "https://img/a.png", NOW)
-    member.collect_events()
-
-    member.update_profile("Li Lei", "https://img/a.png", LATER)
-
-    assert then(member) == []
-
-
-def test_setting_the_birthday_records_the_day() -> None:
+def test_setting_the_birthday_records_it_sealed_with_its_month_day() -> None:
     member = registered()
 
-    member.set_birthday("1990-05-04", LATER)
+    member.set_birthday("1990-05-04", SEALED_DAY, LATER)
 
     events = then(member)
-    assert types(events) == [Member.BirthdaySet]
-    assert (events[0].birthday, events[0].at) == ("1990-05-04", LATER)
-    assert member.birthday == "1990-05-04"
+    assert types(events) == [Member.BirthdaySealed]
+    assert (events[0].sealed_birthday, events[0].month_day, events[0].at) == (
+        SEALED_DAY,
+        "05-04",
+        LATER,
+    )
+    assert "1990" not in repr(vars(events[0]))
+    assert (member.birthday, member.sealed_birthday) == (None, SEALED_DAY)
+    assert (member.has_birthday, member.birthday_month_day) == (True, "05-04")
 
 
 def test_the_birthday_is_set_once() -> None:
     member = registered()
-    member.set_birthday("1990-05-04", NOW)
+    member.set_birthday("1990-05-04", SEALED_DAY, NOW)
     member.collect_events()
 
-    member.set_birthday("1990-05-04", LATER)
+    member.set_birthday("1990-05-04", "pii1:again", LATER, recorded="1990-05-04")
     assert then(member) == []
 
-    with pytest.raises(BirthdayAlreadySet):
-        member.set_birthday("1990-05-05", LATER)
-    assert member.birthday == "1990-05-04"
+    with pytest.raises(BirthdayAlreadySet) as refused:
+        member.set_birthday("1990-05-05", "pii1:other", LATER, recorded="1990-05-04")
+    assert refused.value.details == {"birthday": "1990-05-04"}
+    assert member.sealed_birthday == SEALED_DAY
 
 
 def test_a_birthday_today_in_beijing_is_accepted() -> None:
     member = registered()
     midnight_in_beijing = datetime(2026, 11, 1, 16, 0, tzinfo=UTC)  # 2026-11-02 00:00 +08:00
 
-    member.set_birthday("2026-11-02", midnight_in_beijing)
+    member.set_birthday("2026-11-02", SEALED_DAY, midnight_in_beijing)
 
-    assert types(then(member)) == [Member.BirthdaySet]
+    assert types(then(member)) == [Member.BirthdaySealed]
 
 
 @pytest.mark.parametrize(
-    ("birthday", "message"),
+    ("birthday", "sealed", "message"),
     [
-        ("2026-11-03", "future"),
-        ("1990-02-30", "no such day"),
-        ("19900504", "YYYY-MM-DD"),
-        ("1990-5-4", "YYYY-MM-DD"),
-        ("", "YYYY-MM-DD"),
+        ("2026-11-03", SEALED_DAY, "future"),
+        ("1990-02-30", SEALED_DAY, "no such day"),
+        ("19900504", SEALED_DAY, "YYYY-MM-DD"),
+        ("1990-5-4", SEALED_DAY, "YYYY-MM-DD"),
+        ("", SEALED_DAY, "YYYY-MM-DD"),
+        ("1990-05-04", "", "no sealed birthday"),
     ],
 )
-def test_an_invalid_birthday_is_refused(birthday: str, message: str) -> None:
+def test_an_invalid_birthday_is_refused(birthday: str, sealed: str, message: str) -> None:
     member = registered()
     just_before_midnight = datetime(2026, 11, 2, 15, 59, 59, tzinfo=UTC)  # 2026-11-02 23:59:59
 
     with pytest.raises(DomainError, match=message):
-        member.set_birthday(birthday, just_before_midnight)
-    assert member.birthday is None
+        member.set_birthday(birthday, sealed, just_before_midnight)
+    assert not member.has_birthday and then(member) == []
+
+
+# -- events of earlier versions: the profile and the birthday in clear -------------
+def replayed(member: Member) -> Any:
+    state: Any = None
+    for recorded in member.collect_events():
+        state = recorded.mutate(state)
+    return state
+
+
+def test_an_earlier_clear_profile_and_birthday_replay_as_before() -> None:
+    member = Member(openid="o-1", unionid=None, registered_at=NOW)
+    member._profile_updated(nickname="Li Lei", avatar_url="https://img/a.png", at=NOW)
+    member._birthday_set(birthday="1990-05-04", at=NOW)
+
+    assert [get_topic(type(e)) for e in member.pending_events[1:]] == [
+        "chalicelib.domain.member:Member.ProfileUpdated",
+        "chalicelib.domain.member:Member.BirthdaySet",
+    ]
+    old = replayed(member)
+
+    assert (old.nickname, old.avatar_url, old.birthday) == (
+        "Li Lei",
+        "https://img/a.png",
+        "1990-05-04",
+    )
+    assert (old.sealed_nickname, old.sealed_birthday) == ("", None)
+    assert (old.has_birthday, old.birthday_month_day) == (True, "05-04")
+
+
+def test_a_clear_birthday_of_an_earlier_version_is_still_set_once() -> None:
+    member = registered()
+    member._birthday_set(birthday="1990-05-04", at=NOW)
+    member.collect_events()
+
+    member.set_birthday("1990-05-04", SEALED_DAY, LATER)
+    assert then(member) == []
+    with pytest.raises(BirthdayAlreadySet):
+        member.set_birthday("1990-05-05", SEALED_DAY, LATER)
+
+
+def test_a_sealed_profile_replaces_a_clear_one_of_an_earlier_version() -> None:
+    member = Member(openid="o-1", unionid=None, registered_at=NOW)
+    member._profile_updated(nickname="Li Lei", avatar_url="https://img/a.png", at=NOW)
+    member.update_profile(SEALED_NICK, SEALED_AVATAR, LATER)
+
+    state = replayed(member)
+
+    assert (state.nickname, state.avatar_url) == ("", "")
+    assert (state.sealed_nickname, state.sealed_avatar_url) == (SEALED_NICK, SEALED_AVATAR)
+
+
+def test_a_snapshot_taken_before_sealing_restores_with_no_sealed_profile() -> None:
+    member = Member(openid="o-1", unionid=None, registered_at=NOW)
+    member._birthday_set(birthday="1990-05-04", at=NOW)
+    member.collect_events()
+    snapshot = Snapshot.take(member)
+    for name in ("sealed_nickname", "sealed_avatar_url", "sealed_birthday"):
+        snapshot.state.pop(name)
+    snapshot.state.pop("sealed_birthday_month_day")
+
+    restored: Any = snapshot.mutate(None)
+
+    assert (restored.sealed_nickname, restored.sealed_birthday) == ("", None)
+    assert (restored.birthday_month_day, restored.has_birthday) == ("05-04", True)
 
 
 def test_binding_a_phone_records_it_sealed() -> None:
@@ -337,7 +406,8 @@ def test_the_level_replays_from_the_events() -> None:
 # -- closing and rejoining ------------------------------------------------------------
 def test_closing_records_it_and_forgets_the_member() -> None:
     member = member_with_spend((ORDER_1, 100_000))
-    member.set_birthday("1990-05-04", NOW)
+    member.set_birthday("1990-05-04", SEALED_DAY, NOW)
+    member.update_profile(SEALED_NICK, SEALED_AVATAR, NOW)
     member.collect_events()
 
     member.close(LATER)
@@ -346,14 +416,15 @@ def test_closing_records_it_and_forgets_the_member() -> None:
     assert types(events) == [Member.Closed]
     assert events[0].at == LATER
     assert member.closed is True
-    assert (member.level, member.birthday, member.spend) == ("regular", None, {})
+    assert (member.level, member.has_birthday, member.spend) == ("regular", False, {})
+    assert (member.sealed_nickname, member.sealed_avatar_url) == ("", "")
 
 
 COMMANDS: dict[str, Callable[[Member], object]] = {
     "log_in": lambda m: m.log_in(scene=None, query={}, at=LATER),
     "link_unionid": lambda m: m.link_unionid("u-1"),
-    "update_profile": lambda m: m.update_profile("Han Meimei", "", LATER),
-    "set_birthday": lambda m: m.set_birthday("1991-01-01", LATER),
+    "update_profile": lambda m: m.update_profile("pii1:han", "", LATER),
+    "set_birthday": lambda m: m.set_birthday("1991-01-01", "pii1:day", LATER),
     "bind_phone": lambda m: m.bind_phone("sealed:other", LATER),
     "record_spend": lambda m: m.record_spend(ORDER_2, 1, LATER, LEVELS),
     "reverse_spend": lambda m: m.reverse_spend(ORDER_1, LATER, LEVELS),
@@ -381,12 +452,7 @@ def test_rejoining_starts_afresh() -> None:
     assert types(events) == [Member.Rejoined]
     assert events[0].at == LATER
     assert member.closed is False
-    assert (member.nickname, member.avatar_url, member.birthday, member.sealed_phone) == (
-        "",
-        "",
-        None,
-        None,
-    )
+    assert (member.sealed_nickname, member.has_birthday, member.sealed_phone) == ("", False, None)
     assert (member.level, member.spend_within_year(LATER)) == ("regular", 0)
 
 
@@ -396,12 +462,12 @@ def test_a_rejoined_member_logs_in_and_may_set_another_birthday() -> None:
     member.collect_events()
 
     member.log_in(scene=None, query={}, at=LATER)
-    member.set_birthday("1991-01-01", LATER)
+    member.set_birthday("1991-01-01", "pii1:day", LATER)
     member.record_spend(ORDER_2, 100_000, LATER, LEVELS)
 
     assert types(then(member)) == [
         Member.LoggedIn,
-        Member.BirthdaySet,
+        Member.BirthdaySealed,
         Member.SpendRecorded,
         Member.LevelChanged,
     ]

@@ -1,0 +1,223 @@
+"""The adapters of one process, built from settings, lazily, once: storage (by
+runtime), the event store, the use cases (`build_shop`), the projections'
+runner, the outbox dispatcher, the follow-on loop, the scheduler, tokens and
+the WeChat clients."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from typing import Any, TypeVar
+from uuid import UUID
+
+from ..adapters.idempotency import IdempotencyKeys
+from ..adapters.outbox_dispatch import Outbox, OutboxDispatcher
+from ..adapters.pii import PersonalData
+from ..adapters.pseudonyms import KeyedPseudonyms
+from ..adapters.secret_files import identity_secret, session_secret
+from ..adapters.tokens import SessionTokens
+from ..adapters.wechat import WeChatError, WeChatUnavailable
+from ..adapters.wechat_messenger import WeChatFollowerDirectory, WeChatMessenger
+from ..application import Shop, ShopPorts, ShopRules
+from ..application.errors import InvalidInput
+from ..application.ports import MessageOutcomeUnknown, MessageRefused, MessengerUnavailable
+from ..application.store import EventStore
+from ..clock import Clock, SystemClock
+from ..follow_on import FollowOnWork
+from ..outbox_handlers import OutboxHandlers
+from ..projections import all_projections
+from ..projections.due import DueTimers
+from ..projections.followers import FollowersByUnionId
+from ..projections.runner import ReadModelRunner
+from ..runtimes import Aws, ReadModels, Runtime, runtime_for
+from ..scheduler import Scheduler
+from ..settings import Settings
+from .shop import build_shop, rules_from
+from .wechat import LazyPayments, WeChatClients
+
+T = TypeVar("T")
+
+
+class Container:
+    def __init__(self, settings: Settings | None = None, *, clock: Clock | None = None) -> None:
+        self.settings = settings or Settings()
+        self.clock: Clock = clock or SystemClock()
+        self.runtime: Runtime = runtime_for(self.settings, self.clock)
+        self.clients = WeChatClients(self.settings, self.clock)
+        self._built: dict[str, Any] = {}
+        self._lock = threading.RLock()
+
+    def _once(self, name: str, factory: Callable[[], T]) -> T:
+        with self._lock:
+            if name not in self._built:
+                self._built[name] = factory()
+            result: T = self._built[name]
+            return result
+
+    @property
+    def store(self) -> EventStore:
+        return self._once(
+            "store",
+            lambda: EventStore(
+                env=self.runtime.persistence_env(),
+                clock=self.clock,
+                on_commit=lambda: self.follow_on.after_commit(),
+            ),
+        )
+
+    @property
+    def shop(self) -> Shop:
+        return self._once("shop", lambda: build_shop(self.store, self.rules, self.ports))
+
+    @property
+    def rules(self) -> ShopRules:
+        return self._once("rules", lambda: rules_from(self.settings))
+
+    def reread_rules(self) -> None:
+        """The use cases follow the settings as they are now (the event store,
+        views and clients stay): what is built from the rules is built again."""
+        with self._lock:
+            for name in ("rules", "shop", "dispatcher", "follow_on", "scheduler"):
+                self._built.pop(name, None)
+
+    @property
+    def ports(self) -> ShopPorts:
+        """The adapters the use cases talk to (each builds its client on first use)."""
+        s = self.settings
+        return ShopPorts(
+            vault=self.vault,
+            payments=LazyPayments(lambda: self.clients.pay_client),
+            messenger=WeChatMessenger(
+                lambda: self.clients.wechat,
+                lambda: self.clients.oa_client,
+                mp_appid=s.wechat_appid,
+                miniprogram_state=s.miniprogram_state,
+            ),
+            follower_directory=WeChatFollowerDirectory(lambda: self.clients.oa_client),
+            pseudonyms=self.pseudonyms,
+            followers=FollowersByUnionId(self.views),
+        )
+
+    @property
+    def pseudonyms(self) -> KeyedPseudonyms:
+        """WeChat identities' keyed hashes; the secret is read on first use."""
+        s = self.settings
+        return self._once(
+            "pseudonyms",
+            lambda: KeyedPseudonyms(
+                lambda: identity_secret(
+                    s.identity_secret, s.data_dir, keeps_files=self.runtime.keeps_files
+                )
+            ),
+        )
+
+    @property
+    def follow_on(self) -> FollowOnWork:
+        return self._once(
+            "follow_on",
+            lambda: FollowOnWork(
+                self.runner.catch_up,
+                self.dispatcher.dispatch_due,
+                in_process=self.runtime.follows_up_in_process,
+            ),
+        )
+
+    @property
+    def scheduler(self) -> Scheduler:
+        return self._once(
+            "scheduler",
+            lambda: Scheduler(
+                self.runner.catch_up,
+                self.shop.jobs,
+                self.timers,
+                lambda: self.runtime.send_due(self.dispatcher),
+            ),
+        )
+
+    @property
+    def vault(self) -> PersonalData:
+        return self._once("vault", lambda: PersonalData(self.runtime.keys))
+
+    @property
+    def views(self) -> ReadModels:
+        return self.runtime.views
+
+    @property
+    def idempotency_keys(self) -> IdempotencyKeys:
+        """First answers to commands sent with an Idempotency-Key (api/idempotency.py)."""
+        return self.runtime.idempotency_keys
+
+    @property
+    def runner(self) -> ReadModelRunner:
+        return self._once(
+            "runner",
+            lambda: ReadModelRunner(
+                self.store,
+                self.views,
+                all_projections(self.settings.order_policy.after_sales_window),
+            ),
+        )
+
+    @property
+    def outbox(self) -> Outbox:
+        return self.runtime.outbox
+
+    @property
+    def dispatcher(self) -> OutboxDispatcher:
+        return self._once("dispatcher", self._build_dispatcher)
+
+    def _build_dispatcher(self) -> OutboxDispatcher:
+        shop = self.shop
+        handlers = OutboxHandlers(
+            notifications=shop.notifications,
+            official_account=shop.official_account,
+            accounts=shop.accounts,
+            views=self.views,
+            pay_client=lambda: self.clients.pay_client,
+            clock=self.clock,
+        )
+        return OutboxDispatcher(
+            self.outbox,
+            handlers.by_kind(),
+            self.clock,
+            transient=(WeChatUnavailable, MessengerUnavailable, MessageOutcomeUnknown),
+            permanent=(WeChatError, MessageRefused, InvalidInput),
+            on_retry=self.runtime.retry_later,
+        )
+
+    @property
+    def timers(self) -> DueTimers:
+        return self._once("timers", lambda: DueTimers(self.views, self.settings.order_policy))
+
+    @property
+    def tokens(self) -> SessionTokens:
+        def build() -> SessionTokens:
+            secret = session_secret(
+                self.settings.session_secret,
+                self.settings.data_dir,
+                keeps_files=self.runtime.keeps_files,
+            )
+            return SessionTokens(secret, self.settings.session_ttl_s)
+
+        return self._once("tokens", build)
+
+    def events_of(self, aggregate_id: UUID) -> Iterator[Any]:
+        """An aggregate's events straight from the event store (never stale)."""
+        return self.store.repository.event_store.get(aggregate_id)
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    @property
+    def aws(self) -> Aws:
+        if not isinstance(self.runtime, Aws):
+            raise RuntimeError("this handler runs only with MINILOOP_RUNTIME=aws")
+        return self.runtime
+
+    def close(self) -> None:
+        with self._lock:
+            store = self._built.pop("store", None)
+            if store is not None:
+                store.close()
+            self._built.clear()

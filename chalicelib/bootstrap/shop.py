@@ -1,0 +1,127 @@
+"""Every use case of the shop, built with what it needs: the one place they are
+wired (`build_shop`), from the rules the settings give (`rules_from`)."""
+
+from __future__ import annotations
+
+import json
+
+from ..application import Shop, ShopPorts, ShopRules
+from ..application.accounts import Accounts
+from ..application.bargains import BargainReactions, BargainUseCases
+from ..application.benefits import Benefits
+from ..application.campaign_orders import CampaignOrders
+from ..application.campaigns import CampaignAdminUseCases
+from ..application.catalogue import CatalogueUseCases
+from ..application.checkout import CheckoutUseCases
+from ..application.coupons import CouponUseCases
+from ..application.flash_sale import FlashSaleUseCases
+from ..application.group_buy import GroupBuyUseCases
+from ..application.invites import InviteUseCases
+from ..application.jobs import JobUseCases
+from ..application.logins import LoginUseCases
+from ..application.loyalty import LoyaltyUseCases
+from ..application.members import MemberUseCases
+from ..application.notify_sender import NotificationUseCases
+from ..application.official_account import DEFAULT_KEYWORD_REPLIES, OfficialAccountUseCases
+from ..application.order_reactions import OrderReactions
+from ..application.orders import OrderUseCases
+from ..application.payments import PaymentUseCases
+from ..application.profiles import Profiles
+from ..application.push_replays import PushReplays
+from ..application.reservations import ReservationUseCases
+from ..application.store import EventStore
+from ..application.subscriptions import SubscriptionUseCases
+from ..application.teams import TeamReactions
+from ..domain.template_book import TemplateBook
+from ..settings import Settings
+
+
+def rules_from(settings: Settings) -> ShopRules:
+    """The rules the use cases follow, as the settings give them."""
+    book = settings.notification_templates.strip()
+    replies = settings.oa_keyword_replies.strip()
+    return ShopRules(
+        order_policy=settings.order_policy,
+        points_policy=settings.points_policy,
+        invite_policy=settings.invite_policy,
+        welcome_coupons=settings.welcome_coupon_codes,
+        template_book=(
+            TemplateBook.from_json(json.loads(book)) if book else ShopRules().template_book
+        ),
+        credits_from=settings.subscribe_credits_from,
+        keyword_replies=json.loads(replies) if replies else DEFAULT_KEYWORD_REPLIES,
+        mp_appid=settings.wechat_appid,
+    )
+
+
+def build_shop(store: EventStore, rules: ShopRules, ports: ShopPorts) -> Shop:
+    """Every use case, each given what it needs: the one place they are built."""
+    accounts = Accounts(store)
+    checkout = CheckoutUseCases(
+        store,
+        accounts,
+        policy=rules.order_policy,
+        points_policy=rules.points_policy,
+        vault=ports.vault,
+    )
+    coupons = CouponUseCases(store, accounts, welcome_coupons=rules.welcome_coupons)
+    invites = InviteUseCases(
+        store, accounts, invite_policy=rules.invite_policy, points_policy=rules.points_policy
+    )
+    loyalty = LoyaltyUseCases(store, accounts, points_policy=rules.points_policy)
+    campaign_orders = CampaignOrders(store, accounts, checkout)
+    profiles = Profiles(ports.vault)
+    reactions = OrderReactions(
+        store,
+        Benefits(store, accounts, invites, points_policy=rules.points_policy),
+        campaign_orders,
+        TeamReactions(store, profiles),
+        BargainReactions(store),
+    )
+    orders = OrderUseCases(store, checkout, reactions, policy=rules.order_policy)
+    campaigns = CampaignAdminUseCases(store, checkout, campaign_orders)
+    group_buy = GroupBuyUseCases(store, campaign_orders)
+    official_account = OfficialAccountUseCases(
+        store,
+        follower_directory=ports.follower_directory,
+        followers=ports.followers,
+        keyword_replies=rules.keyword_replies,
+        mp_appid=rules.mp_appid,
+    )
+    return Shop(
+        store=store,
+        rules=rules,
+        ports=ports,
+        accounts=accounts,
+        catalogue=CatalogueUseCases(store),
+        checkout=checkout,
+        logins=LoginUseCases(store, accounts, coupons, invites, pseudonyms=ports.pseudonyms),
+        members=MemberUseCases(store, accounts, official_account, vault=ports.vault),
+        coupons=coupons,
+        loyalty=loyalty,
+        invites=invites,
+        orders=orders,
+        payments=PaymentUseCases(store, orders, reactions, gateway=ports.payments),
+        campaign_orders=campaign_orders,
+        campaigns=campaigns,
+        flash_sale=FlashSaleUseCases(store, campaign_orders),
+        group_buy=group_buy,
+        bargains=BargainUseCases(store, accounts, checkout, campaign_orders, profiles),
+        reservations=ReservationUseCases(store, accounts, campaign_orders),
+        subscriptions=SubscriptionUseCases(
+            store, accounts, template_book=rules.template_book, credits_from=rules.credits_from
+        ),
+        notifications=NotificationUseCases(
+            store, accounts, template_book=rules.template_book, messenger=ports.messenger
+        ),
+        official_account=official_account,
+        push_replays=PushReplays(store),
+        jobs=JobUseCases(
+            store.clock,
+            orders=orders,
+            loyalty=loyalty,
+            coupons=coupons,
+            campaigns=campaigns,
+            group_buy=group_buy,
+        ),
+    )
