@@ -5,8 +5,7 @@ the WeChat clients."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any, TypeVar
 from uuid import UUID
@@ -33,6 +32,7 @@ from ..projections.runner import ReadModelRunner
 from ..runtimes import Aws, ReadModels, Runtime, runtime_for
 from ..scheduler import Scheduler
 from ..settings import Settings
+from .once import BuiltOnce
 from .shop import build_shop, rules_from
 from .wechat import LazyPayments, WeChatClients
 
@@ -45,15 +45,7 @@ class Container:
         self.clock: Clock = clock or SystemClock()
         self.runtime: Runtime = runtime_for(self.settings, self.clock)
         self.clients = WeChatClients(self.settings, self.clock)
-        self._built: dict[str, Any] = {}
-        self._lock = threading.RLock()
-
-    def _once(self, name: str, factory: Callable[[], T]) -> T:
-        with self._lock:
-            if name not in self._built:
-                self._built[name] = factory()
-            result: T = self._built[name]
-            return result
+        self._once = BuiltOnce()
 
     @property
     def store(self) -> EventStore:
@@ -77,9 +69,7 @@ class Container:
     def reread_rules(self) -> None:
         """The use cases follow the settings as they are now (the event store,
         views and clients stay): what is built from the rules is built again."""
-        with self._lock:
-            for name in ("rules", "shop", "dispatcher", "follow_on", "scheduler"):
-                self._built.pop(name, None)
+        self._once.forget("rules", "shop", "dispatcher", "follow_on", "scheduler")
 
     @property
     def ports(self) -> ShopPorts:
@@ -216,8 +206,6 @@ class Container:
         return self.runtime
 
     def close(self) -> None:
-        with self._lock:
-            store = self._built.pop("store", None)
-            if store is not None:
-                store.close()
-            self._built.clear()
+        store = self._once.clear().get("store")
+        if store is not None:
+            store.close()

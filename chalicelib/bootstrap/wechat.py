@@ -3,7 +3,6 @@ first use (a key or a certificate is read only when something needs it)."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -13,6 +12,7 @@ from ..adapters.wechat.oa_client import OfficialAccountClient
 from ..adapters.wechat.oa_crypto import PushCrypto
 from ..clock import Clock
 from ..settings import Settings
+from .once import BuiltOnce
 
 T = TypeVar("T")
 
@@ -34,15 +34,7 @@ class WeChatClients:
     def __init__(self, settings: Settings, clock: Clock) -> None:
         self.settings = settings
         self.clock = clock
-        self._built: dict[str, Any] = {}
-        self._lock = threading.RLock()
-
-    def _once(self, name: str, factory: Callable[[], T]) -> T:
-        with self._lock:
-            if name not in self._built:
-                self._built[name] = factory()
-            result: T = self._built[name]
-            return result
+        self._once = BuiltOnce()
 
     @property
     def platform_keys(self) -> dict[str, Any]:
