@@ -20,6 +20,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import DatabaseError, IntegrityError, OperationalError
 
 from .connection import MAX_TRANSACTION_ITEMS, Tables, transact
@@ -34,6 +35,8 @@ BatchResponse = dict[str, list[dict[str, str]]]
 MAX_CHUNK_STREAMS = MAX_TRANSACTION_ITEMS - 2
 # TransactWriteItems accepts 4 MB; leave room for keys and expressions.
 MAX_TRANSACTION_BYTES = 3 * 1024 * 1024
+# The version of an aggregate's first event: no stream holds anything before it.
+FIRST_VERSION = Aggregate.INITIAL_VERSION
 
 
 @dataclass(frozen=True)
@@ -194,10 +197,14 @@ class Indexer:
     ) -> list[LogEvent]:
         """The stream's versions after its cursor up to the highest seen, in order.
 
-        Versions follow on from the cursor without a gap in the usual case; a
-        new stream, or one that skips, is read from the events table."""
+        Versions follow on from the cursor without a gap in the usual case. A
+        stream the log has no cursor for starts at the first version an
+        aggregate can have, so a new stream whose records start there and
+        follow on needs no read either. A stream that skips is read from the
+        events table."""
         ordered = sorted(seen)
-        if cursor is not None and ordered == list(range(cursor + 1, cursor + 1 + len(ordered))):
+        after = FIRST_VERSION - 1 if cursor is None else cursor
+        if ordered == list(range(after + 1, after + 1 + len(ordered))):
             return [seen[v] for v in ordered]
         originator_id = originator_id_of(stream, seen[ordered[0]].is_uuid)
         stored = self.events.select_events(originator_id, gt=cursor, lte=ordered[-1])

@@ -283,3 +283,33 @@ def test_records_out_of_order_still_give_each_aggregate_version_order(
     assert indexer.handle([a7, a6, a5]) == NO_FAILURES
     versions = [n.originator_version for n in all_notifications(ddb, tables)[6:]]
     assert versions == [5, 6, 7]
+
+
+def test_new_streams_that_start_at_their_first_version_need_no_read(
+    engines: Engines, ddb: Any, tables: Tables
+) -> None:
+    """Most streams a batch brings are new (each order is one): when their
+    records start at version 1 and follow on, nothing can be missing, so the
+    indexer reads no events back; a new stream that starts later still is."""
+    recorder = DynamoDBAggregateRecorder(ddb, tables)
+    fresh = [uuid4() for _ in range(5)]
+    for aggregate in fresh:
+        save(recorder, aggregate, [1, 2])
+    late = uuid4()
+    save(recorder, late, [1, 2, 3])
+    records = stream_records(engines, tables.events)
+    queries: list[str] = []
+
+    def count(**kwargs: Any) -> None:
+        queries.append(kwargs["event_name"])
+
+    ddb.meta.events.register("before-call.dynamodb.Query", count)
+    try:
+        assert Indexer(ddb, tables).handle(records[:10]) == NO_FAILURES
+        assert queries == []
+        assert Indexer(ddb, tables).handle(records[11:]) == NO_FAILURES
+        assert len(queries) == 1
+    finally:
+        ddb.meta.events.unregister("before-call.dynamodb.Query", count)
+    order = [(n.originator_id, n.originator_version) for n in all_notifications(ddb, tables)]
+    assert order == [(a, v) for a in fresh for v in (1, 2)] + [(late, 1), (late, 2), (late, 3)]
