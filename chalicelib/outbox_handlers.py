@@ -32,7 +32,6 @@ from .domain.outbox_messages import (
 )
 from .projections import notification_queries
 from .projections.base import ViewReader
-from .projections.followers import follower_for_unionid
 
 RECHECK_WAITING = timedelta(minutes=5)
 
@@ -106,16 +105,11 @@ class OutboxHandlers:
 
     def identify_follower(self, payload: dict[str, Any]) -> None:
         message = read_message(IdentifyFollowerMessage.from_payload, payload)
-        self.official_account.identify_follower(message.openid)
+        self.official_account.identify_follower(message.follower_id)
 
     def _follower(self, member_id: UUID) -> FollowerView | None:
         try:
             member = self.accounts.member(member_id)
         except NotFound:
             return None
-        if not member.unionid:
-            return None
-        doc = follower_for_unionid(self.views, member.unionid)
-        if doc is None:
-            return None
-        return FollowerView(oa_openid=str(doc["oa_openid"]), following=bool(doc["following"]))
+        return self.official_account.follower_of(member.unionid)

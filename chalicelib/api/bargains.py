@@ -1,6 +1,7 @@
 """Bargain (砍价) over HTTP: start one, show it, help a friend's, buy yours.
 Session token required; the bargain is read straight from its events, so the
-page is current on both runtimes."""
+page is current on both runtimes (its helpers' faces from the members read
+model, api/member_faces.py)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from ..projections.base import plain
 from .campaign_orders import OneUnitOrderIn, order_args, placed
 from .idempotency import idempotent
 from .inputs import body, current_member, path_id
+from .member_faces import MemberFaces
 from .responses import handles_errors, json_response
 from .schemas import Strict
 
@@ -29,14 +31,18 @@ class StartBargainIn(Strict):
     """Optional: a bargain campaign has one SKU."""
 
 
-def bargain_page(bargains: BargainUseCases, bargain: Bargain, viewer: UUID, now: datetime) -> Any:
-    """What the bargain page shows the starter or a friend."""
+def bargain_page(
+    bargains: BargainUseCases, bargain: Bargain, viewer: UUID, now: datetime, faces: MemberFaces
+) -> Any:
+    """What the bargain page shows the starter or a friend; each helper as their
+    sealed profile says now (a placeholder once they closed their account)."""
     campaign = bargains.campaign_of(bargain)
     open_now = campaign.is_open(now)
     mine = bargain.member_id == viewer
+    shown = faces([h.helper_id for h in bargain.helps])
     helps = [
-        {"nickname": h.helper_name, "avatar_url": h.helper_avatar, "cut_fen": h.cut_fen, "at": h.at}
-        for h in bargain.helps
+        {**face, "cut_fen": h.cut_fen, "at": h.at}
+        for h, face in zip(bargain.helps, shown, strict=True)
     ]
     return plain(
         {
@@ -65,7 +71,8 @@ def bargain_page(bargains: BargainUseCases, bargain: Bargain, viewer: UUID, now:
 
 def _page(bargain: Bargain, viewer: UUID, status: int = 200, **extra: Any) -> Response:
     c = container()
-    return json_response(bargain_page(c.shop.bargains, bargain, viewer, c.now()) | extra, status)
+    page = bargain_page(c.shop.bargains, bargain, viewer, c.now(), MemberFaces(c.views, c.vault))
+    return json_response(page | extra, status)
 
 
 @bp.route("/campaigns/{code}/bargains", methods=["POST"])

@@ -11,6 +11,7 @@ from ..bootstrap import container
 from ..domain.campaign import CampaignKind
 from ..projections import campaign_queries as q
 from .inputs import path_id, query_param, require_admin
+from .member_faces import MemberFaces
 from .responses import ApiError, handles_errors, json_response
 
 bp = Blueprint(__name__)
@@ -46,7 +47,8 @@ def campaign_progress(code: str) -> Response:
 @handles_errors
 def show_team(team_id: str) -> Response:
     c = container()
-    return json_response(q.team(c.views, path_id(team_id, "team"), c.now()))
+    faces = MemberFaces(c.views, c.vault)
+    return json_response(q.team(c.views, path_id(team_id, "team"), c.now(), faces))
 
 
 @bp.route("/products/{product_id}/teams", methods=["GET"])
@@ -55,7 +57,8 @@ def joinable_teams(product_id: str) -> Response:
     """Teams of the product a member can join now, fewest seats left first."""
     limit = _limit(query_param(bp, "limit"))
     c = container()
-    items = q.joinable_teams(c.views, path_id(product_id, "product"), c.now(), limit)
+    faces = MemberFaces(c.views, c.vault)
+    items = q.joinable_teams(c.views, path_id(product_id, "product"), c.now(), faces, limit)
     return json_response({"items": items})
 
 

@@ -22,13 +22,13 @@ from .accounts import Accounts
 from .campaign_orders import CampaignOrders, OrderTerms
 from .checkout import CheckoutUseCases
 from .errors import InvalidInput, NotFound
-from .profiles import Profiles
 from .store import EventStore, retry_on_conflict
 
 
 class BargainUseCases:
-    """Start, help and buy bargains. A help shows the helper's masked nickname
-    and avatar: `profiles` opens them from the helper's sealed profile."""
+    """Start, help and buy bargains. A help records the helper by member id
+    only (the page shows their face as their sealed profile says,
+    api/member_faces.py)."""
 
     def __init__(
         self,
@@ -36,13 +36,11 @@ class BargainUseCases:
         accounts: Accounts,
         checkout: CheckoutUseCases,
         campaign_orders: CampaignOrders,
-        profiles: Profiles,
     ) -> None:
         self.store = store
         self.accounts = accounts
         self.checkout = checkout
         self.campaign_orders = campaign_orders
-        self.profiles = profiles
 
     def bargain(self, bargain_id: UUID, member_id: UUID | None = None) -> Bargain:
         """The bargain; with member_id, only if that member started it (else 404)."""
@@ -89,9 +87,8 @@ class BargainUseCases:
         now = self.store.clock.now()
         bargain.require_helpable(helper_id, now)
         self.campaign_of(bargain).require_open(now)
-        helper = self.accounts.active_member(helper_id)
-        nickname, avatar_url = self.profiles.nickname(helper), self.profiles.avatar_url(helper)
-        cut = bargain.help(helper_id, now, nickname, avatar_url)
+        self.accounts.active_member(helper_id)
+        cut = bargain.help(helper_id, now)
         self.store.save(bargain)
         return cut
 

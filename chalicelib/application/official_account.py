@@ -11,6 +11,11 @@ listened becomes a follower here), text (keyword replies: exact match after
 trimming), and `TEMPLATESENDJOBFINISH` (the delivery report of a template
 message we sent).
 Anything else is acknowledged with a receipt and no reply.
+
+A follower's openid and unionid are recorded sealed under the follower's own
+key (`FollowerIdentities`); the openid a push names is sealed as it arrives,
+and opened again only to send a message or ask WeChat for the unionid.
+Forgetting a follower (注销) shreds that key.
 """
 
 from __future__ import annotations
@@ -18,13 +23,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from types import MappingProxyType
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
 from ..domain.follower import Follower, follower_id_for
 from ..domain.notification import SENT, Notification, TemplateMsgIndex, template_msg_index_id_for
 from ..domain.push_receipt import PushReceipt, push_dedupe_key, push_receipt_id_for
-from .ports import FollowerDirectory, FollowerLookup
+from .follower_identities import FollowerIdentities
+from .ports import FiledFollower, FollowerDirectory, FollowerLookup, FollowerView
 from .store import EventStore, retry_on_conflict
 
 QR_PREFIX = "qrscene_"
@@ -40,7 +47,8 @@ ENTRY_EVENTS = {"click": "click", "view": "view", "scan": "qrscene"}
 
 class OfficialAccountUseCases:
     """`follower_directory`: asks WeChat who a follower is; `followers`: finds a
-    follower by unionid (the followers read model); `keyword_replies`:
+    follower by unionid (the followers read model); `identities`: seals and
+    opens followers' openids and unionids; `keyword_replies`:
     keyword -> reply (DEFAULT_KEYWORD_REPLIES unless configured); `mp_appid`: the
     mini-program's appid, put into the replies' `{appid}`."""
 
@@ -50,12 +58,14 @@ class OfficialAccountUseCases:
         *,
         follower_directory: FollowerDirectory,
         followers: FollowerLookup,
+        identities: FollowerIdentities,
         keyword_replies: Mapping[str, str],
         mp_appid: str,
     ) -> None:
         self.store = store
         self.follower_directory = follower_directory
         self.followers = followers
+        self.identities = identities
         self.keyword_replies = keyword_replies
         self.mp_appid = mp_appid
 
@@ -70,7 +80,7 @@ class OfficialAccountUseCases:
         now = self.store.clock.now()
         changed, reply = self._apply_push(message, now)
         kind = ":".join(filter(None, [message.get("MsgType", ""), message.get("Event", "")]))
-        self.store.save(PushReceipt("oa", key, kind, reply, now), *changed)
+        self.store.save(PushReceipt.record("oa", key, kind, reply, now), *changed)
         return reply
 
     def keyword_reply(self, content: str) -> str | None:
@@ -90,14 +100,14 @@ class OfficialAccountUseCases:
             return self._delivery_report(message, now), None
         if event not in {"subscribe", "unsubscribe", *ENTRY_EVENTS}:
             return [], None
-        follower = self.store.find(Follower, follower_id_for(openid)) or Follower(openid, now)
+        follower = self._seen(openid, now)
         key = message.get("EventKey", "")
         if event == "subscribe":
             scene = key.removeprefix(QR_PREFIX) if key.startswith(QR_PREFIX) else None
             follower.follow(scene, now)
             follower.record_entry("qrscene" if scene else "subscribe", scene or "", now)
             if message.get("UnionId"):
-                follower.identify(message["UnionId"])
+                self._identify(follower, message["UnionId"])
         elif event == "unsubscribe":
             follower.unfollow(now)
         else:
@@ -119,25 +129,70 @@ class OfficialAccountUseCases:
         notification.record_delivery(message.get("Status", ""), now)
         return [notification]
 
+    def _seen(self, openid: str, now: datetime) -> Follower:
+        """The follower this push comes from; its openid sealed when first seen,
+        and again under a new key when it comes back after being forgotten."""
+        follower_id = follower_id_for(openid)
+        follower = self.store.find(Follower, follower_id)
+        if follower is None:
+            return Follower.first_seen(follower_id, self.identities.seal(follower_id, openid), now)
+        if follower.forgotten:
+            follower.seen_again(self.identities.seal(follower_id, openid), now)
+        return follower
+
+    def _identify(self, follower: Follower, unionid: str) -> None:
+        key = self.identities.unionid_key(unionid)
+        if key != follower.unionid_key:
+            follower.identify(self.identities.seal(follower.id, unionid), key)
+
     @retry_on_conflict
-    def identify_follower(self, oa_openid: str) -> str | None:
+    def identify_follower(self, follower_id: UUID) -> str | None:
         """The follower's unionid, asked of WeChat once and recorded (outbox kind
-        `oa.identify`); None when WeChat does not tell it or nobody follows."""
-        follower = self.store.find(Follower, follower_id_for(oa_openid))
-        if follower is None or follower.unionid:
-            return follower.unionid if follower else None
-        unionid = self.follower_directory.user_info(oa_openid)
+        `oa.identify`); None when WeChat does not tell it, nobody follows, or the
+        follower was forgotten."""
+        follower = self.store.find(Follower, follower_id)
+        if follower is None or follower.forgotten:
+            return None
+        if follower.identified:
+            return self.identities.open(follower.id, follower.sealed_unionid)
+        openid = self.identities.openid(follower)
+        if openid is None:
+            return None
+        unionid = self.follower_directory.user_info(openid)
         if unionid:
-            follower.identify(unionid)
+            self._identify(follower, unionid)
             self.store.save(follower)
         return unionid
 
+    def follower_of(self, unionid: str | None) -> FollowerView | None:
+        """The official-account follower of this unionid, its openid opened (for
+        the sender's template messages); None when there is none, or its key is
+        shredded."""
+        filed = self._filed(unionid)
+        if filed is None:
+            return None
+        openid = self.identities.open(filed.follower_id, filed.sealed_openid)
+        return FollowerView(oa_openid=openid, following=filed.following) if openid else None
+
     def forget_follower(self, unionid: str | None, now: datetime) -> list[Aggregate]:
         """The follower known by this unionid, forgotten (for the caller to save with
-        the member's closure); nothing when no follower has it."""
-        oa_openid = self.followers.oa_openid_for_unionid(unionid) if unionid else None
-        follower = self.store.find(Follower, follower_id_for(oa_openid)) if oa_openid else None
-        if follower is None or follower.unionid != unionid:
+        the member's closure) and its key shredded, so the openid and unionid its
+        events recorded can never be opened again; nothing when no follower has it."""
+        filed = self._filed(unionid)
+        follower = self.store.find(Follower, filed.follower_id) if filed else None
+        if unionid is None or follower is None or follower.forgotten:
             return []
+        if follower.unionid_key not in self.identities.lookup_keys(unionid):
+            return []
+        self.identities.shred(follower.id)
         follower.forget(now)
         return [follower]
+
+    def _filed(self, unionid: str | None) -> FiledFollower | None:
+        if not unionid:
+            return None
+        for key in self.identities.lookup_keys(unionid):
+            filed = self.followers.follower_filed_under(key)
+            if filed is not None:
+                return filed
+        return None

@@ -34,7 +34,8 @@ class DueTimers(Protocol):
 
 
 class Vault(Protocol):
-    """Seals personal data under the member's own key (adapters/pii)."""
+    """Seals personal data under its owner's own key (adapters/pii): a member's,
+    or an official-account follower's (keyed by the follower id)."""
 
     def seal(self, member_id: UUID, text: str) -> str: ...
 
@@ -46,6 +47,9 @@ class Vault(Protocol):
     def shred(self, member_id: UUID) -> None:
         """Deletes the member's key: everything sealed under it reads as redacted."""
 
+    def is_sealed(self, value: str) -> bool:
+        """Whether the value is one `seal` made (else it was recorded in clear)."""
+
 
 class Pseudonyms(Protocol):
     def of(self, kind: str, value: str) -> str:
@@ -53,9 +57,20 @@ class Pseudonyms(Protocol):
         stable, and telling nothing without the server's secret."""
 
 
+@dataclass(frozen=True)
+class FiledFollower:
+    """An official-account follower as the followers read model files it: its
+    openid stays sealed under the follower's key."""
+
+    follower_id: UUID
+    sealed_openid: str
+    following: bool
+
+
 class FollowerLookup(Protocol):
-    def oa_openid_for_unionid(self, unionid: str) -> str | None:
-        """The official-account openid of the follower known by this unionid, if any."""
+    def follower_filed_under(self, unionid_key: str) -> FiledFollower | None:
+        """The follower filed under this unionid key (a keyed pseudonym of the
+        unionid; for followers recorded by version 1, the unionid), if any."""
 
 
 class Deferred(Exception):

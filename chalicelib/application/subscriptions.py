@@ -90,7 +90,7 @@ class SubscriptionUseCases:
             if template_id and results.get(template_id) != ACCEPT:
                 results[template_id] = status
         outcome = self._granted(inbox, PUSH, results)
-        receipt = PushReceipt(
+        receipt = PushReceipt.record(
             "mp", dedupe_key, "subscribe_msg_popup_event", None, self.store.clock.now()
         )
         self.store.save(receipt, inbox)

@@ -17,10 +17,8 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from ..domain.campaign import Campaign, CampaignKind
-from ..domain.member import Member
 from ..domain.order import REFUNDABLE, Order, RefundStatus
-from ..domain.team import Team, TeamNotFormed, TeamStatus, mask_nickname
-from .profiles import Profiles
+from ..domain.team import Team, TeamNotFormed, TeamStatus
 from .store import EventStore
 
 NO_SEAT = "team full or closed"
@@ -51,12 +49,11 @@ def refund_automatically(order: Order, reason: str, now: datetime) -> bool:
 
 class TeamReactions:
     """A group-buy order's payment, cancellation and refund, as they move its
-    team. A team shows its members' masked nicknames and avatars: `profiles`
-    opens them from the member's sealed profile when the order is paid."""
+    team. The team records its members by member id only (its pages show their
+    faces as their sealed profiles say, api/member_faces.py)."""
 
-    def __init__(self, store: EventStore, profiles: Profiles) -> None:
+    def __init__(self, store: EventStore) -> None:
         self.store = store
-        self.profiles = profiles
 
     def on_payment(self, order: Order) -> list[Aggregate]:
         """A paid leader's order opens its team (or is refunded when the
@@ -66,8 +63,6 @@ class TeamReactions:
         if team_id is None or order.campaign is None:
             return []
         now = self.store.clock.now()
-        member = self.store.load(Member, order.member_id, "member")
-        nickname, avatar_url = self.profiles.nickname(member), self.profiles.avatar_url(member)
         if not order.campaign.team_id:
             campaign = self.store.load(Campaign, UUID(order.campaign.campaign_id), "campaign")
             if not campaign.is_open(now):
@@ -82,14 +77,12 @@ class TeamReactions:
                 virtual_success_percent=campaign.rules.virtual_success_percent,
                 leader_order_id=str(order.id),
                 leader_member_id=str(order.member_id),
-                leader_nickname=mask_nickname(nickname),
-                leader_avatar_url=avatar_url,
                 opened_at=now,
                 deadline=deadline,
             )
             return [team]
         team = self.store.load(Team, team_id, "team")
-        if not team.admit(str(order.id), nickname, avatar_url, now):
+        if not team.admit(str(order.id), now):
             refund_automatically(order, NO_SEAT, now)
         return [team]
 

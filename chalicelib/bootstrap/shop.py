@@ -15,6 +15,7 @@ from ..application.catalogue import CatalogueUseCases
 from ..application.checkout import CheckoutUseCases
 from ..application.coupons import CouponUseCases
 from ..application.flash_sale import FlashSaleUseCases
+from ..application.follower_identities import FollowerIdentities
 from ..application.group_buy import GroupBuyUseCases
 from ..application.invites import InviteUseCases
 from ..application.jobs import JobUseCases
@@ -26,7 +27,6 @@ from ..application.official_account import DEFAULT_KEYWORD_REPLIES, OfficialAcco
 from ..application.order_reactions import OrderReactions
 from ..application.orders import OrderUseCases
 from ..application.payments import PaymentUseCases
-from ..application.profiles import Profiles
 from ..application.push_replays import PushReplays
 from ..application.reservations import ReservationUseCases
 from ..application.store import EventStore
@@ -70,12 +70,11 @@ def build_shop(store: EventStore, rules: ShopRules, ports: ShopPorts) -> Shop:
     )
     loyalty = LoyaltyUseCases(store, accounts, points_policy=rules.points_policy)
     campaign_orders = CampaignOrders(store, accounts, checkout)
-    profiles = Profiles(ports.vault)
     reactions = OrderReactions(
         store,
         Benefits(store, accounts, invites, points_policy=rules.points_policy),
         campaign_orders,
-        TeamReactions(store, profiles),
+        TeamReactions(store),
         BargainReactions(store),
     )
     orders = OrderUseCases(store, checkout, reactions, policy=rules.order_policy)
@@ -85,6 +84,7 @@ def build_shop(store: EventStore, rules: ShopRules, ports: ShopPorts) -> Shop:
         store,
         follower_directory=ports.follower_directory,
         followers=ports.followers,
+        identities=FollowerIdentities(ports.vault, ports.pseudonyms),
         keyword_replies=rules.keyword_replies,
         mp_appid=rules.mp_appid,
     )
@@ -106,7 +106,7 @@ def build_shop(store: EventStore, rules: ShopRules, ports: ShopPorts) -> Shop:
         campaigns=campaigns,
         flash_sale=FlashSaleUseCases(store, campaign_orders),
         group_buy=group_buy,
-        bargains=BargainUseCases(store, accounts, checkout, campaign_orders, profiles),
+        bargains=BargainUseCases(store, accounts, checkout, campaign_orders),
         reservations=ReservationUseCases(store, accounts, campaign_orders),
         subscriptions=SubscriptionUseCases(
             store, accounts, template_book=rules.template_book, credits_from=rules.credits_from

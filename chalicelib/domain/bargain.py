@@ -12,20 +12,25 @@ Rules:
   floor is reached or while the starter's order is live;
 - the starter buys at the current price any time before expiry, one order at a
   time; that order cancelled unpaid lets them buy again.
+
+A help names its helper by member id only: the page shows the helper's masked
+nickname and avatar as their sealed profile says when it is built (a
+placeholder once they closed their account). Helped events of version 1 also
+carried them in clear; they are upcast without them, so nothing reads them (the
+bytes stay in the event store until it is compacted).
 """
 
 from __future__ import annotations
 
 import random
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
 from .errors import DomainError
 from .ids import NAMESPACE
-from .team import mask_nickname
 
 
 class OwnBargain(DomainError):
@@ -63,8 +68,6 @@ class Help(NamedTuple):
     cut_fen: int
     price_after_fen: int
     at: datetime
-    helper_name: str
-    helper_avatar: str
 
 
 class Bargain(Aggregate):
@@ -149,8 +152,8 @@ class Bargain(Aggregate):
             return False
         return True
 
-    def help(self, helper_id: UUID, at: datetime, nickname: str = "", avatar_url: str = "") -> int:
-        """Records the help (with the helper's masked nickname) and returns its cut in fen."""
+    def help(self, helper_id: UUID, at: datetime) -> int:
+        """Records the help and returns its cut in fen."""
         self.require_helpable(helper_id, at)
         remaining = self.current_price_fen - self.floor_fen
         cut = draw_cut(self.id, len(self.helps) + 1, remaining, self.helps_left)
@@ -159,33 +162,26 @@ class Bargain(Aggregate):
             cut_fen=cut,
             price_after_fen=self.current_price_fen - cut,
             at=at,
-            helper_name=mask_nickname(nickname),
-            helper_avatar=avatar_url,
         )
         return cut
 
     class Helped(Aggregate.Event):
+        class_version = 2
         helper_id: UUID
         cut_fen: int
         price_after_fen: int
         at: datetime
-        helper_name: str  # masked nickname, for the bargain page
-        helper_avatar: str
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Version 1 also recorded the helper's masked nickname and avatar URL."""
+            state.pop("helper_name", None)
+            state.pop("helper_avatar", None)
 
     @event(Helped)
-    def _helped(
-        self,
-        helper_id: UUID,
-        cut_fen: int,
-        price_after_fen: int,
-        at: datetime,
-        helper_name: str,
-        helper_avatar: str,
-    ) -> None:
+    def _helped(self, helper_id: UUID, cut_fen: int, price_after_fen: int, at: datetime) -> None:
         self.current_price_fen = price_after_fen
-        self.helps.append(
-            Help(str(helper_id), cut_fen, price_after_fen, at, helper_name, helper_avatar)
-        )
+        self.helps.append(Help(str(helper_id), cut_fen, price_after_fen, at))
 
     def require_buyable(self, now: datetime) -> None:
         self._require_unexpired(now)

@@ -10,7 +10,8 @@ already in the outbox are read with the same `from_payload`.
 - `notify` (NotifyMessage): one notification intent, delivered by the sender
   (application/notify_sender.py); its id is the intent id.
 - `oa.identify` (IdentifyFollowerMessage): asks WeChat for a follower's unionid;
-  its id is `oa.identify:<OA openid>`.
+  its id is `oa.identify:<follower id>` (rows queued before the openid was
+  sealed name the OA openid instead, and read as its follower).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Final
 from uuid import UUID
+
+from .follower import follower_id_for
 
 REFUND: Final = "wechatpay.refund"
 NOTIFY: Final = "notify"
@@ -145,20 +148,26 @@ class NotifyMessage:
 
 @dataclass(frozen=True)
 class IdentifyFollowerMessage:
-    """{"openid": <the follower's official-account openid>}."""
+    """{"follower_id": <the official-account follower's id>}: the follower's
+    openid stays sealed in its events, out of the outbox."""
 
     kind: ClassVar[str] = IDENTIFY_FOLLOWER
 
-    openid: str
+    follower_id: UUID
 
     @property
     def message_id(self) -> str:
-        return f"{IDENTIFY_FOLLOWER}:{self.openid}"
+        return f"{IDENTIFY_FOLLOWER}:{self.follower_id}"
 
     def to_payload(self) -> dict[str, Any]:
-        return {"openid": self.openid}
+        return {"follower_id": str(self.follower_id)}
 
     @classmethod
     def from_payload(cls, payload: Mapping[str, Any]) -> IdentifyFollowerMessage:
-        _required(payload, "openid")
-        return cls(openid=str(payload["openid"]))
+        if payload.get("follower_id") is None and payload.get("openid"):
+            return cls(follower_id=follower_id_for(str(payload["openid"])))  # queued earlier
+        _required(payload, "follower_id")
+        try:
+            return cls(follower_id=UUID(str(payload["follower_id"])))
+        except ValueError:
+            raise MalformedMessage("follower_id", "not a follower id") from None

@@ -14,11 +14,19 @@ Rules:
   ceil(size * percent / 100); else it fails, naming every paid order to refund.
 
 State is plain dicts keyed by order id (str), so snapshots are plain JSON.
+
+Events name members by member id only: the pages show each member's masked
+nickname and avatar as their sealed profile says when the page is built (a
+placeholder once they closed their account). Events of version 1 also carried
+them in clear (Opened: the leader's, SeatPaid: the joiner's); they are upcast
+without them, so nothing reads them (the bytes stay in the event store until
+it is compacted).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -64,6 +72,7 @@ class Team(Aggregate):
         return uuid5(NAMESPACE, f"team:{leader_order_id}")
 
     class Opened(Aggregate.Created):
+        class_version = 2
         campaign_id: str
         product_id: str
         sku_id: str
@@ -71,10 +80,14 @@ class Team(Aggregate):
         virtual_success_percent: int
         leader_order_id: str
         leader_member_id: str
-        leader_nickname: str  # masked
-        leader_avatar_url: str
         opened_at: datetime
         deadline: datetime
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Version 1 also recorded the leader's masked nickname and avatar URL."""
+            state.pop("leader_nickname", None)
+            state.pop("leader_avatar_url", None)
 
     @event(Opened)
     def __init__(
@@ -86,8 +99,6 @@ class Team(Aggregate):
         virtual_success_percent: int,
         leader_order_id: str,
         leader_member_id: str,
-        leader_nickname: str,
-        leader_avatar_url: str,
         opened_at: datetime,
         deadline: datetime,
     ) -> None:
@@ -181,7 +192,7 @@ class Team(Aggregate):
         del self.holds[order_id]
         del self.members[order_id]
 
-    def admit(self, order_id: str, nickname: str, avatar_url: str, at: datetime) -> bool:
+    def admit(self, order_id: str, at: datetime) -> bool:
         """The order was paid. False when it cannot take its seat: refund it."""
         if order_id in self.paid:
             return True
@@ -193,28 +204,25 @@ class Team(Aggregate):
         lapsed = self.holds[order_id] <= at
         if lapsed and self.taken(at) >= self.size:
             return False
-        self._seat_paid(
-            order_id=order_id,
-            member_id=member_id,
-            nickname=mask_nickname(nickname),
-            avatar_url=avatar_url,
-            at=at,
-        )
+        self._seat_paid(order_id=order_id, member_id=member_id, at=at)
         if len(self.paid) == self.size:
             self._succeeded(virtual=False, at=at)
         return True
 
     class SeatPaid(Aggregate.Event):
+        class_version = 2
         order_id: str
         member_id: str
-        nickname: str  # masked
-        avatar_url: str
         at: datetime
 
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Version 1 also recorded the member's masked nickname and avatar URL."""
+            state.pop("nickname", None)
+            state.pop("avatar_url", None)
+
     @event(SeatPaid)
-    def _seat_paid(
-        self, order_id: str, member_id: str, nickname: str, avatar_url: str, at: datetime
-    ) -> None:
+    def _seat_paid(self, order_id: str, member_id: str, at: datetime) -> None:
         del self.holds[order_id]
         self.paid[order_id] = self.admitted
         self.admitted += 1

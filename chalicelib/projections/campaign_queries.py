@@ -5,11 +5,14 @@ can poll them.
 
 What depends on the time is computed here from `now`: a campaign's phase, the
 seats a team has left (a hold whose payment deadline passed is a free seat),
-whether a team's deadline has passed.
+whether a team's deadline has passed. A team's members are shown by `faces`
+(api/member_faces.py): each member's masked nickname and avatar as their sealed
+profile says now, a placeholder once they closed their account.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from uuid import UUID
 
@@ -23,6 +26,9 @@ from .campaign_docs import COUNTERS, CURRENT, ENDED
 VIEWS = cv.CampaignsProjection.name
 ENDED_LISTED = 100
 READ_AHEAD = 5  # joinable rows read per row answered: holds reorder them a little
+
+Faces = Callable[[Sequence[str | None]], list[Doc]]
+"""Member ids (None: unknown) -> {"nickname" (masked), "avatar_url"} each, in order."""
 
 
 def _time(value: str) -> datetime:
@@ -129,7 +135,7 @@ def _is_open(campaign_doc: Doc | None, now: datetime) -> bool:
     return campaign_doc is not None and phase(campaign_doc, now) == "ongoing"
 
 
-def team(views: ViewReader, team_id: UUID, now: datetime) -> Doc:
+def team(views: ViewReader, team_id: UUID, now: datetime, faces: Faces) -> Doc:
     doc = views.get(VIEWS, cv.TEAMS, str(team_id))
     if doc is None:
         raise NotFound("team")
@@ -149,8 +155,8 @@ def team(views: ViewReader, team_id: UUID, now: datetime) -> Doc:
         **timing,
         "joinable": timing["seats_left"] > 0 and _is_open(campaign_doc, now),
         "members": [
-            {"nickname": m["nickname"], "avatar_url": m["avatar_url"], "leader": i == 0}
-            for i, m in enumerate(members)
+            {**face, "leader": i == 0}
+            for i, face in enumerate(faces([m.get("member_id") for m in members]))
         ],
         "opened_at": doc["opened_at"],
         "deadline": doc["deadline"],
@@ -172,7 +178,7 @@ def _team_campaign(doc: Doc | None, sku_id: str) -> Doc | None:
 
 
 def joinable_teams(
-    views: ViewReader, product_id: UUID, now: datetime, limit: int = 20
+    views: ViewReader, product_id: UUID, now: datetime, faces: Faces, limit: int = 20
 ) -> list[Doc]:
     """Forming teams of the product a member can join now: fewest seats left
     first, then the earliest deadline."""
@@ -189,7 +195,10 @@ def joinable_teams(
             campaigns[campaign_id] = views.get(VIEWS, cv.CAMPAIGNS, campaign_id)
         if not _is_open(campaigns[campaign_id], now):
             continue
-        fields = ("team_id", "sku_id", "size", "paid", "deadline", "leader")
-        shown.append({k: row[k] for k in fields} | timing)
+        fields = ("team_id", "sku_id", "size", "paid", "deadline")
+        shown.append({k: row[k] for k in fields} | timing | {"leader": row.get("leader_member_id")})
     shown.sort(key=lambda t: (t["seats_left"], _time(t["deadline"]), t["team_id"]))
-    return shown[:limit]
+    shown = shown[:limit]
+    for row, face in zip(shown, faces([row["leader"] for row in shown]), strict=True):
+        row["leader"] = face
+    return shown

@@ -1,13 +1,18 @@
 """The group-buy team documents of the "campaigns" projection.
 
 - `teams`: one per team (grouped by campaign): status, size, the paid members in
-  the order they paid (masked nicknames and avatars, which one leads), the
+  the order they paid (order and member ids, which one leads), the
   unpaid seats held with the time each hold lapses, deadline, virtual success.
   Seats left depend on the time (a lapsed hold is a free seat), so the queries
   compute them from `now`; the documents never go stale.
 - `joinable`: one row per forming team, grouped by product, ranked by the paid
   seats still missing, then the deadline.
 - `team_expiry` timers: one per forming team, ranked by its deadline.
+
+No nickname or avatar is kept here: the queries ask for each member's masked
+nickname and avatar as their sealed profile says when the page is built (a
+projection cannot open it), so a closed account shows a placeholder and a
+rebuild needs nothing but the events.
 """
 
 from __future__ import annotations
@@ -40,7 +45,7 @@ def joinable_row(team: Doc) -> Doc:
         "paid": len(team["members"]),
         "holds": team["holds"],
         "deadline": team["deadline"],
-        "leader": {k: leader[k] for k in ("nickname", "avatar_url")} if leader else None,
+        "leader_member_id": leader.get("member_id") if leader else None,
     }
 
 
@@ -59,7 +64,7 @@ def _save(views: ViewWriter, team: Doc) -> None:
 
 def _opened(e: Team.Opened, views: ViewWriter) -> None:
     team_id = str(e.originator_id)
-    leader = {"order_id": e.leader_order_id, "nickname": e.leader_nickname}
+    leader = {"order_id": e.leader_order_id, "member_id": e.leader_member_id}
     team: Doc = {
         "team_id": team_id,
         "campaign_id": e.campaign_id,
@@ -73,7 +78,7 @@ def _opened(e: Team.Opened, views: ViewWriter) -> None:
         "deadline": plain(e.deadline),
         "closed_at": None,
         "leader_order_id": e.leader_order_id,
-        "members": [dict(leader, avatar_url=e.leader_avatar_url)],
+        "members": [leader],
         "holds": {},
     }
     _save(views, team)
@@ -105,8 +110,7 @@ def _seat_paid(e: Team.SeatPaid, views: ViewWriter) -> None:
     team = _changed(e, views)
     if team is not None:
         team["holds"].pop(e.order_id, None)
-        member = {"order_id": e.order_id, "nickname": e.nickname, "avatar_url": e.avatar_url}
-        team["members"].append(member)
+        team["members"].append({"order_id": e.order_id, "member_id": e.member_id})
         _save(views, team)
         count(views, team["campaign_id"], participants=1)
 

@@ -38,8 +38,8 @@ Rule = Callable[[Any, Intents], None]
 
 
 def _followed(e: Follower.Followed, intents: Intents) -> None:
-    if e.unionid is None:
-        message = IdentifyFollowerMessage(e.openid)
+    if e.unionid_key is None:
+        message = IdentifyFollowerMessage(e.originator_id)
         intents.views.enqueue(message.message_id, message.kind, message.to_payload())
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from uuid import UUID
 
 from chalicelib.application.order_reactions import ACCOUNT_CLOSED
-from chalicelib.projections.followers import follower_for_openid, follower_for_unionid
+from chalicelib.projections.followers import follower_for_openid, follower_for_unionid_key
 from sandbox.state import openid_for, unionid_for
 from tests.support.stack import Stack
 
@@ -95,13 +95,14 @@ def test_the_follower_record_and_the_profile_go_with_the_account(stack: Stack) -
     stack.settle()
     views = stack.container.views
     oa_openid = openid_for(stack.wechat.keyring.oa_appid, "alice")
-    follower = follower_for_unionid(views, unionid_for("alice"))
+    unionid_key = stack.container.pseudonyms.of("unionid", unionid_for("alice"))
+    follower = follower_for_unionid_key(views, unionid_key)
     assert follower is not None and follower["sources"], follower
 
     assert stack.call("DELETE", "/me", token=alice)[0] == 200
     stack.settle()
 
-    assert follower_for_unionid(views, unionid_for("alice")) is None
+    assert follower_for_unionid_key(views, unionid_key) is None
     assert follower_for_openid(views, oa_openid) is None
     again = stack.login("alice")
     _, me = stack.call("GET", "/me", token=again)

@@ -24,7 +24,7 @@ from chalicelib.adapters.sqlite_outbox import SQLiteOutbox
 from chalicelib.adapters.sqlite_views import SQLiteViewStore
 from chalicelib.application.campaign_orders import OrderTerms
 from chalicelib.clock import FixedClock
-from chalicelib.domain.follower import Follower
+from chalicelib.domain.follower import Follower, follower_id_for
 from chalicelib.domain.ids import campaign_id_for
 from chalicelib.domain.notification import Notification
 from chalicelib.domain.team import Team
@@ -39,7 +39,11 @@ from chalicelib.domain.values import (
 from chalicelib.projections import all_projections
 from chalicelib.projections import notification_queries as q
 from chalicelib.projections.base import rank_time
-from chalicelib.projections.followers import follower_for_openid, follower_for_unionid
+from chalicelib.projections.followers import (
+    FollowersByUnionKey,
+    follower_for_openid,
+    follower_for_unionid_key,
+)
 from chalicelib.projections.runner import ReadModelRunner
 from local.aws_stage import create_stage, drop_stage
 from local.engines import REGION
@@ -321,28 +325,37 @@ def test_points_coupons_and_levels_have_their_reminders(world: World) -> None:
 
 # -- followers and the operators' log --------------------------------------------------
 def test_followers_are_found_by_unionid_once_identified(world: World) -> None:
-    follower = Follower("oa-hal", START)
+    identities = world.shop.official_account.identities
+    follower_id = follower_id_for("oa-hal")
+    sealed_openid = identities.seal(follower_id, "oa-hal")
+    follower = Follower.first_seen(follower_id, sealed_openid, START)
     follower.follow("qr1", START)
     follower.record_entry("qrscene", "qr1", START)
     world.shop.store.save(follower)
-    assert world.messages()["oa.identify:oa-hal"]["payload"] == {"openid": "oa-hal"}
-    assert follower_for_unionid(world.views, "u-hal") is None
-    follower.identify("u-hal")
+    identify = world.messages()[f"oa.identify:{follower_id}"]
+    assert identify["payload"] == {"follower_id": str(follower_id)}  # no openid in the outbox
+    key = identities.unionid_key("u-hal")
+    assert follower_for_unionid_key(world.views, key) is None
+    follower.identify(identities.seal(follower_id, "u-hal"), key)
     world.shop.store.save(follower)
     world.runner.catch_up()
-    found = follower_for_unionid(world.views, "u-hal")
+    found = follower_for_unionid_key(world.views, key)
     assert found == {
-        "oa_openid": "oa-hal",
-        "unionid": "u-hal",
+        "follower_id": str(follower_id),
+        "sealed_openid": sealed_openid,
+        "unionid_key": key,
         "following": True,
         "followed_at": START.isoformat(),
         "sources": [{"kind": "qrscene", "key": "qr1", "at": START.isoformat()}],
     }
+    assert world.shop.official_account.follower_of("u-hal") is None  # another lookup port
     follower.unfollow(START + timedelta(hours=1))
     world.shop.store.save(follower)
     world.runner.catch_up()
     assert follower_for_openid(world.views, "oa-hal")["following"] is False  # type: ignore[index]
-    assert follower_for_unionid(world.views, "u-hal")["following"] is False  # type: ignore[index]
+    assert follower_for_unionid_key(world.views, key)["following"] is False  # type: ignore[index]
+    filed = FollowersByUnionKey(world.views).follower_filed_under(key)
+    assert filed is not None and identities.open(filed.follower_id, filed.sealed_openid) == "oa-hal"
 
 
 def test_the_log_shows_each_outcome_and_the_days_counts(world: World) -> None:
@@ -400,7 +413,7 @@ def test_a_rebuild_equals_the_incremental_views_and_sends_nothing_new(world: Wor
     messages, pushed = world.messages(), list(world.pushed)
     assert all(before.values()) and messages
     for name in NOTIFYING:
-        assert world.runner.rebuild(name) == world.runner.log_length()
+        assert world.runner.rebuild(name).events == world.runner.log_length()
     assert {name: world.views.dump(name) for name in NOTIFYING} == before
     assert world.messages() == messages
     assert world.pushed == pushed

@@ -81,6 +81,10 @@ class PersonalData:
     def shred(self, member_id: UUID) -> None:
         self._keys.delete(member_id)
 
+    def is_sealed(self, value: str) -> bool:
+        """Whether the value is canonically one `seal` made (it may not open)."""
+        return _unwrap(value) is not None
+
     def has_key(self, member_id: UUID) -> bool:
         return self._keys.get(member_id) is not None
 

@@ -10,6 +10,7 @@ from uuid import UUID
 from chalicelib.adapters.pii import PersonalData
 from chalicelib.adapters.pseudonyms import KeyedPseudonyms
 from chalicelib.application import EventStore, Shop, ShopPorts, ShopRules
+from chalicelib.application.ports import FiledFollower
 from chalicelib.bootstrap import build_shop
 from chalicelib.clock import Clock
 from chalicelib.domain.catalogue import Stock
@@ -50,13 +51,13 @@ class MemoryKeys:
 
 
 class KnownFollowers:
-    """The follower-lookup port in a dict (unionid -> official-account openid)."""
+    """The follower-lookup port in a dict (unionid key -> the follower as filed)."""
 
     def __init__(self) -> None:
-        self.by_unionid: dict[str, str] = {}
+        self.filed: dict[str, FiledFollower] = {}
 
-    def oa_openid_for_unionid(self, unionid: str) -> str | None:
-        return self.by_unionid.get(unionid)
+    def follower_filed_under(self, unionid_key: str) -> FiledFollower | None:
+        return self.filed.get(unionid_key)
 
 
 class NoPayments:

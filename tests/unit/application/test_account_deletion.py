@@ -19,6 +19,7 @@ from chalicelib.application import Shop
 from chalicelib.application.campaign_orders import OrderTerms
 from chalicelib.application.members import AddressStillNeeded
 from chalicelib.application.order_reactions import ACCOUNT_CLOSED
+from chalicelib.application.ports import FiledFollower
 from chalicelib.domain.coupons import CouponWallet
 from chalicelib.domain.follower import Follower, follower_id_for
 from chalicelib.domain.identity import WeChatIdentity
@@ -209,19 +210,22 @@ def test_the_order_note_is_sealed_and_shredded_with_the_key(shop: Shop, member_i
 def test_the_follower_of_the_members_unionid_is_forgotten(shop: Shop) -> None:
     followers = shop.ports.followers
     assert isinstance(followers, KnownFollowers)
-    now = shop.store.clock.now()
-    follower = Follower("oa-frank", now)
-    follower.follow("store42", now)
-    follower.record_entry("qrscene", "store42", now)
-    follower.identify("u-frank")
-    shop.store.save(follower)
-    followers.by_unionid["u-frank"] = "oa-frank"
+    subscribe = {"MsgType": "event", "Event": "subscribe", "FromUserName": "oa-frank"}
+    shop.official_account.receive_push(
+        {**subscribe, "CreateTime": "1", "EventKey": "qrscene_store42", "UnionId": "u-frank"}
+    )
+    follower_id = follower_id_for("oa-frank")
+    follower = shop.store.load(Follower, follower_id, "follower")
+    assert follower.unionid_key is not None
+    followers.filed[follower.unionid_key] = FiledFollower(follower_id, follower.sealed_openid, True)
     member_id = log_in(shop, "o-frank", "u-frank")
 
     shop.members.close_account(member_id)
 
-    forgotten = shop.store.load(Follower, follower_id_for("oa-frank"), "follower")
-    assert (forgotten.unionid, forgotten.sources, forgotten.followed_at) == (None, [], None)
+    forgotten = shop.store.load(Follower, follower_id, "follower")
+    assert (forgotten.unionid_key, forgotten.sources, forgotten.followed_at) == (None, [], None)
+    assert forgotten.forgotten
+    assert shop.official_account.identities.openid(follower) is None  # its key is shredded
 
 
 def test_a_closed_member_is_closed_to_the_token_check_at_once(shop: Shop, member_id: UUID) -> None:

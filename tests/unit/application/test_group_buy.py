@@ -99,7 +99,8 @@ def test_a_team_opens_when_the_leaders_order_is_paid(shop: Shop) -> None:
     assert (team.leader_order_id, team.size, team.status) == (str(order_id), 3, "forming")
     assert team.deadline == shop.clock.now() + timedelta(hours=24)
     opened = shop.store.events.get(team.id)
-    assert next(iter(opened)).leader_nickname == "张**"  # type: ignore[attr-defined]
+    leader = shop.orders.order(order_id).member_id
+    assert next(iter(opened)).leader_member_id == str(leader)  # type: ignore[attr-defined]
 
 
 def test_a_teams_deadline_is_capped_by_the_campaigns_end(shop: Shop) -> None:

@@ -1,6 +1,7 @@
 """The official account's message push: followers, entry sources, keyword
 replies and delivery reports, each changing things once however often WeChat
-delivers it; and learning a follower's unionid through the directory port."""
+delivers it; learning a follower's unionid through the directory port; and the
+follower's openid and unionid recorded sealed under the follower's own key."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from uuid import UUID
 import pytest
 
 from chalicelib.application import Shop
-from chalicelib.application.ports import FollowerView
+from chalicelib.application.ports import FiledFollower, FollowerView
 from chalicelib.domain.follower import Follower, follower_id_for
 from chalicelib.domain.notification import Notification
 from chalicelib.domain.notify_triggers import notification_id_for
@@ -18,7 +19,7 @@ from chalicelib.domain.outbox_messages import NotifyMessage
 from chalicelib.outbox_handlers import read_message
 
 from .notification_fakes import FakeDirectory, FakeMessenger, intent
-from .support import rewired, stored_topics
+from .support import KnownFollowers, rewired, stored_topics
 
 OPENID = "oa-alice"
 ORDERS_LINK = (
@@ -41,8 +42,17 @@ def push(
     return message
 
 
+FOLLOWER_ID = follower_id_for(OPENID)
+
+
 def follower(shop: Shop) -> Follower:
-    return shop.store.load(Follower, follower_id_for(OPENID), "follower")
+    return shop.store.load(Follower, FOLLOWER_ID, "follower")
+
+
+def unionid(shop: Shop) -> str | None:
+    """The follower's unionid, opened."""
+    alice = follower(shop)
+    return shop.official_account.identities.open(alice.id, alice.sealed_unionid)
 
 
 @pytest.fixture
@@ -59,7 +69,7 @@ def test_following_by_a_parametric_qr_code_records_the_scene(shop: Shop) -> None
     )
 
     alice = follower(shop)
-    assert (alice.following, alice.unionid) == (True, None)
+    assert (alice.following, unionid(shop)) == (True, None)
     assert [(s["kind"], s["key"]) for s in alice.sources] == [("qrscene", "poster-42")]
 
 
@@ -82,7 +92,7 @@ def test_unfollowing_and_following_again(shop: Shop) -> None:
 
     shop.official_account.receive_push(push("subscribe", at=3, UnionId="union-alice"))
 
-    assert (follower(shop).following, follower(shop).unionid) == (True, "union-alice")
+    assert (follower(shop).following, unionid(shop)) == (True, "union-alice")
 
 
 @pytest.mark.parametrize(
@@ -170,10 +180,10 @@ def test_other_messages_are_acknowledged_without_reply(shop: Shop, message: dict
 def test_identifying_a_follower_asks_wechat_once(shop: Shop, directory: FakeDirectory) -> None:
     shop.official_account.receive_push(push("subscribe"))
 
-    assert shop.official_account.identify_follower(OPENID) == "union-alice"
-    assert shop.official_account.identify_follower(OPENID) == "union-alice"
+    assert shop.official_account.identify_follower(FOLLOWER_ID) == "union-alice"
+    assert shop.official_account.identify_follower(FOLLOWER_ID) == "union-alice"
 
-    assert follower(shop).unionid == "union-alice"
+    assert unionid(shop) == "union-alice"
     assert directory.asked == [OPENID]
 
 
@@ -183,7 +193,43 @@ def test_a_follower_wechat_does_not_identify_stays_unknown(
     directory.unionids.clear()
     shop.official_account.receive_push(push("subscribe"))
 
-    assert shop.official_account.identify_follower(OPENID) is None
-    assert shop.official_account.identify_follower("oa-nobody") is None
+    assert shop.official_account.identify_follower(FOLLOWER_ID) is None
+    assert shop.official_account.identify_follower(follower_id_for("oa-nobody")) is None
 
-    assert follower(shop).unionid is None
+    assert unionid(shop) is None
+
+
+def test_the_openid_and_unionid_are_recorded_sealed_under_the_followers_key(
+    shop: Shop,
+) -> None:
+    shop.official_account.receive_push(push("subscribe", EventKey="qrscene_s1", UnionId="u-al"))
+    shop.official_account.receive_push(push("CLICK", at=1700000001, EventKey="menu"))
+    shop.official_account.receive_push(push("unsubscribe", at=1700000002))
+
+    stored = b"".join(
+        n.state for n in shop.store.recorder.select_notifications(start=None, limit=10_000)
+    )
+    assert OPENID.encode() not in stored and b"u-al" not in stored
+    alice = follower(shop)
+    identities = shop.official_account.identities
+    assert identities.openid(alice) == OPENID and unionid(shop) == "u-al"
+    assert alice.unionid_key == identities.unionid_key("u-al") != "u-al"
+    followers = shop.ports.followers
+    assert isinstance(followers, KnownFollowers)
+    followers.filed[alice.unionid_key] = FiledFollower(alice.id, alice.sealed_openid, True)
+    assert shop.official_account.follower_of("u-al") == FollowerView(OPENID, following=True)
+
+    forgotten = shop.official_account.forget_follower("u-al", shop.clock.now())
+    shop.store.save(*forgotten)
+
+    assert identities.openid(follower(shop)) is None
+    sealed = [
+        value
+        for event in shop.store.events.get(FOLLOWER_ID)
+        for value in vars(event).values()
+        if isinstance(value, str) and value.startswith("pii1:")
+    ]
+    assert len(sealed) >= 2 and all(identities.open(FOLLOWER_ID, v) is None for v in sealed)
+    assert shop.official_account.follower_of("u-al") is None
+    shop.official_account.receive_push(push("subscribe", at=1700000009))  # back, afresh
+    assert identities.openid(follower(shop)) == OPENID and unionid(shop) is None

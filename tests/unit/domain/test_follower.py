@@ -14,20 +14,30 @@ from .given import NOW, given, then, types
 LATER = NOW + timedelta(hours=1)
 
 
+FOLLOWER_ID = follower_id_for("oa-openid-1")
+SEALED_OPENID = "pii1:sealed-openid"  # the application seals it; the domain never sees it
+
+
+def seen() -> Follower:
+    return Follower.first_seen(FOLLOWER_ID, SEALED_OPENID, NOW)
+
+
 def new_follower(*, following: bool = False) -> Follower:
-    follower = Follower("oa-openid-1", NOW)
+    follower = seen()
     if following:
         follower.follow(None, NOW)
     given(follower)
     return follower
 
 
-def test_a_follower_is_known_by_the_official_account_openid() -> None:
-    follower = Follower("oa-openid-1", NOW)
+def test_a_follower_is_known_by_the_official_account_openid_sealed() -> None:
+    follower = seen()
 
     assert follower.id == follower_id_for("oa-openid-1")
-    assert types(then(follower)) == [Follower.Seen]
-    assert (follower.following, follower.unionid) == (False, None)
+    events = then(follower)
+    assert types(events) == [Follower.Seen]
+    assert events[0].sealed_openid == SEALED_OPENID
+    assert (follower.following, follower.unionid_key, follower.identified) == (False, None, False)
 
 
 def test_following_records_the_scene_once() -> None:
@@ -38,8 +48,8 @@ def test_following_records_the_scene_once() -> None:
 
     events = then(follower)
     assert types(events) == [Follower.Followed]
-    assert (events[0].openid, events[0].scene_key, events[0].unionid) == (
-        "oa-openid-1",
+    assert (events[0].sealed_openid, events[0].scene_key, events[0].unionid_key) == (
+        SEALED_OPENID,
         "poster-42",
         None,
     )
@@ -59,15 +69,41 @@ def test_unfollowing_only_a_follower() -> None:
 def test_identifying_records_a_new_unionid_only() -> None:
     follower = new_follower(following=True)
 
-    follower.identify("union-1")
-    follower.identify("union-1")
+    follower.identify("pii1:sealed-union-1", "key-of-union-1")
+    follower.identify("pii1:sealed-again", "key-of-union-1")
 
     events = then(follower)
     assert types(events) == [Follower.Identified]
-    assert (events[0].unionid, events[0].openid, events[0].following) == (
-        "union-1",
-        "oa-openid-1",
+    assert (events[0].sealed_unionid, events[0].unionid_key, events[0].following) == (
+        "pii1:sealed-union-1",
+        "key-of-union-1",
         True,
+    )
+    assert events[0].sealed_openid == SEALED_OPENID
+
+
+def test_a_forgotten_follower_is_seen_again_under_a_new_sealed_openid() -> None:
+    follower = new_follower(following=True)
+    follower.identify("pii1:sealed-union-1", "key-of-union-1")
+    follower.forget(LATER)
+
+    with pytest.raises(ValueError, match="forgotten"):
+        seen().seen_again("pii1:other", LATER)
+    follower.seen_again("pii1:resealed", LATER)
+    follower.follow(None, LATER)
+
+    events = then(follower)
+    assert types(events) == [
+        Follower.Identified,
+        Follower.Forgotten,
+        Follower.SeenAgain,
+        Follower.Followed,
+    ]
+    assert events[1].unionid_key == "key-of-union-1"
+    assert (follower.sealed_openid, follower.forgotten, follower.identified) == (
+        "pii1:resealed",
+        False,
+        False,
     )
 
 

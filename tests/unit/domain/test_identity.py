@@ -9,7 +9,7 @@ from uuid import uuid4
 import pytest
 
 from chalicelib.domain.errors import InvalidTransition
-from chalicelib.domain.follower import Follower
+from chalicelib.domain.follower import Follower, follower_id_for
 from chalicelib.domain.identity import WeChatIdentity
 from chalicelib.domain.ids import identity_id_for
 
@@ -47,11 +47,12 @@ def test_the_welcome_is_given_once() -> None:
 
 
 def test_a_forgotten_follower_keeps_no_unionid_or_sources() -> None:
-    follower = Follower("oa-1", AT)
+    follower = Follower.first_seen(follower_id_for("oa-1"), "pii1:openid", AT)
     follower.follow("store42", AT)
     follower.record_entry("qrscene", "store42", AT)
-    follower.identify("u-1")
+    follower.identify("pii1:u-1", "key-of-u-1")
     follower.forget(AT)
 
-    assert (follower.unionid, follower.sources, follower.following) == (None, [], False)
+    assert (follower.unionid_key, follower.sealed_unionid) == (None, None)
+    assert (follower.sources, follower.following, follower.forgotten) == ([], False, True)
     assert follower.followed_at is None

@@ -35,8 +35,6 @@ def open_team(size: int = 3, percent: int = 0, **kw: Any) -> Team:
         virtual_success_percent=percent,
         leader_order_id=LEADER,
         leader_member_id="m-leader",
-        leader_nickname=mask_nickname("张三丰"),
-        leader_avatar_url="https://img.example/a.png",
         opened_at=kw.get("opened_at", OPENED_AT),
         deadline=kw.get("deadline", DEADLINE),
     )
@@ -49,7 +47,7 @@ def given_team(size: int = 3, percent: int = 0, paid: int = 0, held: int = 0) ->
     for n in range(paid + held):
         team.hold_seat(f"order-{n}", f"m-{n}", until=at + HOLD, now=at)
         if n < paid:
-            assert team.admit(f"order-{n}", f"member {n}", "", at)
+            assert team.admit(f"order-{n}", at)
         at += timedelta(minutes=1)
     return given(team)  # type: ignore[return-value]
 
@@ -60,7 +58,7 @@ def test_a_team_opens_with_its_leaders_paid_seat_under_an_id_from_the_leader_ord
 
     events = then(team)
     assert types(events) == [Team.Opened]
-    assert events[0].leader_nickname == "张**"
+    assert events[0].leader_member_id == "m-leader"
     assert team.id == Team.create_id(LEADER)
     assert (team.leader_order_id, team.paid_order_ids, team.seats_left(OPENED_AT)) == (
         LEADER,
@@ -128,14 +126,14 @@ def test_a_lapsed_hold_frees_its_seat() -> None:
     team.hold_seat("order-b", "m-b", until=now + HOLD, now=now)
 
     assert team.seats_left(now) == 0
-    assert not team.admit("order-1", "late payer", "", now)  # its seat is gone
+    assert not team.admit("order-1", now)  # its seat is gone
 
 
 def test_a_lapsed_hold_still_takes_a_free_seat_when_paid() -> None:
     team = given_team(size=3, held=1)
     late = OPENED_AT + timedelta(hours=1)
 
-    assert team.admit("order-0", "slow", "", late)
+    assert team.admit("order-0", late)
     assert team.paid_order_ids == [LEADER, "order-0"]
 
 
@@ -153,8 +151,8 @@ def test_a_member_whose_hold_lapsed_may_hold_again_but_is_admitted_once() -> Non
     now = OPENED_AT + timedelta(hours=1)
     team.hold_seat("order-again", "m-0", until=now + HOLD, now=now)
 
-    assert team.admit("order-again", "n", "", now)
-    assert not team.admit("order-0", "n", "", now)  # the same member's older order
+    assert team.admit("order-again", now)
+    assert not team.admit("order-0", now)  # the same member's older order
 
 
 @pytest.mark.parametrize("now", [DEADLINE, DEADLINE + timedelta(seconds=1)])
@@ -175,46 +173,47 @@ def test_an_unpaid_cancelled_order_releases_its_seat() -> None:
     assert team.seats_left(now) == 1
     assert not team.release_seat("order-1", now)
     assert not team.release_seat("order-0", now)  # a paid seat is left by refund only
-    assert not team.admit("order-1", "n", "", now)
+    assert not team.admit("order-1", now)
 
 
 # -- paying ----------------------------------------------------------------------------
-def test_a_paid_seat_is_admitted_with_a_masked_nickname() -> None:
+def test_a_paid_seat_is_admitted_under_its_member_id_alone() -> None:
     team = given_team(size=3, held=1)
     now = OPENED_AT + timedelta(minutes=2)
 
-    assert team.admit("order-0", "李小龙", "https://img.example/b.png", now)
+    assert team.admit("order-0", now)
 
     events = then(team)
     assert types(events) == [Team.SeatPaid]
-    assert (events[0].nickname, events[0].member_id) == ("李**", "m-0")
-    assert team.admit("order-0", "李小龙", "", now)  # a redelivery changes nothing
+    assert (events[0].order_id, events[0].member_id) == ("order-0", "m-0")
+    assert not {"nickname", "avatar_url"} & set(vars(events[0]))
+    assert team.admit("order-0", now)  # a redelivery changes nothing
     assert then(team) == []
 
 
 def test_payment_one_second_after_the_deadline_is_refused() -> None:
     team = given_team(size=3, held=1)
 
-    assert not team.admit("order-0", "n", "", DEADLINE + timedelta(seconds=1))
-    assert not team.admit("order-0", "n", "", DEADLINE)
+    assert not team.admit("order-0", DEADLINE + timedelta(seconds=1))
+    assert not team.admit("order-0", DEADLINE)
     assert then(team) == []
 
 
 def test_payment_one_second_before_the_deadline_is_admitted() -> None:
     team = given_team(size=3, held=1)
 
-    assert team.admit("order-0", "n", "", DEADLINE - timedelta(seconds=1))
+    assert team.admit("order-0", DEADLINE - timedelta(seconds=1))
 
 
 def test_a_payment_for_an_order_without_a_seat_is_refused() -> None:
-    assert not given_team().admit("order-unknown", "n", "", OPENED_AT)
+    assert not given_team().admit("order-unknown", OPENED_AT)
 
 
 def test_filling_the_team_succeeds_it_once() -> None:
     team = given_team(size=3, paid=1, held=1)
     now = OPENED_AT + timedelta(minutes=3)
 
-    assert team.admit("order-1", "n", "", now)
+    assert team.admit("order-1", now)
 
     assert types(then(team)) == [Team.SeatPaid, Team.Succeeded]
     assert (team.status, team.virtual, team.seats_left(now)) == ("succeeded", False, 0)
@@ -228,7 +227,7 @@ def test_a_payment_for_a_closed_team_is_refused() -> None:
     team = given_team(size=3, held=2)
     team.expire(DEADLINE)
 
-    assert not team.admit("order-0", "n", "", DEADLINE - timedelta(seconds=1))
+    assert not team.admit("order-0", DEADLINE - timedelta(seconds=1))
 
 
 # -- leaving ---------------------------------------------------------------------------
@@ -267,7 +266,7 @@ def test_a_team_left_by_every_paid_member_fails_with_nothing_to_refund() -> None
     events = then(team)
     assert types(events) == [Team.MemberLeft, Team.Failed]
     assert (events[0].new_leader_order_id, events[1].refund_order_ids) == ("", [])
-    assert not team.admit("order-0", "n", "", now)
+    assert not team.admit("order-0", now)
 
 
 def test_nobody_leaves_a_team_that_succeeded() -> None:
