@@ -1,6 +1,7 @@
 """Read models in SQLite: view items, projection tracking and the outbox
 share one file, so a projection's view writes, its outbox intents and its
-tracking position commit in one transaction (exactly-once in effect). A
+tracking position commit in one transaction (exactly-once in effect), and the
+batches of several projections in one transaction too (one part each). A
 projection's generation that failed on an event has a row in
 `projection_parks` until an operator resumes it."""
 
@@ -49,28 +50,39 @@ def tracking_name(projection: str, generation: int) -> str:
 
 
 class SQLiteViewWriter:
+    """Holds a part's writes until the part ends, then writes each key's last
+    state once; a read sees the part's own writes, reads a key from the file
+    once, and always returns a fresh copy (as a read of the file would)."""
+
     def __init__(self, conn: sqlite3.Connection, projection: str, generation: int) -> None:
         self._conn = conn
-        self._projection = projection
-        self._generation = generation
-
-    def _ns(self, view: str) -> str:
-        return namespace(self._projection, self._generation, view)
+        self._prefix = namespace(projection, generation, "")
+        self._pending: dict[tuple[str, str], tuple[str, str, str] | None] = {}
+        """(namespace, key) -> (group, rank, doc JSON), or None for a delete."""
+        self._read: dict[tuple[str, str], str | None] = {}
+        self._outbox: dict[str, tuple[str, str, str]] = {}
 
     def get(self, view: str, key: str) -> Doc | None:
-        row = self._conn.execute(
-            "SELECT doc FROM view_items WHERE ns=? AND key=?", (self._ns(view), key)
-        ).fetchone()
-        return json.loads(row[0]) if row else None
+        item = (self._prefix + view, key)
+        if item in self._pending:
+            pending = self._pending[item]
+            text = None if pending is None else pending[2]
+        elif item in self._read:
+            text = self._read[item]
+        else:
+            row = self._conn.execute(
+                "SELECT doc FROM view_items WHERE ns=? AND key=?", item
+            ).fetchone()
+            text = self._read[item] = row[0] if row else None
+        doc: Doc | None = None if text is None else json.loads(text)
+        return doc
 
     def put(self, view: str, key: str, doc: Doc, *, group: str = "", rank: str = "") -> None:
-        self._conn.execute(
-            "INSERT OR REPLACE INTO view_items (ns, key, grp, rank, doc) VALUES (?,?,?,?,?)",
-            (self._ns(view), key, group, rank, json.dumps(doc, ensure_ascii=False)),
-        )
+        text = json.dumps(doc, ensure_ascii=False)
+        self._pending[(self._prefix + view, key)] = (group, rank, text)
 
     def delete(self, view: str, key: str) -> None:
-        self._conn.execute("DELETE FROM view_items WHERE ns=? AND key=?", (self._ns(view), key))
+        self._pending[(self._prefix + view, key)] = None
 
     def enqueue(
         self, message_id: str, kind: str, payload: Doc, *, not_before: datetime | None = None
@@ -78,25 +90,60 @@ class SQLiteViewWriter:
         """A delayed message is an ordinary pending one whose first attempt is not
         due before `not_before`; the dispatcher's due() leaves it until then."""
         due = "" if not_before is None else rank_time(not_before)
-        self._conn.execute(
-            "INSERT OR IGNORE INTO outbox (id, kind, payload, next_attempt_at) VALUES (?,?,?,?)",
-            (message_id, kind, json.dumps(payload, ensure_ascii=False), due),
+        text = json.dumps(payload, ensure_ascii=False)
+        self._outbox.setdefault(message_id, (kind, text, due))
+
+    def flush(self) -> None:
+        """Writes what the part holds, in the transaction it belongs to."""
+        puts = [(*item, *state) for item, state in self._pending.items() if state is not None]
+        deletes = [item for item, state in self._pending.items() if state is None]
+        self._conn.executemany(
+            "INSERT OR REPLACE INTO view_items (ns, key, grp, rank, doc) VALUES (?,?,?,?,?)", puts
         )
+        self._conn.executemany("DELETE FROM view_items WHERE ns=? AND key=?", deletes)
+        self._conn.executemany(
+            "INSERT OR IGNORE INTO outbox (id, kind, payload, next_attempt_at) VALUES (?,?,?,?)",
+            [(message_id, *message) for message_id, message in self._outbox.items()],
+        )
+
+
+class SQLiteViewTransaction:
+    """The parts of one view transaction; a part's writes are held until it
+    ends, so a projection that fails drops its own writes and nothing else."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    @contextmanager
+    def part(
+        self, projection: str, generation: int, after: int, upto: int
+    ) -> Iterator[SQLiteViewWriter]:
+        name = tracking_name(projection, generation)
+        conn = self._conn
+        row = conn.execute(
+            "SELECT notification_id FROM tracking WHERE application_name=?", (name,)
+        ).fetchone()
+        if (int(row[0]) if row else 0) != after:
+            raise IntegrityError(f"{name} moved past {after} meanwhile")
+        writer = SQLiteViewWriter(conn, projection, generation)
+        yield writer  # a part whose block raises has written nothing: it is dropped
+        writer.flush()
+        SQLiteViewStore.move(conn, Tracking(name, upto))
 
 
 class SQLiteViewStore(TrackingRecorder):
     storage_errors: tuple[type[Exception], ...] = (sqlite3.Error, PersistenceError)
 
     def __init__(self, path: Path | str) -> None:
-        self.db = SQLiteDatabase(path, SCHEMA)
+        self.db = SQLiteDatabase(path, SCHEMA, synchronous="NORMAL")  # rebuildable
 
     # -- tracking (the library's TrackingRecorder contract) ---------------------
     def insert_tracking(self, tracking: Tracking) -> None:
         with self.db.write() as conn:
-            self._insert_tracking(conn, tracking)
+            self.move(conn, tracking)
 
     @staticmethod
-    def _insert_tracking(conn: sqlite3.Connection, tracking: Tracking) -> None:
+    def move(conn: sqlite3.Connection, tracking: Tracking) -> None:
         row = conn.execute(
             "INSERT INTO tracking VALUES (?, ?) ON CONFLICT (application_name) DO UPDATE "
             "SET notification_id=excluded.notification_id "
@@ -130,20 +177,10 @@ class SQLiteViewStore(TrackingRecorder):
         return self.max_tracking_id(tracking_name(projection, generation)) or 0
 
     @contextmanager
-    def writing(
-        self, projection: str, generation: int, after: int, upto: int
-    ) -> Iterator[SQLiteViewWriter]:
-        """View writes that commit together with moving the tracking position
-        from `after` to `upto`; if another runner moved it first, nothing commits."""
-        name = tracking_name(projection, generation)
+    def transaction(self) -> Iterator[SQLiteViewTransaction]:
+        """One BEGIN IMMEDIATE ... COMMIT for every part's writes and position moves."""
         with self.db.write() as conn:
-            row = conn.execute(
-                "SELECT notification_id FROM tracking WHERE application_name=?", (name,)
-            ).fetchone()
-            if (int(row[0]) if row else 0) != after:
-                raise IntegrityError(f"{name} moved past {after} meanwhile")
-            yield SQLiteViewWriter(conn, projection, generation)
-            self._insert_tracking(conn, Tracking(name, upto))
+            yield SQLiteViewTransaction(conn)
 
     def discard(self, projection: str, generation: int) -> None:
         with self.db.write() as conn:
@@ -152,21 +189,27 @@ class SQLiteViewStore(TrackingRecorder):
     @staticmethod
     def _drop(conn: sqlite3.Connection, projection: str, generation: int) -> None:
         prefix = namespace(projection, generation, "")
-        conn.execute("DELETE FROM view_items WHERE substr(ns, 1, ?) = ?", (len(prefix), prefix))
+        # every namespace that starts with "name@generation/" sorts below "name@generation0"
+        conn.execute("DELETE FROM view_items WHERE ns >= ? AND ns < ?", (prefix, prefix[:-1] + "0"))
         name = tracking_name(projection, generation)
         conn.execute("DELETE FROM tracking WHERE application_name=?", (name,))
         conn.execute("DELETE FROM projection_parks WHERE name=?", (name,))
 
-    def switch(self, projection: str, generation: int) -> None:
-        """Makes `generation` the one readers see and drops the one it replaces."""
-        old = self.generation(projection)
+    def switch(self, generations: dict[str, int]) -> None:
+        """Makes each given generation the one readers see, all in one
+        transaction, and drops the generations they replace."""
         with self.db.write() as conn:
-            conn.execute(
-                "INSERT OR REPLACE INTO projection_generations VALUES (?, ?)",
-                (projection, generation),
-            )
-            if old != generation:
-                self._drop(conn, projection, old)
+            for projection, generation in generations.items():
+                row = conn.execute(
+                    "SELECT generation FROM projection_generations WHERE name=?", (projection,)
+                ).fetchone()
+                old = int(row[0]) if row else 1
+                conn.execute(
+                    "INSERT OR REPLACE INTO projection_generations VALUES (?, ?)",
+                    (projection, generation),
+                )
+                if old != generation:
+                    self._drop(conn, projection, old)
 
     # -- parks -------------------------------------------------------------------
     def park(self, park: Park) -> None:

@@ -55,11 +55,13 @@ def resume(name: str) -> Response:
 @bp.route("/admin/projections/{name}/rebuild", methods=["POST"])
 @handles_errors
 def rebuild(name: str) -> Response:
-    """Replays the log into a new generation; readers switch to it only if it
-    completed (`rebuilt`), else the new generation's park says where it failed."""
+    """Replays the log into a new generation, started over (an operator asks
+    after a fix); readers switch to it only if it completed (`rebuilt`), else
+    the new generation's park says where it failed."""
     require_admin(bp)
     runner = container().runner
-    events = runner.rebuild(_known(runner, name))
+    result = runner.rebuild([_known(runner, name)], restart=True)
+    events = result.events
     status = runner.status(name)
-    rebuilt = status["rebuild_parked"] is None
+    rebuilt = name in result.switched
     return json_response({"projection": name, "events": events, "rebuilt": rebuilt, **status})

@@ -73,24 +73,43 @@ class ViewReader(Protocol):
     ) -> list[Doc]: ...
 
 
+class ViewTransaction(Protocol):
+    """One commit of several projections' batches: each projection's share is
+    a part (its writes and the move of its tracking position)."""
+
+    def part(
+        self, projection: str, generation: int, after: int, upto: int
+    ) -> AbstractContextManager[ViewWriter]:
+        """The writes of `projection@generation` that commit with the move of
+        its position from `after` to `upto`. If the block raises, this part is
+        dropped (the others stand) and the error propagates. Raises
+        IntegrityError (the whole transaction then commits nothing) if the
+        position is not `after`, and BatchTooLarge if the part cannot commit at once."""
+
+
 class ViewStore(Protocol):
     """Where the runner keeps each projection's documents and tracking position,
     per generation (a rebuild fills a new one, then readers switch to it)."""
 
     def generation(self, projection: str) -> int: ...
 
-    def position(self, projection: str, generation: int) -> int: ...
+    def position(self, projection: str, generation: int) -> int:
+        """The last notification id the generation processed: 0 if none; below
+        0 while a discard of the generation is under way (DynamoDB)."""
 
-    def writing(
-        self, projection: str, generation: int, after: int, upto: int
-    ) -> AbstractContextManager[ViewWriter]:
-        """Commits the writes with the move of the position from `after` to `upto`,
-        or raises IntegrityError (and commits nothing) if the position is not `after`."""
+    def transaction(self) -> AbstractContextManager[ViewTransaction]:
+        """Commits every part when the block ends, in one transaction where the
+        store can (SQLite); DynamoDB packs whole parts into as few
+        TransactWriteItems as its 100-item limit allows, so a part is always
+        atomic and a refused position leaves the parts of earlier
+        transactions committed (the runner re-reads the positions)."""
 
     def discard(self, projection: str, generation: int) -> None:
         """Drops a generation: its documents, its tracking position and its park."""
 
-    def switch(self, projection: str, generation: int) -> None: ...
+    def switch(self, generations: dict[str, int]) -> None:
+        """Makes each projection's given generation the one readers see, all
+        at once where the store can, and drops the generations they replace."""
 
     storage_errors: tuple[type[Exception], ...]
     """What the store itself raises when it cannot read or write (a locked file,
@@ -117,7 +136,8 @@ class Projection(Protocol):
 
     name: str
     handles: frozenset[type]
-    """The event types `apply` acts on; an event of any other type changes nothing."""
+    """The event types `apply` acts on; an event of any other type changes
+    nothing, so the runner does not hand it over (`object` in it: every event)."""
 
     def apply(self, event: Any, views: ViewWriter) -> None: ...
 

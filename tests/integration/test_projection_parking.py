@@ -174,8 +174,11 @@ def test_a_failed_rebuild_keeps_serving_the_current_generation(
     _, stream, version = log_of(shop)[5]
     fussy.fails.add((stream, version))
 
-    assert runner.rebuild("fussy") == 4  # one whole batch, then the failure
-    assert runner.rebuild("catalogue") == len(log_of(shop))
+    result = runner.rebuild("fussy")
+    assert result.events == 4  # one whole batch, then the failure
+    assert (result.complete, result.switched, result.kept) == (True, [], ["fussy"])
+    assert runner.rebuild("fussy").events == 0  # kept parked until a restart after a fix
+    assert runner.rebuild("catalogue").events == len(log_of(shop))
     assert views.generation("fussy") == 1 and views.dump("fussy") == served
     assert views.generation("catalogue") == 2
     status = runner.status("fussy")
@@ -184,6 +187,6 @@ def test_a_failed_rebuild_keeps_serving_the_current_generation(
     assert views.parked("fussy", 1) is None
 
     fussy.fails.clear()
-    assert runner.rebuild("fussy") == len(log_of(shop))
+    assert runner.rebuild("fussy", restart=True).events == len(log_of(shop))
     assert views.generation("fussy") == 2 and views.dump("fussy") == served
     assert runner.status("fussy")["rebuild_parked"] is None

@@ -1,9 +1,14 @@
 """Read models in DynamoDB. A projection's view writes, its outbox intents and
 the move of its tracking position commit in one TransactWriteItems whose
 condition is the position the runner read, so processing is exactly-once in
-effect and a crashed projector resumes where its last commit left off. A
-generation parked at an event it failed on carries the park on its tracking
-item (`park`, JSON), so dropping the generation drops the park too."""
+effect and a crashed projector resumes where its last commit left off. The
+parts of several projections share a TransactWriteItems as far as its
+100-item limit allows (a part is never split). A batch reads each view key
+once: later reads of it, and reads of keys it wrote or deleted, are served
+from the batch. A generation parked at an event it failed on carries the park
+on its tracking item (`park`, JSON), so dropping the generation drops the park
+too; a generation being dropped has position -1 on it until its items are gone,
+so no runner commits to it meanwhile."""
 
 from __future__ import annotations
 
@@ -39,14 +44,16 @@ def _doc(item: dict[str, Any]) -> Doc:
 
 
 class DynamoDBViewWriter:
-    """Buffers a batch's writes (reads see them) until the batch commits."""
+    """Buffers a batch's writes until the batch commits; reads see them, and a
+    key read once is not read again."""
 
     def __init__(self, store: DynamoDBViewStore, projection: str, generation: int) -> None:
         self._store = store
         self._projection = projection
         self._generation = generation
         self.actions: dict[str, dict[str, Any]] = {}
-        self.docs: dict[str, Doc | None] = {}
+        self.docs: dict[str, str | None] = {}
+        """Item key -> the doc's JSON as the batch left it (None: deleted or absent)."""
         self.enqueued: list[str] = []
 
     def _pk(self, view: str, key: str) -> str:
@@ -57,11 +64,15 @@ class DynamoDBViewWriter:
     def get(self, view: str, key: str) -> Doc | None:
         pk = self._pk(view, key)
         if pk in self.docs:
-            return self.docs[pk]
-        return self._store.read_item(pk)
+            text = self.docs[pk]
+        else:
+            text = self.docs[pk] = self._store.read_text(pk)
+        doc: Doc | None = None if text is None else json.loads(text)  # a fresh copy each time
+        return doc
 
     def put(self, view: str, key: str, doc: Doc, *, group: str = "", rank: str = "") -> None:
         pk = self._pk(view, key)
+        text = json.dumps(doc, ensure_ascii=False)
         item = {
             "pk": {"S": pk},
             "pg": {"S": generation_name(self._projection, self._generation)},
@@ -70,10 +81,10 @@ class DynamoDBViewWriter:
             "group": {"S": group},
             "gk": {"S": group_key(self._projection, self._generation, view, group)},
             "rank": {"S": "r" + rank},
-            "doc": {"S": json.dumps(doc, ensure_ascii=False)},
+            "doc": {"S": text},
         }
         self.actions[pk] = {"Put": {"TableName": self._store.tables.views, "Item": item}}
-        self.docs[pk] = doc
+        self.docs[pk] = text
 
     def delete(self, view: str, key: str) -> None:
         pk = self._pk(view, key)
@@ -115,6 +126,27 @@ class DynamoDBViewWriter:
             self.enqueued.append(message_id)
 
 
+class DynamoDBViewTransaction:
+    """The parts of one view commit, each a projection's actions (its writes,
+    outbox puts and the conditional move of its position)."""
+
+    def __init__(self, store: DynamoDBViewStore) -> None:
+        self._store = store
+        self.parts: list[tuple[list[dict[str, Any]], list[str]]] = []
+
+    @contextmanager
+    def part(
+        self, projection: str, generation: int, after: int, upto: int
+    ) -> Iterator[DynamoDBViewWriter]:
+        writer = DynamoDBViewWriter(self._store, projection, generation)
+        yield writer
+        move = self._store.move(projection, generation, after, upto)
+        actions = [*writer.actions.values(), move]
+        if len(actions) > MAX_TRANSACTION_ITEMS:
+            raise BatchTooLarge(f"{len(actions)} writes exceed one transaction")
+        self.parts.append((actions, writer.enqueued))
+
+
 class DynamoDBViewStore:
     def __init__(
         self, ddb: Any, tables: Tables, now: Callable[[], str], on_enqueued: Enqueued
@@ -133,10 +165,16 @@ class DynamoDBViewStore:
 
     # -- items -------------------------------------------------------------------
     def read_item(self, pk: str) -> Doc | None:
+        text = self.read_text(pk)
+        doc: Doc | None = None if text is None else json.loads(text)
+        return doc
+
+    def read_text(self, pk: str) -> str | None:
+        """The JSON of an item's doc, read consistently; None if there is no item."""
         found = self.ddb.get_item(
             TableName=self.tables.views, Key={"pk": {"S": pk}}, ConsistentRead=True
         )
-        return _doc(found["Item"]) if "Item" in found else None
+        return str(found["Item"]["doc"]["S"]) if "Item" in found else None
 
     def outbox_has(self, message_id: str) -> bool:
         found = self.ddb.get_item(
@@ -163,19 +201,28 @@ class DynamoDBViewStore:
         return self._number(f"tracking#{name}", "notification_id") or 0
 
     @contextmanager
-    def writing(
-        self, projection: str, generation: int, after: int, upto: int
-    ) -> Iterator[DynamoDBViewWriter]:
-        writer = DynamoDBViewWriter(self, projection, generation)
-        yield writer
-        actions = [*writer.actions.values(), self._move(projection, generation, after, upto)]
-        if len(actions) > MAX_TRANSACTION_ITEMS:
-            raise BatchTooLarge(f"{len(actions)} writes exceed one transaction")
-        transact(self.ddb, actions)
-        if writer.enqueued:
-            self.on_enqueued(writer.enqueued)
+    def transaction(self) -> Iterator[DynamoDBViewTransaction]:
+        """Sends the parts when the block ends, whole parts packed into as few
+        TransactWriteItems as the 100-item limit allows; the messages due now
+        go on the queue after the transaction that wrote them."""
+        transaction = DynamoDBViewTransaction(self)
+        yield transaction
+        actions: list[dict[str, Any]] = []
+        enqueued: list[str] = []
+        for part_actions, part_enqueued in transaction.parts:
+            if len(actions) + len(part_actions) > MAX_TRANSACTION_ITEMS:
+                self._send(actions, enqueued)
+                actions, enqueued = [], []
+            actions.extend(part_actions)
+            enqueued.extend(part_enqueued)
+        self._send(actions, enqueued)
 
-    def _move(self, projection: str, generation: int, after: int, upto: int) -> dict[str, Any]:
+    def _send(self, actions: list[dict[str, Any]], enqueued: list[str]) -> None:
+        transact(self.ddb, actions)
+        if enqueued:
+            self.on_enqueued(enqueued)
+
+    def move(self, projection: str, generation: int, after: int, upto: int) -> dict[str, Any]:
         name = generation_name(projection, generation)
         if after == 0:
             condition = "attribute_not_exists(pk) OR notification_id = :after"
@@ -195,7 +242,13 @@ class DynamoDBViewStore:
         }
 
     def discard(self, projection: str, generation: int) -> None:
+        """Sets the position to -1 (no runner's condition holds on it), deletes
+        the items, then the tracking item; interrupted, it is done again."""
         name = generation_name(projection, generation)
+        self.ddb.put_item(
+            TableName=self.tables.views,
+            Item={"pk": {"S": f"tracking#{name}"}, "notification_id": {"N": "-1"}},
+        )
         keys = [item["pk"]["S"] for item in self._generation_items(name)]
         keys.append(f"tracking#{name}")
         for start in range(0, len(keys), 25):
@@ -207,15 +260,27 @@ class DynamoDBViewStore:
                 answer = self.ddb.batch_write_item(RequestItems=pending)
                 pending = answer.get("UnprocessedItems") or {}
 
-    def switch(self, projection: str, generation: int) -> None:
-        """Makes `generation` the one readers see, then drops the one it replaces."""
-        old = self.generation(projection)
-        self.ddb.put_item(
-            TableName=self.tables.views,
-            Item={"pk": {"S": f"generation#{projection}"}, "generation": {"N": str(generation)}},
-        )
-        if old != generation:
-            self.discard(projection, old)
+    def switch(self, generations: dict[str, int]) -> None:
+        """Makes each given generation the one readers see (one transaction
+        for up to 100 projections), then drops the generations they replace."""
+        old = {projection: self.generation(projection) for projection in generations}
+        puts = [
+            {
+                "Put": {
+                    "TableName": self.tables.views,
+                    "Item": {
+                        "pk": {"S": f"generation#{projection}"},
+                        "generation": {"N": str(generation)},
+                    },
+                }
+            }
+            for projection, generation in generations.items()
+        ]
+        for start in range(0, len(puts), MAX_TRANSACTION_ITEMS):
+            transact(self.ddb, puts[start : start + MAX_TRANSACTION_ITEMS])
+        for projection, generation in generations.items():
+            if old[projection] != generation:
+                self.discard(projection, old[projection])
 
     # -- parks -------------------------------------------------------------------
     def park(self, park: Park) -> None:
