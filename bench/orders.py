@@ -68,6 +68,13 @@ def log_in(shop: Shop, openid: str) -> UUID:
     return member_id
 
 
+def _settle(container: Container, projections: bool) -> None:
+    """Waits for the sends the commits so far woke (they run in the background
+    sender thread): the run includes them, and each mark below sees them."""
+    if projections and not container.follow_on.settle(600):
+        raise AssertionError("the outbox sender did not finish")
+
+
 def _last(shop: Shop) -> int:
     return int(shop.store.recorder.max_notification_id() or 0)
 
@@ -99,12 +106,14 @@ def run_orders(data_dir: Path, orders: int, *, projections: bool) -> tuple[Conta
     buyers = [log_in(shop, f"o-bench-buyer-{i}") for i in range(BUYERS)]
     member_id = buyers[0]
     shop.loyalty.define_levels([ONE_LEVEL])  # every order writes the same events: no level changes
+    _settle(container, projections)
 
     # Warm-up order, untimed: shows the commits of each command.
     before = log.mark()
     order_id = shop.orders.place_order(
         member_id=member_id, items=[("BENCH-1", 1)], delivery=DELIVERY, address=ADDRESS
     )
+    _settle(container, projections)
     placed = log.mark()
     payable = shop.orders.order(order_id).price.payable_fen
     shop.payments.record_payment(
@@ -113,6 +122,7 @@ def run_orders(data_dir: Path, orders: int, *, projections: bool) -> tuple[Conta
         amount_fen=payable,
         paid_at=container.now(),
     )
+    _settle(container, projections)
     paid = log.mark()
 
     first = _last(shop)
@@ -120,6 +130,7 @@ def run_orders(data_dir: Path, orders: int, *, projections: bool) -> tuple[Conta
     start = time.perf_counter()
     for n in range(orders):
         _order_and_pay(shop, buyers[n % BUYERS], n)
+    _settle(container, projections)
     seconds = time.perf_counter() - start
     events = _last(shop) - first
     commits = tuple(log.commits)

@@ -1,6 +1,12 @@
 """One SQLite file shared by threads: a connection per thread, WAL, and
 write transactions that take the write lock up front (BEGIN IMMEDIATE).
 
+`synchronous` is FULL unless the owner says otherwise: a committed write
+survives a power cut (the PII keys and the idempotency answers must outlive
+the events that depend on them). The read models pass NORMAL: in WAL mode that
+can lose the last commits on power loss, never corrupt the file, and whatever
+a projection loses it applies again from its tracked position.
+
 Data files are created readable by their owner only (0600): SQLite gives its
 -wal and -shm files the database file's permissions, so they follow."""
 
@@ -12,6 +18,9 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Literal
+
+Synchronous = Literal["FULL", "NORMAL"]
 
 
 def create_private(path: Path | str) -> None:
@@ -22,10 +31,18 @@ def create_private(path: Path | str) -> None:
 
 
 class SQLiteDatabase:
-    def __init__(self, path: Path | str, schema: str, *, busy_timeout_s: float = 30.0) -> None:
+    def __init__(
+        self,
+        path: Path | str,
+        schema: str,
+        *,
+        busy_timeout_s: float = 30.0,
+        synchronous: Synchronous = "FULL",
+    ) -> None:
         self.path = str(path)
         create_private(self.path)
         self._timeout = busy_timeout_s
+        self._synchronous = synchronous
         self._local = threading.local()
         self.connection().executescript(schema)
 
@@ -37,7 +54,7 @@ class SQLiteDatabase:
             )
             conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute(f"PRAGMA synchronous={self._synchronous}")
             self._local.conn = conn
         return conn
 

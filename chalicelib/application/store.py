@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar, ParamSpec, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, Repository
 from eventsourcing.domain import MutableOrImmutableAggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Recording
 from eventsourcing.utils import EnvType
@@ -24,6 +24,7 @@ from ..domain.catalogue import Stock
 from ..domain.inbox import Inbox
 from ..domain.member import Member
 from ..domain.values import VALUE_TYPES
+from .aggregate_cache import CachingRepository
 from .errors import Busy, NotFound
 from .transcodings import register_value_types
 
@@ -33,6 +34,7 @@ A = TypeVar("A")
 
 MAX_ATTEMPTS = 60
 MAX_BACKOFF = 0.05  # seconds; full jitter, doubling up to this cap
+AGGREGATE_CACHE_SIZE = 2000
 
 
 def retry_on_conflict(fn: Callable[P, R]) -> Callable[P, R]:
@@ -60,7 +62,11 @@ class EventStore(Application[UUID]):
 
     `on_commit` is told after every successful save; the embedded runtime's
     follow-on loop (chalicelib/follow_on.py) listens there. It never runs
-    projections or side effects inside `save` itself."""
+    projections or side effects inside `save` itself.
+
+    The repository keeps the `aggregate_cache` most recently used aggregates
+    and brings each up to date from the store on every load
+    (application/aggregate_cache.py); 0 turns the cache off."""
 
     snapshotting_intervals: ClassVar[dict[type[Any], int]] = {
         Stock: 50,
@@ -75,10 +81,17 @@ class EventStore(Application[UUID]):
         *,
         clock: Clock | None = None,
         on_commit: Callable[[], None] | None = None,
+        aggregate_cache: int = AGGREGATE_CACHE_SIZE,
     ) -> None:
+        self._aggregate_cache = aggregate_cache  # read by construct_repository, below
         super().__init__(env)
         self.clock: Clock = clock or SystemClock()
         self._on_commit = on_commit
+
+    def construct_repository(self) -> Repository[UUID]:
+        return CachingRepository(
+            self.events, snapshot_store=self.snapshots, maxsize=self._aggregate_cache
+        )
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

@@ -23,6 +23,11 @@ class BuiltOnce:
             result: T = self._built[name]
             return result
 
+    def get(self, name: str) -> Any | None:
+        """What was built under that name, or None; builds nothing."""
+        with self._lock:
+            return self._built.get(name)
+
     def forget(self, *names: str) -> list[Any]:
         """Drops what was built under these names (built again on next use);
         returns what was there."""

@@ -1,8 +1,8 @@
 """A Container on either runtime: the embedded default (SQLite files in a
 temporary directory) or the AWS adapters on DynamoDB Local and moto, with the
 local Lambda plumbing installed. `settle()` returns once everything committed
-so far has been indexed, projected and sent (a no-op on the embedded runtime,
-which projects synchronously)."""
+so far has been indexed, projected and sent (on the embedded runtime, which
+projects synchronously, it waits for the background sender's rounds)."""
 
 from __future__ import annotations
 
@@ -31,8 +31,16 @@ class Running:
     lambdas: Any = None
 
 
-def _nothing() -> int:
-    return 0
+SETTLE_TIMEOUT_S = 60.0
+
+
+def _sends_settled(container: Container) -> Callable[[], int]:
+    def settle() -> int:
+        if not container.follow_on.settle(SETTLE_TIMEOUT_S):
+            raise AssertionError(f"the outbox sender was still busy after {SETTLE_TIMEOUT_S} s")
+        return 0
+
+    return settle
 
 
 @contextmanager
@@ -52,7 +60,7 @@ def running_container(
         container = Container(Settings(data_dir=data_dir, **fields), clock=clock)
         bootstrap.use(container)
         try:
-            yield Running(container, _nothing)
+            yield Running(container, _sends_settled(container))
         finally:
             bootstrap.use(None)
             container.close()
