@@ -10,6 +10,7 @@ locals {
     index_events        = "${var.prefix}-index_events"
     project_log         = "${var.prefix}-project_log"
     send_outbox         = "${var.prefix}-send_outbox"
+    continue_rebuild    = "${var.prefix}-continue_rebuild"
     run_due_jobs        = "${var.prefix}-run_due_jobs"
     rebuild_projections = "${var.prefix}-rebuild_projections"
   }
@@ -22,6 +23,7 @@ locals {
     MINILOOP_RUNTIME                 = "aws"
     MINILOOP_TABLE_PREFIX            = var.prefix
     MINILOOP_OUTBOX_QUEUE_URL        = aws_sqs_queue.outbox.url
+    MINILOOP_REBUILD_QUEUE_URL       = aws_sqs_queue.rebuild.url
     MINILOOP_PUBLIC_URL              = var.public_url
     MINILOOP_SESSION_SECRET          = var.session_secret
     MINILOOP_IDENTITY_SECRET         = var.identity_secret

@@ -8,8 +8,9 @@ locals {
 
 resource "aws_cloudwatch_metric_alarm" "queue_not_empty" {
   for_each = {
-    outbox_dlq = aws_sqs_queue.outbox_dlq.name
-    failures   = aws_sqs_queue.failures.name
+    outbox_dlq  = aws_sqs_queue.outbox_dlq.name
+    rebuild_dlq = aws_sqs_queue.rebuild_dlq.name
+    failures    = aws_sqs_queue.failures.name
   }
 
   alarm_name          = "${each.value}-not-empty"
@@ -67,10 +68,11 @@ resource "aws_cloudwatch_metric_alarm" "function_errors" {
 # "Failure isolation") and logs a line starting "projection parked", wherever the
 # runner ran: the projector, the schedules (run_due_jobs repeats the line every
 # minute while a projection stays parked, so the alarm stays raised until it is
-# resumed), and the API (resume, rebuild, jobs/run). Commands and the other
+# resumed), the rebuild (rebuild_projections, continue_rebuild) and the API
+# (resume, rebuild, jobs/run). Commands and the other
 # projections carry on; the parked read model goes stale.
 resource "aws_cloudwatch_log_metric_filter" "projection_parked" {
-  for_each = toset(["api_handler", "project_log", "run_due_jobs", "rebuild_projections"])
+  for_each = toset(["api_handler", "project_log", "run_due_jobs", "rebuild_projections", "continue_rebuild"])
 
   name           = "${local.function_names[each.key]}-projection-parked"
   log_group_name = aws_cloudwatch_log_group.lambda[each.key].name
@@ -96,4 +98,37 @@ resource "aws_cloudwatch_metric_alarm" "projection_parked" {
   treat_missing_data  = "notBreaching"
   alarm_actions       = local.alarm_actions
   depends_on          = [aws_cloudwatch_log_metric_filter.projection_parked]
+}
+
+# A rebuild relayed through the rebuild queue (chalicelib/rebuild_relay.py)
+# that is still unfinished after MINILOOP_REBUILD_MAX_CONTINUATIONS invocations
+# stops handing over and logs a line starting "rebuild stalled": readers stay
+# on the current generations, and the next nightly rebuild continues it.
+resource "aws_cloudwatch_log_metric_filter" "rebuild_stalled" {
+  for_each = toset(["rebuild_projections", "continue_rebuild"])
+
+  name           = "${local.function_names[each.key]}-rebuild-stalled"
+  log_group_name = aws_cloudwatch_log_group.lambda[each.key].name
+  pattern        = "\"rebuild stalled\""
+
+  metric_transformation {
+    name      = "RebuildStalled"
+    namespace = "Miniloop/${var.prefix}"
+    value     = "1"
+  }
+}
+
+resource "aws_cloudwatch_metric_alarm" "rebuild_stalled" {
+  alarm_name          = "${var.prefix}-rebuild-stalled"
+  alarm_description   = "A rebuild of the projections gave up after its maximum number of continuations; see infra/README.md, Operating."
+  namespace           = "Miniloop/${var.prefix}"
+  metric_name         = "RebuildStalled"
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.alarm_actions
+  depends_on          = [aws_cloudwatch_log_metric_filter.rebuild_stalled]
 }

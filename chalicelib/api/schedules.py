@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from typing import Any
 
 from ..bootstrap import container
 from ..projections.runner import PARKED
+from .rebuilds import start_rebuild
 
 log = logging.getLogger(__name__)
 
@@ -34,13 +36,14 @@ def run_due_jobs(event: Any = None) -> dict[str, int]:
     return done
 
 
-def rebuild_projections(event: Any = None) -> dict[str, int]:
-    """Replays the log into a new generation of every view, switching when complete.
+def rebuild_projections(event: Any = None) -> dict[str, Any]:
+    """Replays the log into a new generation of every view in one pass,
+    switching all of them when complete (or continuing one in progress).
 
-    A projection that fails on an event keeps its current generation (the new
-    one is parked, logged and alarmed); the other rebuilds carry on."""
-    runner = container().runner
-    counts = {name: runner.rebuild(name) for name in runner.projections}
-    kept = [name for name in counts if runner.status(name)["rebuild_parked"] is not None]
-    log.info("rebuilt projections: %s; kept the current generation of: %s", counts, kept)
-    return counts
+    On Lambda the rebuild takes as many invocations as it needs: this one
+    stops while it has time left (or after MINILOOP_REBUILD_BUDGET_BATCHES
+    batches) and hands over through the rebuild queue to `continue_rebuild`
+    (api/rebuilds.py, chalicelib/rebuild_relay.py). A projection that fails on
+    an event keeps its current generation (the new one is parked, logged and
+    alarmed); the other rebuilds carry on."""
+    return dataclasses.asdict(start_rebuild(event))
