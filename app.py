@@ -21,6 +21,7 @@ from chalicelib.api import (
     notifications_admin,
     official_account,
     projections_admin,
+    rebuilds,
     schedules,
     streams,
     webhooks,
@@ -65,6 +66,11 @@ def project_log(event: streams.Records) -> dict[str, list[dict[str, str]]]:
 @app.on_sqs_message(queue_arn=streams.OUTBOX_QUEUE, batch_size=10, name="send_outbox")
 def send_outbox(event: streams.Records) -> dict[str, list[dict[str, str]]]:
     return streams.send_outbox(event)
+
+
+@app.on_sqs_message(queue_arn=rebuilds.REBUILD_QUEUE, batch_size=1, name="continue_rebuild")
+def continue_rebuild(event: rebuilds.LambdaEvent) -> dict[str, list[dict[str, str]]]:
+    return rebuilds.continue_rebuild(event)
 
 
 @app.schedule(Rate(1, unit=Rate.MINUTES))

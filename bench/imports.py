@@ -1,8 +1,11 @@
-"""Cold `import app` versus importing the same third-party modules alone.
+"""Each Lambda function's cold import versus importing its dependencies alone.
 
-"Alone" means every module of chalice, eventsourcing, pydantic, pydantic_settings
-and cryptography that `import app` loads (discovered once), imported in the same
-order without any of the project's code. Each sample is a fresh interpreter.
+A function's handler module (infra/package.py: `app` for the API, a module of
+chalicelib/lambdas/ for the stream and queue functions) is imported in a fresh
+interpreter. Its limit is every module of its dependencies (the third-party
+packages below) that the handler's import loads, discovered once, imported in
+the same order without any of the project's code. Each sample is a fresh
+interpreter; the median of 5 after one warm-up.
 """
 
 from __future__ import annotations
@@ -11,10 +14,36 @@ import json
 import statistics
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEPENDENCIES = ("chalice", "eventsourcing", "pydantic", "pydantic_settings", "cryptography")
+API_DEPENDENCIES = ("chalice", "eventsourcing", "pydantic", "cryptography")
+STREAM_DEPENDENCIES = ("boto3", "botocore", "eventsourcing")
+
+
+@dataclass(frozen=True)
+class Function:
+    name: str
+    module: str
+    dependencies: tuple[str, ...]
+
+
+FUNCTIONS = (
+    Function("api_handler", "app", API_DEPENDENCIES),
+    Function("index_events", "chalicelib.lambdas.indexer", STREAM_DEPENDENCIES),
+    Function("project_log", "chalicelib.lambdas.projector", STREAM_DEPENDENCIES),
+    Function("send_outbox", "chalicelib.lambdas.outbox_sender", STREAM_DEPENDENCIES),
+)
+
+
+@dataclass(frozen=True)
+class Imported:
+    function: Function
+    seconds: float
+    dependencies_seconds: float
+    dependency_modules: int
+
 
 _TIMED = """
 import time, importlib
@@ -25,9 +54,9 @@ print(time.perf_counter() - start)
 """
 
 _DISCOVER = """
-import json, sys
+import importlib, json, sys
 before = set(sys.modules)
-import app
+importlib.import_module({module!r})
 deps = {deps!r}
 print(json.dumps([m for m in sys.modules
                   if m not in before and m.split('.')[0] in deps]))
@@ -41,8 +70,9 @@ def _python(code: str) -> str:
     return result.stdout.strip().splitlines()[-1]
 
 
-def dependency_modules() -> list[str]:
-    modules: list[str] = json.loads(_python(_DISCOVER.format(deps=DEPENDENCIES)))
+def dependency_modules(function: Function) -> list[str]:
+    code = _DISCOVER.format(module=function.module, deps=function.dependencies)
+    modules: list[str] = json.loads(_python(code))
     return modules
 
 
@@ -52,7 +82,17 @@ def median_import_seconds(modules: list[str], samples: int = 5) -> float:
     return statistics.median(float(_python(code)) for _ in range(samples))
 
 
-def measure() -> tuple[float, float, int]:
-    """(import app seconds, dependencies alone seconds, dependency modules count)."""
-    deps = dependency_modules()
-    return median_import_seconds(["app"]), median_import_seconds(deps), len(deps)
+def measure(functions: tuple[Function, ...] = FUNCTIONS) -> list[Imported]:
+    """Each function's handler import against its dependencies alone."""
+    measured = []
+    for function in functions:
+        deps = dependency_modules(function)
+        measured.append(
+            Imported(
+                function,
+                median_import_seconds([function.module]),
+                median_import_seconds(deps),
+                len(deps),
+            )
+        )
+    return measured

@@ -9,7 +9,6 @@ from datetime import timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Protocol
 
-from .adapters.outbox_dispatch import Outbox, OutboxDispatcher
 from .clock import Clock
 from .projections.base import Doc, ViewReader, ViewStore, rank_time
 from .settings import Settings
@@ -18,6 +17,7 @@ if TYPE_CHECKING:
     from .adapters.dynamodb.connection import Tables
     from .adapters.dynamodb.indexer import Indexer
     from .adapters.idempotency import IdempotencyKeys
+    from .adapters.outbox_dispatch import Outbox, OutboxDispatcher
     from .adapters.pii import KeyStore
     from .adapters.sqlite_views import SQLiteViewStore
     from .adapters.sqs_queue import OutboxQueue

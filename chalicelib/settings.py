@@ -1,27 +1,42 @@
 """Typed settings, read from MINILOOP_* environment variables (and the stage's
-environment_variables in .chalice/config.json on AWS)."""
+environment_variables in .chalice/config.json on AWS).
+
+Plain environment parsing, no settings framework: every Lambda function reads
+its settings, and the stream functions import nothing else of the kind (README,
+"Cold start"). `Settings(**values)` takes values first, then the environment
+(names case-insensitive, unknown ones ignored), then the defaults below; every
+value is checked, and all the problems are raised together as one
+`SettingsError` naming each variable."""
 
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import Field, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
-
-from .domain.points_policy import PointsPolicy
-from .domain.policy import OrderPolicy
-from .domain.pricing import ShippingPolicy
-from .domain.referral import InvitePolicy
-from .domain.template_book import TemplateBook
 from .strong_secrets import HOW, weakness
 
+if TYPE_CHECKING:
+    from .domain.points_policy import PointsPolicy
+    from .domain.policy import OrderPolicy
+    from .domain.referral import InvitePolicy
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="MINILOOP_", extra="ignore")
+PREFIX = "MINILOOP_"
 
+
+class SettingsError(ValueError):
+    """Settings that the shop cannot start with; the message lists every problem."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        count = f"{len(problems)} invalid setting{'s' if len(problems) != 1 else ''}"
+        super().__init__(count + "".join(f"\n  {problem}" for problem in problems))
+
+
+class Settings:
     runtime: Literal["embedded", "aws"] = "embedded"
     """embedded: SQLite files under data_dir; aws: DynamoDB tables and an SQS queue."""
 
@@ -37,23 +52,23 @@ class Settings(BaseSettings):
     """The default serves `make run` only: the AWS runtime refuses to start without a
     strong one (strong_secrets.py)."""
 
-    unpaid_timeout_min: int = Field(default=30, ge=1)
-    auto_receive_days: int = Field(default=7, ge=1)
-    after_sales_days: int = Field(default=7, ge=0)
-    shipping_fee_fen: int = Field(default=1000, ge=0)
-    free_shipping_from_fen: int = Field(default=9900, ge=0)
+    unpaid_timeout_min: int = 30
+    auto_receive_days: int = 7
+    after_sales_days: int = 7
+    shipping_fee_fen: int = 1000
+    free_shipping_from_fen: int = 9900
 
-    points_per_yuan_spent: int = Field(default=1, ge=0)
-    checkin_points: int = Field(default=5, ge=0)
-    streak_bonus_every: int = Field(default=7, ge=1)
-    streak_bonus_points: int = Field(default=20, ge=0)
-    points_per_yuan: int = Field(default=100, ge=1)
+    points_per_yuan_spent: int = 1
+    checkin_points: int = 5
+    streak_bonus_every: int = 7
+    streak_bonus_points: int = 20
+    points_per_yuan: int = 100
     """Redemption: this many points pay ¥1."""
-    max_redeem_percent: int = Field(default=50, ge=0, le=100)
-    points_lifetime_months: int = Field(default=12, ge=1)
+    max_redeem_percent: int = 50
+    points_lifetime_months: int = 12
     welcome_coupons: str = "welcome"
     """Comma-separated codes of the first_login coupon templates (新人券)."""
-    invite_reward_points: int = Field(default=100, ge=0)
+    invite_reward_points: int = 100
     """Points each side of an invite gets when the invitee's first order completes."""
     invite_reward_coupon: str = ""
     """A coupon template code each side gets as well ("" = none)."""
@@ -101,54 +116,49 @@ class Settings(BaseSettings):
     """aws: the stage's DynamoDB tables are <prefix>-events, -snapshots, -log, -views, -outbox,
     -keys."""
     outbox_queue_url: str = ""
+    projection_batch_size: int = 200
+    """Log events the projections' runner reads and commits at a time (catch-up and rebuild)."""
+    rebuild_queue_url: str = ""
+    """aws: the SQS queue through which a rebuild continues in the next invocation
+    (chalicelib/rebuild_relay.py)."""
+    rebuild_stop_margin_s: int = 60
+    """A rebuild invocation stops between batches once less Lambda time than this is left."""
+    rebuild_budget_batches: int = 0
+    """Batches one rebuild invocation applies before handing over to the next (0: as many
+    as the time left allows); tests set it tiny to force continuations."""
+    rebuild_max_continuations: int = 1000
+    """A rebuild still unfinished after this many continuations stops, logging "rebuild
+    stalled" (alarmed)."""
     aws_region: str = ""
     dynamodb_endpoint: str = ""
     """aws: a local DynamoDB (tests, benchmarks); empty on AWS itself."""
     sqs_endpoint: str = ""
 
-    @field_validator("wechatpay_platform_keys")
-    @classmethod
-    def _json_object(cls, value: str) -> str:
-        parsed = json.loads(value or "{}")
-        if not isinstance(parsed, dict):
-            raise ValueError("must be a JSON object of serial -> PEM file")
-        return value
-
-    @field_validator("oa_keyword_replies")
-    @classmethod
-    def _keyword_replies(cls, value: str) -> str:
-        replies = json.loads(value) if value.strip() else {}
-        if not isinstance(replies, dict) or not all(
-            isinstance(k, str) and k.strip() and isinstance(v, str) and v
-            for k, v in replies.items()
-        ):
-            raise ValueError('must be a JSON object of keyword -> reply text, e.g. {"订单": "…"}')
-        return value
-
-    @field_validator("notification_templates")
-    @classmethod
-    def _template_book(cls, value: str) -> str:
-        """A mistake names its trigger and key at start-up, not at the first send."""
-        if value.strip():
-            TemplateBook.from_json(json.loads(value))
-        return value
-
-    @field_validator("oa_aes_key", "mp_push_aes_key")
-    @classmethod
-    def _aes_key(cls, value: str) -> str:
-        if value and len(value) != 43:
-            raise ValueError("an EncodingAESKey has 43 characters")
-        return value
-
-    @model_validator(mode="after")
-    def _strong_admin_token_on_aws(self) -> Settings:
-        problem = weakness(self.admin_token) if self.runtime == "aws" else None
-        if problem:
-            raise ValueError(
-                f"MINILOOP_ADMIN_TOKEN {problem}: the AWS runtime needs a strong admin "
-                f"token ({HOW})"
-            )
-        return self
+    def __init__(self, **values: Any) -> None:
+        environment = {
+            key.lower(): text for key, text in os.environ.items() if key.upper().startswith(PREFIX)
+        }
+        problems = []
+        for name in FIELDS:
+            if name in values:
+                given = values[name]
+            elif PREFIX.lower() + name in environment:
+                given = environment[PREFIX.lower() + name]
+            else:
+                continue
+            try:
+                setattr(self, name, _parse(name, given))
+            except ValueError as error:
+                problems.append(f"{PREFIX}{name.upper()}: {error}")
+        if not problems and self.runtime == "aws":
+            problem = weakness(self.admin_token)
+            if problem:
+                problems.append(
+                    f"MINILOOP_ADMIN_TOKEN {problem}: the AWS runtime needs a strong admin "
+                    f"token ({HOW})"
+                )
+        if problems:
+            raise SettingsError(problems)
 
     @property
     def events_db(self) -> Path:
@@ -183,6 +193,8 @@ class Settings(BaseSettings):
 
     @property
     def points_policy(self) -> PointsPolicy:
+        from .domain.points_policy import PointsPolicy
+
         return PointsPolicy(
             points_per_yuan_spent=self.points_per_yuan_spent,
             checkin_points=self.checkin_points,
@@ -195,6 +207,8 @@ class Settings(BaseSettings):
 
     @property
     def invite_policy(self) -> InvitePolicy:
+        from .domain.referral import InvitePolicy
+
         return InvitePolicy(
             reward_points=self.invite_reward_points,
             reward_coupon=self.invite_reward_coupon.strip(),
@@ -206,6 +220,9 @@ class Settings(BaseSettings):
 
     @property
     def order_policy(self) -> OrderPolicy:
+        from .domain.policy import OrderPolicy
+        from .domain.pricing import ShippingPolicy
+
         return OrderPolicy(
             unpaid_timeout=timedelta(minutes=self.unpaid_timeout_min),
             auto_receive_after=timedelta(days=self.auto_receive_days),
@@ -214,3 +231,106 @@ class Settings(BaseSettings):
                 fee_fen=self.shipping_fee_fen, free_from_fen=self.free_shipping_from_fen
             ),
         )
+
+
+def _json_object(value: str) -> None:
+    parsed = json.loads(value or "{}")
+    if not isinstance(parsed, dict):
+        raise ValueError("must be a JSON object of serial -> PEM file")
+
+
+def _keyword_replies(value: str) -> None:
+    replies = json.loads(value) if value.strip() else {}
+    if not isinstance(replies, dict) or not all(
+        isinstance(k, str) and k.strip() and isinstance(v, str) and v for k, v in replies.items()
+    ):
+        raise ValueError('must be a JSON object of keyword -> reply text, e.g. {"订单": "…"}')
+
+
+def _template_book(value: str) -> None:
+    """A mistake names its trigger and key at start-up, not at the first send."""
+    if value.strip():
+        from .domain.template_book import TemplateBook
+
+        TemplateBook.from_json(json.loads(value))
+
+
+def _aes_key(value: str) -> None:
+    if value and len(value) != 43:
+        raise ValueError("an EncodingAESKey has 43 characters")
+
+
+CHOICES: Mapping[str, tuple[str, ...]] = {
+    "runtime": ("embedded", "aws"),
+    "miniprogram_state": ("developer", "trial", "formal"),
+    "subscribe_credits_from": ("client", "push"),
+}
+BOUNDS: Mapping[str, tuple[int, int | None]] = {
+    "unpaid_timeout_min": (1, None),
+    "auto_receive_days": (1, None),
+    "after_sales_days": (0, None),
+    "shipping_fee_fen": (0, None),
+    "free_shipping_from_fen": (0, None),
+    "points_per_yuan_spent": (0, None),
+    "checkin_points": (0, None),
+    "streak_bonus_every": (1, None),
+    "streak_bonus_points": (0, None),
+    "points_per_yuan": (1, None),
+    "max_redeem_percent": (0, 100),
+    "points_lifetime_months": (1, None),
+    "invite_reward_points": (0, None),
+    "projection_batch_size": (1, 1000),
+    "rebuild_stop_margin_s": (1, 600),
+    "rebuild_budget_batches": (0, None),
+    "rebuild_max_continuations": (1, None),
+}
+PATHS = frozenset({"data_dir"})
+OPTIONAL_PATHS = frozenset({"wechatpay_private_key_file"})
+CHECKS: Mapping[str, Callable[[str], None]] = {
+    "wechatpay_platform_keys": _json_object,
+    "oa_keyword_replies": _keyword_replies,
+    "notification_templates": _template_book,
+    "oa_aes_key": _aes_key,
+    "mp_push_aes_key": _aes_key,
+}
+FIELDS: tuple[str, ...] = tuple(Settings.__annotations__)
+"""Every setting's name; its environment variable is MINILOOP_<NAME>."""
+
+
+def _parse(name: str, value: Any) -> Any:
+    """The setting's typed value (environment text or a Python value); raises
+    ValueError with what is wrong."""
+    if name in CHOICES:
+        if value not in CHOICES[name]:
+            raise ValueError("Input should be " + " or ".join(repr(c) for c in CHOICES[name]))
+        return value
+    if name in PATHS or (name in OPTIONAL_PATHS and value not in (None, "")):
+        if not isinstance(value, str | Path):
+            raise ValueError("Input is not a valid path")
+        return Path(value)
+    if name in OPTIONAL_PATHS:
+        return None
+    if isinstance(getattr(Settings, name), int):
+        return _integer(name, value)
+    if not isinstance(value, str):
+        raise ValueError("Input should be a valid string")
+    if name in CHECKS:
+        CHECKS[name](value)
+    return value
+
+
+def _integer(name: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ValueError("Input should be a valid integer")
+    try:
+        number = int(value)
+    except ValueError:
+        raise ValueError(
+            "Input should be a valid integer, unable to parse string as an integer"
+        ) from None
+    low, high = BOUNDS.get(name, (None, None))
+    if low is not None and number < low:
+        raise ValueError(f"Input should be greater than or equal to {low}")
+    if high is not None and number > high:
+        raise ValueError(f"Input should be less than or equal to {high}")
+    return number

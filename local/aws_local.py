@@ -1,6 +1,7 @@
-"""The AWS runtime's Lambda plumbing on one machine: feeds app.py's handlers
+"""The AWS runtime's Lambda plumbing on one machine: feeds the Lambda handlers
 the way Lambda's pollers would (the indexer and projector from real DynamoDB
-Streams records, the sender from real SQS messages)."""
+Streams records, the sender and the rebuild's continuations from real SQS
+messages)."""
 
 from __future__ import annotations
 
@@ -14,10 +15,12 @@ from .stream_pump import StreamPump
 
 
 class LocalLambdas:
-    """Invokes app.py's event handlers the way Lambda's pollers would."""
+    """Invokes the Lambda functions' handlers (chalicelib/lambdas/, as
+    infra/package.py deploys them) the way Lambda's pollers would."""
 
     def __init__(self, engines: Engines, stage: Stage) -> None:
         import app
+        from chalicelib.lambdas import indexer, outbox_sender, projector
 
         dynamodb = engines.client("dynamodb")
 
@@ -26,22 +29,25 @@ class LocalLambdas:
             return arn
 
         routes: dict[str, Any] = {
-            stream_arn(f"{stage.prefix}-events"): app.index_events,
-            stream_arn(f"{stage.prefix}-log"): app.project_log,
+            stream_arn(f"{stage.prefix}-events"): indexer.handler,
+            stream_arn(f"{stage.prefix}-log"): projector.handler,
         }
         self.streams = StreamPump(engines.client("dynamodbstreams"), routes)
-        self.queue = QueuePump(engines.client("sqs"), stage.queue_url, app.send_outbox)
+        self.queue = QueuePump(engines.client("sqs"), stage.queue_url, outbox_sender.handler)
+        self.rebuilds = QueuePump(
+            engines.client("sqs"), stage.rebuild_queue_url, app.continue_rebuild, batch_size=1
+        )
         self._stop = threading.Event()
         self._idle = threading.Event()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
 
     def drain(self) -> int:
-        """Delivers until neither the streams nor the queue has anything new."""
+        """Delivers until neither the streams nor the queues have anything new."""
         total = 0
         with self._lock:
             while True:
-                delivered = self.streams.drain() + self.queue.drain()
+                delivered = self.streams.drain() + self.queue.drain() + self.rebuilds.drain()
                 if delivered == 0:
                     return total
                 total += delivered

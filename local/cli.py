@@ -7,6 +7,7 @@ import argparse
 import json
 import logging
 import os
+import sys
 import threading
 import urllib.error
 import urllib.request
@@ -88,6 +89,7 @@ def run(args: argparse.Namespace) -> None:
     finally:
         ticker.stop()
         server.stop()
+        c.close()  # the last sends reach the sandbox before it stops
         sandbox.stop()
 
 
@@ -99,28 +101,32 @@ def _clock_line(clock: Clock) -> str:
 
 
 def rebuild(args: argparse.Namespace) -> None:
+    """One pass over the log for every projection named; an interrupted run
+    (Ctrl-C, a crash) continues where it stopped, unless --restart."""
     runner = _configure(args.data_dir, RunConfig.load(args.data_dir)).runner
     names = list(runner.projections) if args.name == "all" else [args.name]
-    failed = []
     for name in names:
         if name not in runner.projections:
             raise SystemExit(f"no projection {name!r}; known: {', '.join(runner.projections)}")
-        with tqdm(total=runner.log_length(), desc=name, unit="event") as bar:
-            runner.rebuild(name, progress=bar.update)
+    with tqdm(total=runner.log_length(), desc=args.name, unit="event") as bar:
+        result = runner.rebuild(names, progress=bar.update, restart=args.restart)
+    print(f"switched to the rebuilt views: {', '.join(result.switched) or 'none'}", file=sys.stderr)
+    for name in result.kept:
         parked = runner.status(name)["rebuild_parked"]
-        if parked is not None:
-            failed.append(name)
-            print(
-                f"{name}: not switched, the rebuild stopped at event {parked['position']} "
-                f"({parked['topic']}): {parked['error']}"
-            )
-    if failed:
-        raise SystemExit(f"rebuilt all but {', '.join(failed)}; readers stay on their views")
+        print(
+            f"{name}: not switched, the rebuild stopped at event {parked['position']} "
+            f"({parked['topic']}): {parked['error']}"
+        )
+    if result.kept:
+        raise SystemExit(f"rebuilt all but {', '.join(result.kept)}; readers stay on their views")
 
 
 def tick(args: argparse.Namespace) -> None:
     c = _configure(args.data_dir, RunConfig.load(args.data_dir))
-    print(json.dumps(c.scheduler.tick()))
+    try:
+        print(json.dumps(c.scheduler.tick()))
+    finally:
+        c.close()  # the sends its commits woke go out before the process ends
 
 
 def _runtime() -> str:
@@ -233,6 +239,9 @@ def main(argv: list[str] | None = None) -> None:
     p.set_defaults(func=run)
     p = sub.add_parser("rebuild", help="rebuild a projection (or all) from the event log")
     p.add_argument("name", nargs="?", default="all")
+    p.add_argument(
+        "--restart", action="store_true", help="start over instead of continuing one in progress"
+    )
     p.set_defaults(func=rebuild)
     sub.add_parser("tick", help="run the due scheduled jobs once").set_defaults(func=tick)
     p = sub.add_parser("clock", help="local time travel (embedded runtime only)")

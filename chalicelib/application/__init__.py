@@ -13,42 +13,68 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
-from ..clock import Clock
 from ..domain.points_policy import PointsPolicy
 from ..domain.policy import OrderPolicy
-from ..domain.referral import InvitePolicy
 from ..domain.template_book import DEFAULT_TEMPLATES, TemplateBook
-from .accounts import Accounts
-from .bargains import BargainUseCases
-from .campaign_orders import CampaignOrders
-from .campaigns import CampaignAdminUseCases
-from .catalogue import CatalogueUseCases
-from .checkout import CheckoutUseCases
-from .coupons import CouponUseCases
-from .flash_sale import FlashSaleUseCases
-from .group_buy import GroupBuyUseCases
-from .invites import InviteUseCases
-from .jobs import JobUseCases
-from .logins import LoginUseCases
-from .loyalty import LoyaltyUseCases
-from .members import MemberUseCases
-from .notify_sender import NotificationUseCases
-from .official_account import DEFAULT_KEYWORD_REPLIES, OfficialAccountUseCases
-from .orders import OrderUseCases
-from .payments import PaymentUseCases
-from .ports import (
-    FollowerDirectory,
-    FollowerLookup,
-    Messenger,
-    PaymentGateway,
-    Pseudonyms,
-    Vault,
-)
-from .push_replays import PushReplays
-from .reservations import ReservationUseCases
-from .store import EventStore
-from .subscriptions import CLIENT, SubscriptionUseCases
+
+if TYPE_CHECKING:
+    from ..clock import Clock
+    from ..domain.referral import InvitePolicy
+    from .accounts import Accounts
+    from .bargains import BargainUseCases
+    from .campaign_orders import CampaignOrders
+    from .campaigns import CampaignAdminUseCases
+    from .catalogue import CatalogueUseCases
+    from .checkout import CheckoutUseCases
+    from .coupons import CouponUseCases
+    from .flash_sale import FlashSaleUseCases
+    from .group_buy import GroupBuyUseCases
+    from .invites import InviteUseCases
+    from .jobs import JobUseCases
+    from .logins import LoginUseCases
+    from .loyalty import LoyaltyUseCases
+    from .members import MemberUseCases
+    from .notify_sender import NotificationUseCases
+    from .official_account import OfficialAccountUseCases
+    from .orders import OrderUseCases
+    from .payments import PaymentUseCases
+    from .ports import (
+        FollowerDirectory,
+        FollowerLookup,
+        Messenger,
+        PaymentGateway,
+        Pseudonyms,
+        Vault,
+    )
+    from .push_replays import PushReplays
+    from .reservations import ReservationUseCases
+    from .store import EventStore
+    from .subscriptions import SubscriptionUseCases
+
+
+def __getattr__(name: str) -> Any:
+    """The use cases are imported by whoever builds them (bootstrap/shop.py), so
+    a Lambda function that only reads the event store imports none of them
+    (README, "Cold start")."""
+    if name == "EventStore":
+        from .store import EventStore
+
+        return EventStore
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _invite_policy() -> InvitePolicy:
+    from ..domain.referral import InvitePolicy
+
+    return InvitePolicy()
+
+
+def _keyword_replies() -> Mapping[str, str]:
+    from .official_account import DEFAULT_KEYWORD_REPLIES
+
+    return DEFAULT_KEYWORD_REPLIES
 
 
 @dataclass(frozen=True)
@@ -57,13 +83,14 @@ class ShopRules:
 
     order_policy: OrderPolicy = field(default_factory=OrderPolicy)
     points_policy: PointsPolicy = field(default_factory=PointsPolicy)
-    invite_policy: InvitePolicy = field(default_factory=InvitePolicy)
+    invite_policy: InvitePolicy = field(default_factory=_invite_policy)
     welcome_coupons: tuple[str, ...] = ("welcome",)
     template_book: TemplateBook = field(
         default_factory=lambda: TemplateBook.from_json(DEFAULT_TEMPLATES)
     )
-    credits_from: str = CLIENT
-    keyword_replies: Mapping[str, str] = field(default_factory=lambda: DEFAULT_KEYWORD_REPLIES)
+    credits_from: str = "client"
+    """subscriptions.CLIENT: the mini-program reports accepted subscribe messages."""
+    keyword_replies: Mapping[str, str] = field(default_factory=_keyword_replies)
     mp_appid: str = ""
 
 

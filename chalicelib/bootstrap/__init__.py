@@ -13,14 +13,26 @@ install it with `use()`, or call `build_shop` over an in-memory event store.
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING, Any
 
 from .container import Container
-from .shop import build_shop, rules_from
+
+if TYPE_CHECKING:
+    from .shop import build_shop, rules_from
 
 __all__ = ["Container", "build_shop", "container", "rules_from", "use"]
 
 _current: Container | None = None
 _current_lock = threading.Lock()
+
+
+def __getattr__(name: str) -> Any:
+    """`build_shop` and `rules_from` import every use case: only when asked for."""
+    if name in ("build_shop", "rules_from"):
+        from . import shop
+
+        return getattr(shop, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def container() -> Container:

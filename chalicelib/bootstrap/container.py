@@ -1,40 +1,36 @@
 """The adapters of one process, built from settings, lazily, once: storage (by
 runtime), the event store, the use cases (`build_shop`), the projections'
 runner, the outbox dispatcher, the follow-on loop, the scheduler, tokens and
-the WeChat clients."""
+the WeChat clients.
+
+Each part's modules are imported when the part is first built, so a Lambda
+function imports only what it uses (README, "Cold start")."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
-from ..adapters.idempotency import IdempotencyKeys
-from ..adapters.outbox_dispatch import Outbox, OutboxDispatcher
-from ..adapters.pii import PersonalData
-from ..adapters.pseudonyms import KeyedPseudonyms
-from ..adapters.secret_files import identity_secret, session_secret
-from ..adapters.tokens import SessionTokens
-from ..adapters.wechat import WeChatError, WeChatUnavailable
-from ..adapters.wechat_messenger import WeChatFollowerDirectory, WeChatMessenger
-from ..application import Shop, ShopPorts, ShopRules
-from ..application.errors import InvalidInput
-from ..application.ports import MessageOutcomeUnknown, MessageRefused, MessengerUnavailable
-from ..application.store import EventStore
 from ..clock import Clock, SystemClock
-from ..follow_on import FollowOnWork
-from ..outbox_handlers import OutboxHandlers
-from ..projections import all_projections
-from ..projections.due import DueTimers
-from ..projections.followers import FollowersByUnionId
-from ..projections.runner import ReadModelRunner
 from ..runtimes import Aws, ReadModels, Runtime, runtime_for
-from ..scheduler import Scheduler
 from ..settings import Settings
 from .once import BuiltOnce
-from .shop import build_shop, rules_from
 from .wechat import LazyPayments, WeChatClients
+
+if TYPE_CHECKING:
+    from ..adapters.idempotency import IdempotencyKeys
+    from ..adapters.outbox_dispatch import Outbox, OutboxDispatcher
+    from ..adapters.pii import PersonalData
+    from ..adapters.pseudonyms import KeyedPseudonyms
+    from ..adapters.tokens import SessionTokens
+    from ..application import Shop, ShopPorts, ShopRules
+    from ..application.store import EventStore
+    from ..follow_on import FollowOnWork
+    from ..projections.due import DueTimers
+    from ..projections.runner import ReadModelRunner
+    from ..scheduler import Scheduler
 
 T = TypeVar("T")
 
@@ -49,6 +45,8 @@ class Container:
 
     @property
     def store(self) -> EventStore:
+        from ..application.store import EventStore
+
         return self._once(
             "store",
             lambda: EventStore(
@@ -60,20 +58,30 @@ class Container:
 
     @property
     def shop(self) -> Shop:
+        from .shop import build_shop
+
         return self._once("shop", lambda: build_shop(self.store, self.rules, self.ports))
 
     @property
     def rules(self) -> ShopRules:
+        from .shop import rules_from
+
         return self._once("rules", lambda: rules_from(self.settings))
 
     def reread_rules(self) -> None:
         """The use cases follow the settings as they are now (the event store,
         views and clients stay): what is built from the rules is built again."""
-        self._once.forget("rules", "shop", "dispatcher", "follow_on", "scheduler")
+        self._once.forget("rules", "shop", "dispatcher", "scheduler")
+        for follow_on in self._once.forget("follow_on"):
+            follow_on.stop()  # its sender thread ends; the next commit builds a new loop
 
     @property
     def ports(self) -> ShopPorts:
         """The adapters the use cases talk to (each builds its client on first use)."""
+        from ..adapters.wechat_messenger import WeChatFollowerDirectory, WeChatMessenger
+        from ..application import ShopPorts
+        from ..projections.followers import FollowersByUnionKey
+
         s = self.settings
         return ShopPorts(
             vault=self.vault,
@@ -86,12 +94,15 @@ class Container:
             ),
             follower_directory=WeChatFollowerDirectory(lambda: self.clients.oa_client),
             pseudonyms=self.pseudonyms,
-            followers=FollowersByUnionId(self.views),
+            followers=FollowersByUnionKey(self.views),
         )
 
     @property
     def pseudonyms(self) -> KeyedPseudonyms:
         """WeChat identities' keyed hashes; the secret is read on first use."""
+        from ..adapters.pseudonyms import KeyedPseudonyms
+        from ..adapters.secret_files import identity_secret
+
         s = self.settings
         return self._once(
             "pseudonyms",
@@ -104,6 +115,8 @@ class Container:
 
     @property
     def follow_on(self) -> FollowOnWork:
+        from ..follow_on import FollowOnWork
+
         return self._once(
             "follow_on",
             lambda: FollowOnWork(
@@ -115,6 +128,8 @@ class Container:
 
     @property
     def scheduler(self) -> Scheduler:
+        from ..scheduler import Scheduler
+
         return self._once(
             "scheduler",
             lambda: Scheduler(
@@ -127,6 +142,8 @@ class Container:
 
     @property
     def vault(self) -> PersonalData:
+        from ..adapters.pii import PersonalData
+
         return self._once("vault", lambda: PersonalData(self.runtime.keys))
 
     @property
@@ -140,12 +157,16 @@ class Container:
 
     @property
     def runner(self) -> ReadModelRunner:
+        from ..projections import all_projections
+        from ..projections.runner import ReadModelRunner
+
         return self._once(
             "runner",
             lambda: ReadModelRunner(
                 self.store,
                 self.views,
                 all_projections(self.settings.order_policy.after_sales_window),
+                batch_size=self.settings.projection_batch_size,
             ),
         )
 
@@ -158,6 +179,16 @@ class Container:
         return self._once("dispatcher", self._build_dispatcher)
 
     def _build_dispatcher(self) -> OutboxDispatcher:
+        from ..adapters.outbox_dispatch import OutboxDispatcher
+        from ..adapters.wechat import WeChatError, WeChatUnavailable
+        from ..application.errors import InvalidInput
+        from ..application.ports import (
+            MessageOutcomeUnknown,
+            MessageRefused,
+            MessengerUnavailable,
+        )
+        from ..outbox_handlers import OutboxHandlers
+
         shop = self.shop
         handlers = OutboxHandlers(
             notifications=shop.notifications,
@@ -178,11 +209,16 @@ class Container:
 
     @property
     def timers(self) -> DueTimers:
+        from ..projections.due import DueTimers
+
         return self._once("timers", lambda: DueTimers(self.views, self.settings.order_policy))
 
     @property
     def tokens(self) -> SessionTokens:
         def build() -> SessionTokens:
+            from ..adapters.secret_files import session_secret
+            from ..adapters.tokens import SessionTokens
+
             secret = session_secret(
                 self.settings.session_secret,
                 self.settings.data_dir,
@@ -206,6 +242,10 @@ class Container:
         return self.runtime
 
     def close(self) -> None:
+        """Ends the follow-on sender (after the sends already woken), then the event store."""
+        follow_on = self._once.get("follow_on")
+        if follow_on is not None:  # still listening: the last round's saves catch up
+            follow_on.stop()
         store = self._once.clear().get("store")
         if store is not None:
             store.close()

@@ -4,15 +4,16 @@ first use (a key or a certificate is read only when something needs it)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from ..adapters.secret_files import merchant_key_pem
-from ..adapters.wechat import WeChatClient, WeChatPayClient, load_private_key, load_public_key
-from ..adapters.wechat.oa_client import OfficialAccountClient
-from ..adapters.wechat.oa_crypto import PushCrypto
-from ..clock import Clock
-from ..settings import Settings
 from .once import BuiltOnce
+
+if TYPE_CHECKING:
+    from ..adapters.wechat import WeChatClient, WeChatPayClient
+    from ..adapters.wechat.oa_client import OfficialAccountClient
+    from ..adapters.wechat.oa_crypto import PushCrypto
+    from ..clock import Clock
+    from ..settings import Settings
 
 T = TypeVar("T")
 
@@ -39,6 +40,8 @@ class WeChatClients:
     @property
     def platform_keys(self) -> dict[str, Any]:
         def build() -> dict[str, Any]:
+            from ..adapters.wechat import load_public_key
+
             pems = self.settings.platform_key_pems
             return {serial: load_public_key(pem) for serial, pem in pems.items()}
 
@@ -51,6 +54,9 @@ class WeChatClients:
     @property
     def pay_client(self) -> WeChatPayClient:
         def build() -> WeChatPayClient:
+            from ..adapters.secret_files import merchant_key_pem
+            from ..adapters.wechat import WeChatPayClient, load_private_key
+
             key_pem = merchant_key_pem(
                 self.settings.wechatpay_private_key, self.settings.wechatpay_private_key_file
             )
@@ -69,6 +75,8 @@ class WeChatClients:
 
     @property
     def wechat(self) -> WeChatClient:
+        from ..adapters.wechat import WeChatClient
+
         return self._once(
             "wechat",
             lambda: WeChatClient(
@@ -84,6 +92,8 @@ class WeChatClients:
         """The official account's API client; None when no account is configured."""
         if not self.settings.oa_appid:
             return None
+        from ..adapters.wechat.oa_client import OfficialAccountClient
+
         return self._once(
             "oa_client",
             lambda: OfficialAccountClient(
@@ -100,6 +110,8 @@ class WeChatClients:
         s = self.settings
         if not s.oa_aes_key:
             return None
+        from ..adapters.wechat.oa_crypto import PushCrypto
+
         return self._once("push_crypto", lambda: PushCrypto(s.oa_token, s.oa_aes_key, s.oa_appid))
 
     @property
@@ -108,6 +120,8 @@ class WeChatClients:
         s = self.settings
         if not s.mp_push_aes_key:
             return None
+        from ..adapters.wechat.oa_crypto import PushCrypto
+
         return self._once(
             "mp_push_crypto", lambda: PushCrypto(s.mp_push_token, s.mp_push_aes_key, s.wechat_appid)
         )

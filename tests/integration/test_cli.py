@@ -245,7 +245,7 @@ def test_the_clock_is_refused_on_the_aws_runtime_and_aws_ignores_an_offset(
         )
     assert not (tmp_path / OFFSET_FILE).exists()
     assert _manage(tmp_path, "clock", "advance", "7d").returncode == 0
-    on_aws = clock_for(Settings.model_construct(runtime="aws"), tmp_path)
+    on_aws = clock_for(Settings(runtime="aws", admin_token="Zq3-8vLkP0wR7tYb2nMs5cXe"), tmp_path)
     assert abs(on_aws.now() - datetime.now(UTC)) < timedelta(seconds=5)
-    embedded = clock_for(Settings.model_construct(runtime="embedded"), tmp_path)
+    embedded = clock_for(Settings(runtime="embedded"), tmp_path)
     assert embedded.now() - datetime.now(UTC) > timedelta(days=6)

@@ -4,9 +4,8 @@ embedded runtime keeps the README's `dev-admin-token` for `make run`."""
 from __future__ import annotations
 
 import pytest
-from pydantic import ValidationError
 
-from chalicelib.settings import Settings
+from chalicelib.settings import Settings, SettingsError
 from chalicelib.strong_secrets import weakness
 
 STRONG = "Zq3-8vLkP0wR7tYb2nMs5cXe"
@@ -26,7 +25,7 @@ def test_the_aws_runtime_refuses_to_start_with_the_default_token(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("MINILOOP_RUNTIME", "aws")
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(SettingsError) as refused:
         Settings()
     message = str(refused.value)
     assert "MINILOOP_ADMIN_TOKEN is the well-known 'dev-admin-token'" in message
@@ -45,7 +44,7 @@ def test_the_aws_runtime_refuses_to_start_with_the_default_token(
     ],
 )
 def test_weak_admin_tokens_are_refused_on_aws(token: str, why: str) -> None:
-    with pytest.raises(ValidationError, match=why):
+    with pytest.raises(SettingsError, match=why):
         Settings(runtime="aws", admin_token=token)
 
 

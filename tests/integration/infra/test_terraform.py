@@ -20,7 +20,7 @@ from chalice.app import DynamoDBEventConfig, ScheduledEventConfig, SQSEventConfi
 
 import app as miniloop
 from chalicelib.adapters.dynamodb.log import CURSOR_PREFIX, HEAD_KEY, PAGE_PK
-from chalicelib.settings import Settings
+from chalicelib.settings import FIELDS
 
 ROOT = Path(__file__).resolve().parents[3]
 INFRA = ROOT / "infra"
@@ -147,6 +147,7 @@ def test_every_stream_and_queue_handler_has_exactly_one_event_source_mapping() -
     )
     assert by_function["project_log"]["event_source_arn"] == "${aws_dynamodb_table.log.stream_arn}"
     assert by_function["send_outbox"]["event_source_arn"] == "${aws_sqs_queue.outbox.arn}"
+    assert by_function["continue_rebuild"]["event_source_arn"] == "${aws_sqs_queue.rebuild.arn}"
     batch_sizes = {n: s.batch_size for n, s in streams.items()}
     batch_sizes.update({n: s.batch_size for n, s in queues.items()})
     for name, batch_size in batch_sizes.items():
@@ -268,7 +269,14 @@ NEEDS: dict[str, dict[str, set[str]]] = {
     },
     # Commands run by the clock (cancel unpaid orders, confirm receipt, complete).
     "run_due_jobs": {**EVENT_STORE, **PROJECTING, "keys": KEYS, "queue:failures": SEND},
-    "rebuild_projections": {**EVENT_STORE, **PROJECTING, "queue:failures": SEND},
+    "rebuild_projections": {
+        **EVENT_STORE,
+        **PROJECTING,
+        "queue:rebuild": SEND,
+        "queue:failures": SEND,
+    },
+    # Continues a rebuild: reads the log, writes views, hands over to itself.
+    "continue_rebuild": {**PROJECTING, "queue:rebuild": CONSUME | SEND},
 }
 
 
@@ -342,7 +350,7 @@ def test_every_environment_variable_the_functions_get_is_a_setting() -> None:
     block = lambda_tf[lambda_tf.index("lambda_environment = merge(") :]
     block = block[: block.index("})")]
     names = set(re.findall(r"^\s*(MINILOOP_[A-Z0-9_]+)\s*=", block, re.MULTILINE))
-    fields = {"MINILOOP_" + name.upper() for name in Settings.model_fields}
+    fields = {"MINILOOP_" + name.upper() for name in FIELDS}
     assert {"MINILOOP_RUNTIME", "MINILOOP_TABLE_PREFIX", "MINILOOP_OUTBOX_QUEUE_URL"} <= names
     assert names <= fields, f"not settings: {sorted(names - fields)}"
     secrets = {"wechat_secret", "wechatpay_private_key", "wechatpay_apiv3_key"}
