@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -97,14 +97,19 @@ class SQLiteViewWriter:
         """Writes what the part holds, in the transaction it belongs to."""
         puts = [(*item, *state) for item, state in self._pending.items() if state is not None]
         deletes = [item for item, state in self._pending.items() if state is None]
-        self._conn.executemany(
-            "INSERT OR REPLACE INTO view_items (ns, key, grp, rank, doc) VALUES (?,?,?,?,?)", puts
-        )
-        self._conn.executemany("DELETE FROM view_items WHERE ns=? AND key=?", deletes)
-        self._conn.executemany(
-            "INSERT OR IGNORE INTO outbox (id, kind, payload, next_attempt_at) VALUES (?,?,?,?)",
-            [(message_id, *message) for message_id, message in self._outbox.items()],
-        )
+        if puts:
+            self._conn.executemany(
+                "INSERT OR REPLACE INTO view_items (ns, key, grp, rank, doc) VALUES (?,?,?,?,?)",
+                puts,
+            )
+        if deletes:
+            self._conn.executemany("DELETE FROM view_items WHERE ns=? AND key=?", deletes)
+        if self._outbox:
+            self._conn.executemany(
+                "INSERT OR IGNORE INTO outbox (id, kind, payload, next_attempt_at) "
+                "VALUES (?,?,?,?)",
+                [(message_id, *message) for message_id, message in self._outbox.items()],
+            )
 
 
 class SQLiteViewTransaction:
@@ -120,15 +125,22 @@ class SQLiteViewTransaction:
     ) -> Iterator[SQLiteViewWriter]:
         name = tracking_name(projection, generation)
         conn = self._conn
-        row = conn.execute(
-            "SELECT notification_id FROM tracking WHERE application_name=?", (name,)
-        ).fetchone()
-        if (int(row[0]) if row else 0) != after:
-            raise IntegrityError(f"{name} moved past {after} meanwhile")
         writer = SQLiteViewWriter(conn, projection, generation)
         yield writer  # a part whose block raises has written nothing: it is dropped
+        moved = conn.execute(
+            "UPDATE tracking SET notification_id=? WHERE application_name=? AND notification_id=?",
+            (upto, name, after),
+        ).rowcount
+        if not moved:  # a first move (no row yet at 0), or another runner got here first
+            if (
+                after != 0
+                or conn.execute(
+                    "SELECT 1 FROM tracking WHERE application_name=?", (name,)
+                ).fetchone()
+            ):
+                raise IntegrityError(f"{name} moved past {after} meanwhile")
+            SQLiteViewStore.move(conn, Tracking(name, upto))
         writer.flush()
-        SQLiteViewStore.move(conn, Tracking(name, upto))
 
 
 class SQLiteViewStore(TrackingRecorder):
@@ -175,6 +187,34 @@ class SQLiteViewStore(TrackingRecorder):
 
     def position(self, projection: str, generation: int) -> int:
         return self.max_tracking_id(tracking_name(projection, generation)) or 0
+
+    def generations(self, projections: Sequence[str]) -> dict[str, int]:
+        rows = self.db.read().execute("SELECT name, generation FROM projection_generations")
+        switched = {str(name): int(generation) for name, generation in rows}
+        return {projection: switched.get(projection, 1) for projection in projections}
+
+    def standing(self, generations: Mapping[str, int]) -> dict[str, int | None]:
+        names = {tracking_name(p, g): p for p, g in generations.items()}
+        marks = ",".join("?" * len(names))  # placeholders only: the names are bound
+        conn = self.db.read()
+        positions = dict(
+            conn.execute(
+                f"SELECT application_name, notification_id FROM tracking "
+                f"WHERE application_name IN ({marks})",
+                list(names),
+            )
+        )
+        parked = {
+            row[0]
+            for row in conn.execute(
+                f"SELECT name FROM projection_parks WHERE name IN ({marks})",
+                list(names),
+            )
+        }
+        return {
+            projection: None if name in parked else int(positions.get(name, 0))
+            for name, projection in names.items()
+        }
 
     @contextmanager
     def transaction(self) -> Iterator[SQLiteViewTransaction]:

@@ -5,7 +5,7 @@ ViewReader, ViewStore, BatchTooLarge, Doc, Park)."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from enum import Enum
@@ -92,6 +92,13 @@ class ViewStore(Protocol):
     per generation (a rebuild fills a new one, then readers switch to it)."""
 
     def generation(self, projection: str) -> int: ...
+
+    def generations(self, projections: Sequence[str]) -> dict[str, int]:
+        """The generation readers see of each projection, in one read."""
+
+    def standing(self, generations: Mapping[str, int]) -> dict[str, int | None]:
+        """Each generation's position (as `position`), or None where it is
+        parked, in one read: what a catch-up needs before it starts."""
 
     def position(self, projection: str, generation: int) -> int:
         """The last notification id the generation processed: 0 if none; below

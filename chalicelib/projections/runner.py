@@ -127,7 +127,7 @@ class ReadModelRunner:
         applied, summed over projections. A parked projection is skipped; one
         that fails now is parked, and the others carry on."""
         with self._lock:
-            live = {name: self.store.generation(name) for name in self.projections}
+            live = self.store.generations(list(self.projections))
             return self._advance(live).applied
 
     def rebuild(
@@ -236,12 +236,11 @@ class ReadModelRunner:
         progress: Progress | None,
         should_stop: Callable[[], bool] | None,
     ) -> None:
-        positions: dict[str, int] = {}
-        for name, generation in generations.items():
-            if self.store.parked(name, generation) is None:
-                position = self.store.position(name, generation)
-                if position >= 0:  # below 0: being discarded by a restart
-                    positions[name] = position
+        positions = {
+            name: position
+            for name, position in self.store.standing(generations).items()
+            if position is not None and position >= 0  # None: parked; below 0: being discarded
+        }
         while positions:
             if should_stop is not None and should_stop():
                 done.stopped = True
@@ -250,6 +249,7 @@ class ReadModelRunner:
             batch = self._read(low)
             if not batch:
                 return
+            last_page = len(batch) < self.batch_size  # the log ended within this read
             ahead = [p for p in positions.values() if p > low]
             if ahead:  # stop where the next group stands, to merge with it
                 batch = [item for item in batch if item[0] <= min(ahead)] or batch
@@ -265,6 +265,8 @@ class ReadModelRunner:
                 done.applied += len(batch) * (len(group) - len(parked))
             if progress is not None:
                 progress(len(batch))
+            if last_page and positions and min(positions.values()) >= batch[-1][0]:
+                return  # everyone stands at the end of the log as read: no empty read to confirm
 
     def _commit(self, group: Generations, after: int, batch: Batch) -> set[str]:
         """Applies a batch to every projection of the group in one transaction,

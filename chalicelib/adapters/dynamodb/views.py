@@ -13,7 +13,8 @@ so no runner commits to it meanwhile."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
@@ -199,6 +200,42 @@ class DynamoDBViewStore:
     def position(self, projection: str, generation: int) -> int:
         name = generation_name(projection, generation)
         return self._number(f"tracking#{name}", "notification_id") or 0
+
+    def generations(self, projections: Sequence[str]) -> dict[str, int]:
+        items = self._items([f"generation#{p}" for p in projections])
+        return {
+            p: int(items[f"generation#{p}"]["generation"]["N"]) if f"generation#{p}" in items else 1
+            for p in projections
+        }
+
+    def standing(self, generations: Mapping[str, int]) -> dict[str, int | None]:
+        keys = {f"tracking#{generation_name(p, g)}": p for p, g in generations.items()}
+        items = self._items(list(keys))
+        standing: dict[str, int | None] = {}
+        for key, projection in keys.items():
+            item = items.get(key, {})
+            if "park" in item:
+                standing[projection] = None
+            else:
+                standing[projection] = int(item["notification_id"]["N"]) if item else 0
+        return standing
+
+    def _items(self, pks: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """The views table's items of those keys, read consistently with
+        BatchGetItem (100 keys a request), by key; a missing item is absent."""
+        found: dict[str, dict[str, Any]] = {}
+        unique = list(dict.fromkeys(pks))
+        for start in range(0, len(unique), 100):
+            keys = [{"pk": {"S": pk}} for pk in unique[start : start + 100]]
+            request: dict[str, Any] = {self.tables.views: {"Keys": keys, "ConsistentRead": True}}
+            while request:
+                answer = self.ddb.batch_get_item(RequestItems=request)
+                for item in answer["Responses"].get(self.tables.views, []):
+                    found[item["pk"]["S"]] = item
+                request = answer.get("UnprocessedKeys") or {}
+                if request:
+                    time.sleep(0.01)  # throttled: DynamoDB returned part of the keys
+        return found
 
     @contextmanager
     def transaction(self) -> Iterator[DynamoDBViewTransaction]:
