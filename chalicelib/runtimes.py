@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from .adapters.idempotency import IdempotencyKeys
     from .adapters.outbox_dispatch import Outbox, OutboxDispatcher
     from .adapters.pii import KeyStore
+    from .adapters.rate_limits import RateLimits
     from .adapters.sqlite_views import SQLiteViewStore
     from .adapters.sqs_queue import OutboxQueue
 
@@ -47,6 +48,25 @@ class Embedded:
             "SQLITE_DBNAME": str(self.settings.events_db),
             "SQLITE_LOCK_TIMEOUT": "30",
         }
+
+    def behaviour_env(self) -> dict[str, str]:
+        """The behaviour log's own file: its own total order, off the order log."""
+        from .adapters.sqlite_db import create_private
+
+        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        create_private(self.settings.behaviour_db)
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "SQLITE_DBNAME": str(self.settings.behaviour_db),
+            "SQLITE_LOCK_TIMEOUT": "30",
+        }
+
+    @cached_property
+    def rate_limits(self) -> RateLimits:
+        from .adapters.rate_limits import SQLiteRateLimits
+
+        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        return SQLiteRateLimits(self.settings.behaviour_db)
 
     @cached_property
     def sqlite_views(self) -> SQLiteViewStore:
@@ -110,6 +130,18 @@ class Aws:
             env["AWS_REGION"] = self.settings.aws_region
         return env
 
+    def behaviour_env(self) -> dict[str, str]:
+        """The behaviour log's own tables and indexer (`<prefix>-behaviour-*`)."""
+        env = self.persistence_env()
+        env["DYNAMODB_TABLE_PREFIX"] = self.tables.behaviour.prefix
+        return env
+
+    @cached_property
+    def rate_limits(self) -> RateLimits:
+        from .adapters.rate_limits import DynamoDBRateLimits
+
+        return DynamoDBRateLimits(self.ddb, self.tables.idempotency)
+
     def _client(self, service: str, endpoint: str) -> Any:
         from .adapters.dynamodb.connection import client
 
@@ -165,6 +197,13 @@ class Aws:
         from .adapters.dynamodb.indexer import Indexer
 
         return Indexer(self.ddb, self.tables)
+
+    @cached_property
+    def behaviour_indexer(self) -> Indexer:
+        """The same indexer on the behaviour events table's stream."""
+        from .adapters.dynamodb.indexer import Indexer
+
+        return Indexer(self.ddb, self.tables.behaviour)
 
     keeps_files = False  # every Lambda instance has its own /tmp
     follows_up_in_process = False

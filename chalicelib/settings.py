@@ -114,7 +114,7 @@ class Settings:
 
     table_prefix: str = "miniloop-dev"
     """aws: the stage's DynamoDB tables are <prefix>-events, -snapshots, -log, -views, -outbox,
-    -keys."""
+    -keys, -idempotency, -behaviour-events, -behaviour-log."""
     outbox_queue_url: str = ""
     projection_batch_size: int = 200
     """Log events the projections' runner reads and commits at a time (catch-up and rebuild)."""
@@ -129,6 +129,9 @@ class Settings:
     rebuild_max_continuations: int = 1000
     """A rebuild still unfinished after this many continuations stops, logging "rebuild
     stalled" (alarmed)."""
+    track_limit_events: int = 600
+    """Behaviour events (POST /track) one member or install may send per window."""
+    track_limit_window_s: int = 600
     aws_region: str = ""
     dynamodb_endpoint: str = ""
     """aws: a local DynamoDB (tests, benchmarks); empty on AWS itself."""
@@ -172,6 +175,11 @@ class Settings:
     def keys_db(self) -> Path:
         """Members' personal-data keys: deleting one shreds that member's data."""
         return self.data_dir / "keys.sqlite"
+
+    @property
+    def behaviour_db(self) -> Path:
+        """The behaviour log (POST /track), off the order log: its own total order."""
+        return self.data_dir / "behaviour.sqlite"
 
     @property
     def idempotency_db(self) -> Path:
@@ -283,6 +291,8 @@ BOUNDS: Mapping[str, tuple[int, int | None]] = {
     "rebuild_stop_margin_s": (1, 600),
     "rebuild_budget_batches": (0, None),
     "rebuild_max_continuations": (1, None),
+    "track_limit_events": (1, None),
+    "track_limit_window_s": (1, 86400),
 }
 PATHS = frozenset({"data_dir"})
 OPTIONAL_PATHS = frozenset({"wechatpay_private_key_file"})

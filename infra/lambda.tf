@@ -8,6 +8,7 @@ locals {
   function_names = {
     api_handler         = var.prefix
     index_events        = "${var.prefix}-index_events"
+    index_behaviour     = "${var.prefix}-index_behaviour"
     project_log         = "${var.prefix}-project_log"
     send_outbox         = "${var.prefix}-send_outbox"
     continue_rebuild    = "${var.prefix}-continue_rebuild"

@@ -29,8 +29,9 @@ resource "aws_cloudwatch_metric_alarm" "queue_not_empty" {
 
 resource "aws_cloudwatch_metric_alarm" "stream_behind" {
   for_each = {
-    index_events = aws_lambda_function.index_events.function_name
-    project_log  = aws_lambda_function.project_log.function_name
+    index_events    = aws_lambda_function.index_events.function_name
+    index_behaviour = aws_lambda_function.index_behaviour.function_name
+    project_log     = aws_lambda_function.project_log.function_name
   }
 
   alarm_name          = "${each.value}-behind"

@@ -59,6 +59,7 @@ DATA_SOURCES = {
 # (README, "Cold start"). app.py's handlers of the same names call them.
 LEAN_HANDLERS = {
     "index_events": "chalicelib.lambdas.indexer.handler",
+    "index_behaviour": "chalicelib.lambdas.behaviour_indexer.handler",
     "project_log": "chalicelib.lambdas.projector.handler",
     "send_outbox": "chalicelib.lambdas.outbox_sender.handler",
 }

@@ -20,7 +20,7 @@ class LocalLambdas:
 
     def __init__(self, engines: Engines, stage: Stage) -> None:
         import app
-        from chalicelib.lambdas import indexer, outbox_sender, projector
+        from chalicelib.lambdas import behaviour_indexer, indexer, outbox_sender, projector
 
         dynamodb = engines.client("dynamodb")
 
@@ -31,6 +31,7 @@ class LocalLambdas:
         routes: dict[str, Any] = {
             stream_arn(f"{stage.prefix}-events"): indexer.handler,
             stream_arn(f"{stage.prefix}-log"): projector.handler,
+            stream_arn(f"{stage.prefix}-behaviour-events"): behaviour_indexer.handler,
         }
         self.streams = StreamPump(engines.client("dynamodbstreams"), routes)
         self.queue = QueuePump(engines.client("sqs"), stage.queue_url, outbox_sender.handler)

@@ -36,6 +36,8 @@ def log_in() -> Response:
         query=request.query,
         invite_code=request.invite_code or request.query.get("inviter") or None,
     )
+    if request.install_id is not None:
+        c.tracking.link_install(request.install_id, login.member_id)
     token, expires = c.tokens.issue(login.member_id, c.now())
     return json_response(
         {

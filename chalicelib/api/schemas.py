@@ -8,6 +8,8 @@ from urllib.parse import parse_qsl
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ..domain.behaviour import INSTALL_ID_PATTERN
+
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2099
 """Every time and day a caller or an operator gives lies in these years, as
 written (in the zone it carries). Far-off years are typing mistakes or attacks,
@@ -64,6 +66,9 @@ class LoginIn(Strict):
     query: dict[str, str] = Field(default_factory=dict)
     invite_code: str | None = Field(default=None, min_length=1, max_length=64)
     """An inviter's code (邀请有礼); also taken from query["inviter"], the share path's."""
+    install_id: str | None = Field(default=None, pattern=INSTALL_ID_PATTERN)
+    """The install's id the mini-program sent POST /track with before login: its
+    events are linked to the member (README, "Behaviour events")."""
 
     @field_validator("query", mode="before")
     @classmethod

@@ -1,6 +1,6 @@
 """app.py's event-source handlers: the placeholders of their event sources and
 Chalice's event objects handed to the Lambda functions of chalicelib/lambdas/
-(the indexer, the projector and the outbox sender), which Terraform invokes
+(the indexers, the projector and the outbox sender), which Terraform invokes
 directly. Each answers in Lambda's partial-batch shape, so a failed record is
 retried from where it failed, never skipped.
 
@@ -16,6 +16,9 @@ from ..lambdas import BatchResponse
 
 EVENTS_STREAM = "arn:aws:dynamodb:region:account:table/miniloop-events/stream/set-by-terraform"
 LOG_STREAM = "arn:aws:dynamodb:region:account:table/miniloop-log/stream/set-by-terraform"
+BEHAVIOUR_STREAM = (
+    "arn:aws:dynamodb:region:account:table/miniloop-behaviour-events/stream/set-by-terraform"
+)
 OUTBOX_QUEUE = "arn:aws:sqs:region:account:miniloop-outbox-set-by-terraform"
 
 
@@ -30,6 +33,13 @@ def index_events(event: Records) -> BatchResponse:
     from ..lambdas import indexer
 
     return indexer.handler(event.to_dict())
+
+
+def index_behaviour(event: Records) -> BatchResponse:
+    """The same indexer on the behaviour log's own tables (lambdas/behaviour_indexer.py)."""
+    from ..lambdas import behaviour_indexer
+
+    return behaviour_indexer.handler(event.to_dict())
 
 
 def project_log(event: Records) -> BatchResponse:

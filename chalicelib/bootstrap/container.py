@@ -26,7 +26,9 @@ if TYPE_CHECKING:
     from ..adapters.pseudonyms import KeyedPseudonyms
     from ..adapters.tokens import SessionTokens
     from ..application import Shop, ShopPorts, ShopRules
+    from ..application.behaviour_log import BehaviourLog
     from ..application.store import EventStore
+    from ..application.tracking import TrackingUseCases
     from ..follow_on import FollowOnWork
     from ..projections.due import DueTimers
     from ..projections.runner import ReadModelRunner
@@ -53,6 +55,31 @@ class Container:
                 env=self.runtime.persistence_env(),
                 clock=self.clock,
                 on_commit=lambda: self.follow_on.after_commit(),
+            ),
+        )
+
+    @property
+    def behaviour(self) -> BehaviourLog:
+        """The behaviour log (POST /track): its own event store, off the order log."""
+        from ..application.behaviour_log import BehaviourLog
+
+        return self._once(
+            "behaviour", lambda: BehaviourLog(self.runtime.behaviour_env(), now=self.clock.now)
+        )
+
+    @property
+    def tracking(self) -> TrackingUseCases:
+        from ..application.tracking import TrackingUseCases
+
+        s = self.settings
+        return self._once(
+            "tracking",
+            lambda: TrackingUseCases(
+                self.behaviour,
+                self.runtime.rate_limits,
+                self.clock,
+                limit=s.track_limit_events,
+                window_s=s.track_limit_window_s,
             ),
         )
 
@@ -246,6 +273,8 @@ class Container:
         follow_on = self._once.get("follow_on")
         if follow_on is not None:  # still listening: the last round's saves catch up
             follow_on.stop()
-        store = self._once.clear().get("store")
-        if store is not None:
-            store.close()
+        built = self._once.clear()
+        for name in ("store", "behaviour"):
+            application = built.get(name)
+            if application is not None:
+                application.close()

@@ -41,10 +41,12 @@ def test_every_data_file_is_created_0600(tmp_path: Path) -> None:
             openid="o-private", unionid=None, scene=1001, query={}
         )
         container.vault.seal(member_id, "上海市 淮海中路 1 号")
+        container.tracking.link_install("inst-private-1", member_id)
         created = modes(data_dir)
     finally:
         container.close()
     names = {"events.sqlite", "views.sqlite", "keys.sqlite", "events.sqlite-wal"}
+    names |= {"behaviour.sqlite", "behaviour.sqlite-wal"}
     assert names <= set(created)
     assert created == dict.fromkeys(created, 0o600)
 

@@ -21,7 +21,7 @@ NEVER = ("chalice", "pydantic", "pydantic_settings", "asyncio", "app")
 """Top-level packages no lean function imports: Chalice and its app, the
 request schemas' pydantic, asyncio."""
 
-CRYPTOGRAPHY = {"index_events", "project_log"}
+CRYPTOGRAPHY = {"index_events", "index_behaviour", "project_log"}
 """Functions that never sign or verify (the sender makes WeChat Pay refunds)."""
 
 
@@ -51,8 +51,9 @@ def test_a_lean_function_imports_no_http_code(function: str) -> None:
         assert "cryptography" not in loaded
 
 
-def test_the_indexer_imports_nothing_of_the_shop() -> None:
-    loaded = _loaded_by(_module(LEAN_HANDLERS["index_events"]))
+@pytest.mark.parametrize("function", ["index_events", "index_behaviour"])
+def test_the_indexers_import_nothing_of_the_shop(function: str) -> None:
+    loaded = _loaded_by(_module(LEAN_HANDLERS[function]))
     shop = ("chalicelib.domain", "chalicelib.application", "chalicelib.adapters.wechat")
     assert not [m for m in loaded if m.startswith(shop)]
     assert "chalicelib.adapters.dynamodb.indexer" in loaded

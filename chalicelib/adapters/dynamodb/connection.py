@@ -66,6 +66,12 @@ class Tables:
     def idempotency(self) -> str:
         return f"{self.prefix}-idempotency"
 
+    @property
+    def behaviour(self) -> Tables:
+        """The behaviour log's own event store: `<prefix>-behaviour-events` and
+        `-behaviour-log` (it keeps no snapshots)."""
+        return Tables(f"{self.prefix}-behaviour")
+
 
 _clients: dict[tuple[str, str | None, str | None], Any] = {}
 _clients_lock = threading.Lock()

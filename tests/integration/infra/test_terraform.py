@@ -145,6 +145,9 @@ def test_every_stream_and_queue_handler_has_exactly_one_event_source_mapping() -
     assert by_function["index_events"]["event_source_arn"] == (
         "${aws_dynamodb_table.events.stream_arn}"
     )
+    assert by_function["index_behaviour"]["event_source_arn"] == (
+        "${aws_dynamodb_table.behaviour_events.stream_arn}"
+    )
     assert by_function["project_log"]["event_source_arn"] == "${aws_dynamodb_table.log.stream_arn}"
     assert by_function["send_outbox"]["event_source_arn"] == "${aws_sqs_queue.outbox.arn}"
     assert by_function["continue_rebuild"]["event_source_arn"] == "${aws_sqs_queue.rebuild.arn}"
@@ -161,7 +164,7 @@ def test_every_stream_and_queue_handler_has_exactly_one_event_source_mapping() -
 
 def test_stream_failures_are_retried_by_halves_and_parked_never_dropped_silently() -> None:
     by_function = mappings()
-    for name in ("index_events", "project_log"):
+    for name in ("index_events", "index_behaviour", "project_log"):
         mapping = by_function[name]
         assert mapping["starting_position"] == "TRIM_HORIZON", name
         assert mapping["bisect_batch_on_function_error"] is True, name
@@ -170,9 +173,10 @@ def test_stream_failures_are_retried_by_halves_and_parked_never_dropped_silently
             "${aws_sqs_queue.failures.arn}"
         )
         assert mapping["parallelization_factor"] == 1, name
-    # The indexer must not skip an event: the log would get a gap its cursors step over.
-    assert by_function["index_events"]["maximum_retry_attempts"] == -1
-    assert by_function["index_events"]["maximum_record_age_in_seconds"] == -1
+    # An indexer must not skip an event: its log would get a gap its cursors step over.
+    for name in ("index_events", "index_behaviour"):
+        assert by_function[name]["maximum_retry_attempts"] == -1, name
+        assert by_function[name]["maximum_record_age_in_seconds"] == -1, name
     queue = by_function["send_outbox"]
     assert queue["function_response_types"] == ["ReportBatchItemFailures"]
     assert queue["batch_size"] == 10
@@ -235,6 +239,9 @@ KEYS = {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"}
 IDEMPOTENCY = KEYS | {"dynamodb:UpdateItem"}
 
 EVENT_STORE = {"events": APPEND, "snapshots": APPEND}
+# The behaviour log (POST /track): events appended (a uniqueness check reads
+# them first), its log read; rate windows are idempotency items.
+BEHAVIOUR = {"behaviour_events": APPEND, "behaviour_log": READ}
 PROJECTING = {
     "log": READ,
     "views": WRITE,
@@ -249,6 +256,7 @@ NEEDS: dict[str, dict[str, set[str]]] = {
     "api_handler": {
         **EVENT_STORE,
         **PROJECTING,
+        **BEHAVIOUR,
         "outbox": WRITE | SCAN,
         "outbox/index": READ | SCAN,
         "keys": KEYS,
@@ -259,6 +267,13 @@ NEEDS: dict[str, dict[str, set[str]]] = {
         "events/stream": STREAM,
         "events": READ,
         "log": APPEND_UPDATE,
+        "queue:failures": SEND,
+    },
+    # The same indexer on the behaviour log's own tables.
+    "index_behaviour": {
+        "behaviour_events/stream": STREAM,
+        "behaviour_events": READ,
+        "behaviour_log": APPEND_UPDATE,
         "queue:failures": SEND,
     },
     "project_log": {"log/stream": STREAM, **PROJECTING, "queue:failures": SEND},
@@ -333,10 +348,12 @@ def test_each_function_is_granted_exactly_what_its_handler_needs() -> None:
 def test_the_event_store_is_append_only_and_only_the_indexer_writes_the_log() -> None:
     mutations = {"dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"}
     for function, allowed in grants().items():
-        for table in ("events", "snapshots"):
+        for table in ("events", "snapshots", "behaviour_events"):
             assert not allowed.get(table, set()) & mutations, f"{function} may rewrite {table}"
         if function != "index_events":
             assert allowed.get("log", set()) <= READ, f"{function} may write the log"
+        if function != "index_behaviour":
+            assert allowed.get("behaviour_log", set()) <= READ, f"{function} may write it"
         if function != "send_outbox":
             assert "sqs:ReceiveMessage" not in allowed.get("queue:outbox", set()), function
 
