@@ -7,6 +7,7 @@ from chalice.app import Chalice, Cron, Rate
 
 from chalicelib.api import (
     admin,
+    analytics_admin,
     bargains,
     campaign_views,
     campaigns,
@@ -24,6 +25,7 @@ from chalicelib.api import (
     rebuilds,
     schedules,
     streams,
+    tracking,
     webhooks,
 )
 from chalicelib.api.responses import in_documented_shape
@@ -45,6 +47,8 @@ BLUEPRINTS = (
     notifications,
     notifications_admin,
     projections_admin,
+    tracking,
+    analytics_admin,
 )
 
 app = Chalice(app_name="miniloop")
@@ -56,6 +60,11 @@ app.register_middleware(in_documented_shape, "http")
 @app.on_dynamodb_record(stream_arn=streams.EVENTS_STREAM, batch_size=100, name="index_events")
 def index_events(event: streams.Records) -> dict[str, list[dict[str, str]]]:
     return streams.index_events(event)
+
+
+@app.on_dynamodb_record(stream_arn=streams.BEHAVIOUR_STREAM, batch_size=100, name="index_behaviour")
+def index_behaviour(event: streams.Records) -> dict[str, list[dict[str, str]]]:
+    return streams.index_behaviour(event)
 
 
 @app.on_dynamodb_record(stream_arn=streams.LOG_STREAM, batch_size=100, name="project_log")

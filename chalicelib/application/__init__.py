@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     )
     from .push_replays import PushReplays
     from .reservations import ReservationUseCases
+    from .source_labels import SourceLabelUseCases
     from .store import EventStore
     from .subscriptions import SubscriptionUseCases
 
@@ -133,6 +134,7 @@ class Shop:
     notifications: NotificationUseCases
     official_account: OfficialAccountUseCases
     push_replays: PushReplays
+    source_labels: SourceLabelUseCases
     jobs: JobUseCases
 
     @property

@@ -29,6 +29,7 @@ from ..application.orders import OrderUseCases
 from ..application.payments import PaymentUseCases
 from ..application.push_replays import PushReplays
 from ..application.reservations import ReservationUseCases
+from ..application.source_labels import SourceLabelUseCases
 from ..application.store import EventStore
 from ..application.subscriptions import SubscriptionUseCases
 from ..application.teams import TeamReactions
@@ -116,6 +117,7 @@ def build_shop(store: EventStore, rules: ShopRules, ports: ShopPorts) -> Shop:
         ),
         official_account=official_account,
         push_replays=PushReplays(store),
+        source_labels=SourceLabelUseCases(store),
         jobs=JobUseCases(
             store.clock,
             orders=orders,

@@ -15,6 +15,7 @@ def all_projections(after_sales_window: timedelta = timedelta(days=7)) -> list[P
     built: the event-stream functions that do not project (README, "Cold
     start") import the projections' modules (base, runner) without them."""
 
+    from .analytics import AnalyticsProjection
     from .campaigns import CampaignsProjection
     from .catalogue import CatalogueProjection
     from .coupons import CouponsProjection
@@ -43,4 +44,5 @@ def all_projections(after_sales_window: timedelta = timedelta(days=7)) -> list[P
         NotificationTriggersProjection(after_sales_window),
         FollowersProjection(),
         NotificationLogProjection(),
+        AnalyticsProjection(),
     ]

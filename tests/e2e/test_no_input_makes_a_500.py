@@ -56,6 +56,9 @@ BODY_ROUTES = [
     ("POST", "/webhooks/wechat/official-account?encrypt_type=aes&msg_signature={id}"),
     ("POST", "/webhooks/wechat/mini-program?signature=x&timestamp=1&nonce=2"),
     ("POST", "/webhooks/wechat/mini-program?encrypt_type=aes&msg_signature={id}"),
+    ("POST", "/track"),
+    ("PUT", "/admin/analytics/sources/{id}"),
+    ("PUT", "/admin/analytics/sources/oa_menu:home"),
 ]
 # Routes that take no body: junk is ignored and the command itself may be legal.
 OTHER_ROUTES = [
@@ -107,6 +110,11 @@ OTHER_ROUTES = [
     ("POST", "/admin/projections/{id}/resume"),
     ("POST", "/admin/projections/coupons/resume"),
     ("POST", "/admin/projections/{id}/rebuild"),
+    ("GET", "/admin/analytics/overview?from={id}&to=%00"),
+    ("GET", "/admin/analytics/overview?from=0001-01-01&to=9999-12-31&format=csv"),
+    ("GET", "/admin/analytics/sources?from=2026-11-01&format={id}"),
+    ("GET", "/admin/analytics/sources?format=csv"),
+    ("GET", "/admin/analytics/sources/labels"),
     ("GET", "/webhooks/wechat/official-account?signature={id}&timestamp=1&nonce=2&echostr=3"),
     ("GET", "/webhooks/wechat/mini-program?signature={id}&timestamp=1&nonce=2&echostr=3"),
 ]

@@ -1,0 +1,286 @@
+"""Analytics read model: the shop's figures pre-aggregated per Beijing day and
+per day and source (domain/shop_metrics.py says what each counts,
+domain/attribution.py where a visit came from), so a query over a range reads
+one document per day (and per day and source), never raw events.
+
+Documents:
+- `days/<day>`: the day's counts (DAY_COUNTS) and how many sources it has;
+- `source_days/<day>|<source>`: the day's counts of one source (SOURCE_COUNTS),
+  ranked by "<day>|<source>" in one group, so a range is one ranged read;
+- `members/<member id>`: what the rules need to remember of a member: when
+  they registered and their acquisition source, their last visit (time and
+  source), whether they converted, and the markers that make unique counts
+  exact ("active on <day>", "paid on <day>", "paid on <day> via <source>"),
+  written in the same batch as the counters they gate;
+- `orders/<order id>`: the order's last-touch source (and its member until it
+  is paid or cancelled, when nothing needs the member any more);
+- `labels/<source>`: the operators' labels.
+
+A visit is a login today; a launch would call `_visit` with its own scene and
+query. The registration's login gives the acquisition source; a referral
+recorded with the registration (an invite code in the body) makes it "invite".
+
+A day keeps at most MAX_SOURCES_PER_DAY detailed sources; past that, a new
+detailed source of that day is counted under its group ("oa_article:999" under
+"oa_article"), so junk page queries cannot grow the documents without bound.
+
+Closing an account deletes the member's document (and with it every marker
+naming the member); the counts stay. A payment recorded after that counts in
+money and paid orders, not in payers or conversion (nobody is left to count).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ..domain.attribution import INVITE, Source, converts, last_touch, source_of
+from ..domain.calendar import beijing_date
+from ..domain.member import Member
+from ..domain.order import Order
+from ..domain.referral import Referral
+from ..domain.shop_metrics import DAY_COUNTS, SOURCE_COUNTS
+from ..domain.source_labels import SourceLabels
+from .base import Doc, Handler, ViewWriter, plain
+
+DAYS = "days"
+SOURCE_DAYS = "source_days"
+MEMBERS = "members"
+ORDERS = "orders"
+LABELS = "labels"
+MAX_SOURCES_PER_DAY = 200
+
+
+def day_of(moment: datetime) -> str:
+    return beijing_date(moment).isoformat()
+
+
+def source_rank(day: str, source: str) -> str:
+    return f"{day}|{source}"
+
+
+def _group_of(source: str) -> str:
+    return source.partition(":")[0]
+
+
+# -- counters -------------------------------------------------------------------
+def _day(views: ViewWriter, day: str) -> Doc:
+    return views.get(DAYS, day) or {"day": day, "sources": 0, **dict.fromkeys(DAY_COUNTS, 0)}
+
+
+def _count_day(views: ViewWriter, day: str, **deltas: int) -> None:
+    doc = _day(views, day)
+    for name, delta in deltas.items():
+        doc[name] += delta
+    views.put(DAYS, day, doc, group=DAYS, rank=day)
+
+
+def _source_key(views: ViewWriter, day: str, source: str) -> str:
+    """The source `source` is counted under on `day`: itself, or its group
+    once the day has MAX_SOURCES_PER_DAY sources and this one is not among them."""
+    if source == _group_of(source) or views.get(SOURCE_DAYS, source_rank(day, source)):
+        return source
+    return source if _day(views, day)["sources"] < MAX_SOURCES_PER_DAY else _group_of(source)
+
+
+def _count_source(views: ViewWriter, day: str, source: str, **deltas: int) -> None:
+    """Adds to the counts of `source` (as `_source_key` gave it) on `day`."""
+    rank = source_rank(day, source)
+    doc = views.get(SOURCE_DAYS, rank)
+    if doc is None:
+        doc = {"day": day, "source": source, **dict.fromkeys(SOURCE_COUNTS, 0)}
+        _count_day(views, day, sources=1)
+    for name, delta in deltas.items():
+        doc[name] += delta
+    views.put(SOURCE_DAYS, rank, doc, group=SOURCE_DAYS, rank=rank)
+
+
+def _count(views: ViewWriter, day: str, source: str, **deltas: int) -> str:
+    """Adds to the day's counts and to its source's; returns the source's key."""
+    key = _source_key(views, day, source)
+    _count_day(views, day, **deltas)
+    _count_source(views, day, key, **deltas)
+    return key
+
+
+# -- members --------------------------------------------------------------------
+def _fresh_member(registered_at: datetime | None) -> Doc:
+    return {
+        "registered_at": None if registered_at is None else plain(registered_at),
+        "registered_day": None if registered_at is None else day_of(registered_at),
+        "acquisition": None,
+        "invited": False,
+        "converted": False,
+        "last_visit_at": None,
+        "last_visit_source": None,
+        "active_days": [],
+        "payer_days": [],
+        "payer_sources": [],
+    }
+
+
+def _registered(member_id: str, at: datetime, views: ViewWriter) -> None:
+    views.put(MEMBERS, member_id, _fresh_member(at))
+    _count_day(views, day_of(at), new_members=1)
+
+
+def _on_registered(e: Member.Registered, views: ViewWriter) -> None:
+    _registered(str(e.originator_id), e.registered_at, views)
+
+
+def _on_rejoined(e: Member.Rejoined, views: ViewWriter) -> None:
+    """A closed member coming back as new (events of earlier versions)."""
+    _registered(str(e.originator_id), e.at, views)
+
+
+def _acquire(views: ViewWriter, doc: Doc, source: str) -> None:
+    day = doc["registered_day"]
+    key = _source_key(views, day, source)
+    _count_source(views, day, key, new_members=1)
+    doc["acquisition"] = key
+
+
+def _visit(views: ViewWriter, member_id: str, source: Source, at: datetime) -> None:
+    """A member's entry into the mini-program from `source` at `at`."""
+    doc = views.get(MEMBERS, member_id) or _fresh_member(None)
+    if doc["registered_day"] is not None and doc["acquisition"] is None:
+        _acquire(views, doc, INVITE if doc["invited"] else source.key)
+    day = day_of(at)
+    active = 0 if day in doc["active_days"] else 1
+    if active:
+        doc["active_days"].append(day)
+    key = _source_key(views, day, source.key)
+    _count_day(views, day, visits=1, active_members=active)
+    _count_source(views, day, key, visits=1)
+    last = doc["last_visit_at"]
+    if last is None or datetime.fromisoformat(last) <= at:
+        doc["last_visit_at"], doc["last_visit_source"] = plain(at), source.key
+    views.put(MEMBERS, member_id, doc)
+
+
+def _on_logged_in(e: Member.LoggedIn, views: ViewWriter) -> None:
+    _visit(views, str(e.originator_id), source_of(e.scene, e.query), e.at)
+
+
+def _on_referral(e: Referral.Recorded, views: ViewWriter) -> None:
+    """An invite accepted at registration: the member was acquired by invitation."""
+    member_id = str(e.invitee_id)
+    doc = views.get(MEMBERS, member_id)
+    if doc is None or doc["registered_day"] is None or doc["acquisition"] == INVITE:
+        return
+    if doc["acquisition"] is None:  # the registering login is still to come
+        doc["invited"] = True
+    else:
+        day = doc["registered_day"]
+        _count_source(views, day, doc["acquisition"], new_members=-1)
+        _acquire(views, doc, INVITE)
+    views.put(MEMBERS, member_id, doc)
+
+
+def _on_closed(e: Member.Closed, views: ViewWriter) -> None:
+    views.delete(MEMBERS, str(e.originator_id))
+
+
+# -- orders ---------------------------------------------------------------------
+def _on_placed(e: Order.Placed, views: ViewWriter) -> None:
+    member_id = str(e.member_id)
+    member = views.get(MEMBERS, member_id) or {}
+    visit_at = member.get("last_visit_at")
+    source = last_touch(
+        None if visit_at is None else datetime.fromisoformat(visit_at),
+        member.get("last_visit_source"),
+        e.placed_at,
+    )
+    _count(views, day_of(e.placed_at), source, orders_placed=1)
+    views.put(ORDERS, str(e.originator_id), {"source": source, "member_id": member_id})
+
+
+def _order(views: ViewWriter, e: Any) -> Doc:
+    """The order's document; an order placed before anything was recorded of
+    it (none in practice) counts as "direct", with no member."""
+    return views.get(ORDERS, str(e.originator_id)) or {"source": "direct", "member_id": None}
+
+
+def _forget_member(views: ViewWriter, e: Any, order: Doc) -> None:
+    order["member_id"] = None
+    views.put(ORDERS, str(e.originator_id), order)
+
+
+def _on_paid(e: Order.Paid, views: ViewWriter) -> None:
+    order = _order(views, e)
+    day = day_of(e.at)
+    key = _source_key(views, day, order["source"])
+    member_id = order["member_id"]
+    member = None if member_id is None else views.get(MEMBERS, member_id)
+    payer = payer_via = 0
+    if member is not None:
+        payer = 0 if day in member["payer_days"] else 1
+        payer_via = 0 if source_rank(day, key) in member["payer_sources"] else 1
+        member["payer_days"] += [day] * payer
+        member["payer_sources"] += [source_rank(day, key)] * payer_via
+    _count_day(views, day, orders_paid=1, paid_fen=e.amount_fen, payers=payer)
+    _count_source(views, day, key, orders_paid=1, paid_fen=e.amount_fen, payers=payer_via)
+    if member is not None and member_id is not None:
+        _convert(views, member, e.at)
+        views.put(MEMBERS, member_id, member)
+    _forget_member(views, e, order)
+
+
+def _convert(views: ViewWriter, member: Doc, paid_at: datetime) -> None:
+    """Counts the member's first-order conversion on their registration day."""
+    registered = member["registered_at"]
+    if member["converted"] or registered is None or member["acquisition"] is None:
+        return
+    if converts(datetime.fromisoformat(registered), paid_at):
+        member["converted"] = True
+        _count_day(views, member["registered_day"], converted=1)
+        _count_source(views, member["registered_day"], member["acquisition"], converted=1)
+
+
+def _on_paid_after_close(e: Order.PaidAfterClose, views: ViewWriter) -> None:
+    order = _order(views, e)
+    _count(views, day_of(e.at), order["source"], late_paid_fen=e.amount_fen)
+    _forget_member(views, e, order)
+
+
+def _on_cancelled(e: Order.Cancelled, views: ViewWriter) -> None:
+    order = views.get(ORDERS, str(e.originator_id))
+    if order is not None:
+        _forget_member(views, e, order)
+
+
+def _on_refunded(e: Order.Refunded, views: ViewWriter) -> None:
+    order = _order(views, e)
+    _count(views, day_of(e.at), order["source"], refunds=1, refunded_fen=e.amount_fen)
+
+
+# -- labels ---------------------------------------------------------------------
+def _on_labelled(e: SourceLabels.Labelled, views: ViewWriter) -> None:
+    doc = {"source": e.source, "label": e.label}
+    views.put(LABELS, e.source, doc, group=LABELS, rank=e.source)
+
+
+HANDLERS: dict[type, Handler] = {
+    Member.Registered: _on_registered,
+    Member.Rejoined: _on_rejoined,
+    Member.LoggedIn: _on_logged_in,
+    Member.Closed: _on_closed,
+    Referral.Recorded: _on_referral,
+    Order.Placed: _on_placed,
+    Order.Paid: _on_paid,
+    Order.PaidAfterClose: _on_paid_after_close,
+    Order.Cancelled: _on_cancelled,
+    Order.Refunded: _on_refunded,
+    SourceLabels.Labelled: _on_labelled,
+}
+
+
+class AnalyticsProjection:
+    name = "analytics"
+    handles = frozenset(HANDLERS)
+
+    def apply(self, event: Any, views: ViewWriter) -> None:
+        """Events of other aggregates do not concern these figures."""
+        handler = HANDLERS.get(type(event))
+        if handler is not None:
+            handler(event, views)
