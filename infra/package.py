@@ -15,13 +15,16 @@ it is committed; the deployment package goes to infra/build/ (git-ignored).
 from __future__ import annotations
 
 import argparse
+import compileall
 import difflib
 import json
 import os
+import py_compile
 import shutil
 import subprocess
 import sys
 import tempfile
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -33,6 +36,8 @@ PACKAGE = INFRA / "build" / "deployment.zip"
 PACKAGE_REF = "${path.module}/build/deployment.zip"
 
 Json = dict[str, Any]
+FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # zip entries' time: the same sources give the same package
+LAMBDA_TASK_ROOT = "/var/task"  # where Lambda unpacks the package: the paths tracebacks show
 
 # What `chalice package` may generate for this app. Anything else (S3 or SNS
 # events, websockets, authorizers, custom domains) needs a deliberate
@@ -224,12 +229,52 @@ def render(template: Json) -> str:
     return json.dumps(template, indent=2, ensure_ascii=False) + "\n"
 
 
+def compile_bytecode(package: Path) -> None:
+    """Rewrites the deployment package with a `.pyc` beside every `.py`.
+
+    Lambda's /var/task is read-only, so without them every cold start compiles
+    every module it imports from source. They are compiled by this interpreter
+    (the functions run python3.11, the version the project builds with; a
+    `.pyc` of another version is simply not used) in unchecked-hash mode: a
+    deployed package never changes, so Python need not check them against
+    their sources; their file names are where Lambda unpacks the package.
+    Whatever `__pycache__` the working tree had is dropped
+    first, and entries are written in name order with a fixed time, so the
+    same sources always give the same package."""
+    with tempfile.TemporaryDirectory(prefix="miniloop-bytecode-") as tmp:
+        tree = Path(tmp) / "tree"
+        modes: dict[str, int] = {}
+        with zipfile.ZipFile(package) as source:
+            for info in source.infolist():
+                if info.is_dir() or "__pycache__/" in info.filename:
+                    continue
+                source.extract(info, tree)
+                modes[info.filename] = info.external_attr
+        mode = py_compile.PycInvalidationMode.UNCHECKED_HASH
+        compiled = compileall.compile_dir(
+            tree, quiet=2, invalidation_mode=mode, stripdir=str(tree), prependdir=LAMBDA_TASK_ROOT
+        )
+        if not compiled:
+            raise AdaptationError(f"a module of {package.name} does not compile")
+        rebuilt = Path(tmp) / "package.zip"
+        with zipfile.ZipFile(rebuilt, "w", zipfile.ZIP_DEFLATED) as target:
+            for path in sorted(p for p in tree.rglob("*") if p.is_file()):
+                name = path.relative_to(tree).as_posix()
+                info = zipfile.ZipInfo(name, FIXED_TIME)
+                info.external_attr = modes.get(name, 0o644 << 16)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                target.writestr(info, path.read_bytes())
+        rebuilt.replace(package)
+
+
 def build(stage: str, workdir: Path) -> tuple[str, Path]:
     """Runs chalice package into workdir; returns the adapted template's text
     and the deployment package's path."""
     run_chalice_package(stage, workdir)
     generated: Json = json.loads((workdir / "chalice.tf.json").read_text())
-    return render(adapt(generated, chalice_config(), stage)), workdir / "deployment.zip"
+    package = workdir / "deployment.zip"
+    compile_bytecode(package)
+    return render(adapt(generated, chalice_config(), stage)), package
 
 
 def main(argv: list[str] | None = None) -> int:
