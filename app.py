@@ -13,6 +13,8 @@ from chalicelib.api import (
     campaigns,
     campaigns_admin,
     engagement,
+    experiments,
+    experiments_admin,
     group_buy,
     loyalty_admin,
     members,
@@ -49,6 +51,8 @@ BLUEPRINTS = (
     projections_admin,
     tracking,
     analytics_admin,
+    experiments,
+    experiments_admin,
 )
 
 app = Chalice(app_name="miniloop")

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from .catalogue import CatalogueUseCases
     from .checkout import CheckoutUseCases
     from .coupons import CouponUseCases
+    from .experiments import ExperimentUseCases
     from .flash_sale import FlashSaleUseCases
     from .group_buy import GroupBuyUseCases
     from .invites import InviteUseCases
@@ -135,6 +136,7 @@ class Shop:
     official_account: OfficialAccountUseCases
     push_replays: PushReplays
     source_labels: SourceLabelUseCases
+    experiments: ExperimentUseCases
     jobs: JobUseCases
 
     @property

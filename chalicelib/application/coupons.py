@@ -94,11 +94,14 @@ class CouponUseCases:
         wallet.receive(coupon, template.per_member_limit, self.store.clock.now())
         return coupon
 
-    def welcome_gifts(self, wallet: CouponWallet) -> list[CouponTemplate]:
-        """新人券: issued with the registration itself; a missing, stopped or
-        exhausted template simply gives nothing."""
+    def welcome_gifts(
+        self, wallet: CouponWallet, codes: list[str] | None = None
+    ) -> list[CouponTemplate]:
+        """新人券 (the shop's, or `codes` when an experiment's arm sets them):
+        issued with the registration itself; a missing, stopped or exhausted
+        template simply gives nothing."""
         given = []
-        for code in self.welcome_coupons:
+        for code in self.welcome_coupons if codes is None else codes:
             try:
                 template = self.coupon_template(code)
                 if template.trigger == FIRST_LOGIN:

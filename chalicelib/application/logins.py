@@ -9,12 +9,14 @@ from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
 
+from ..domain.attribution import INVITE, source_of
 from ..domain.identity import WeChatIdentity
 from ..domain.ids import identity_id_for, member_id_for
 from ..domain.member import Member, MemberAlias
 from .accounts import Accounts
 from .coupons import CouponUseCases
 from .errors import NotFound
+from .experiments import ExperimentUseCases
 from .invites import REFUSED, InviteOutcome, InviteUseCases
 from .ports import Pseudonyms
 from .store import EventStore, retry_on_conflict
@@ -37,6 +39,7 @@ class LoginUseCases:
         accounts: Accounts,
         coupons: CouponUseCases,
         invites: InviteUseCases,
+        experiments: ExperimentUseCases,
         *,
         pseudonyms: Pseudonyms,
     ) -> None:
@@ -44,6 +47,7 @@ class LoginUseCases:
         self.accounts = accounts
         self.coupons = coupons
         self.invites = invites
+        self.experiments = experiments
         self.pseudonyms = pseudonyms
 
     def log_in(
@@ -80,7 +84,9 @@ class LoginUseCases:
         deterministic id and adopted. When that member closed their account, a
         fresh member with a new id registers and the identity moves to it, in
         one atomic write (two such logins at once: one wins, the other retries
-        and logs in to it). The 新人券 go once per identity."""
+        and logs in to it). The 新人券 go once per identity: the shop's, or
+        those of the member's arm when a running experiment sets them (the
+        member's exposure is then recorded in the same write)."""
         now = self.store.clock.now()
         pseudonyms = self._pseudonyms(openid=openid, unionid=unionid)
         identities = {p: self.store.find(WeChatIdentity, identity_id_for(p)) for p in pseudonyms}
@@ -103,22 +109,26 @@ class LoginUseCases:
         before = max((identity.members for identity in known), default=int(had_member))
         members = before + 1 if registered else before
         pointers = self._point_at(member.id, identities, members=members, welcomed=welcomed)
-        gifts: list[Aggregate] = []
+        invite, referral = None, None
+        if invite_code is not None and registered and had_member:
+            invite = InviteOutcome(REFUSED, reason="returning_member")
+        elif invite_code is not None:
+            invite, referral = self.invites.invite_on_registration(member, registered, invite_code)
+        gifts: list[Aggregate | None] = []
         if registered:
             wallet = self.accounts.wallet_of(member.id)
             points = self.accounts.points_of(member.id)
             wallet.reopen(now)
             points.reopen(now)
             if not welcomed:
-                gifts = [*self.coupons.welcome_gifts(wallet)]
+                source = INVITE if referral is not None else source_of(scene, query).key
+                codes, exposure = self.experiments.welcome_coupons_for(
+                    member.id, registered_at=now, source=source
+                )
+                gifts = [*self.coupons.welcome_gifts(wallet, codes), exposure]
                 for pointer in pointers:
                     pointer.welcome(now)
             gifts += [wallet, points]
-        invite, referral = None, None
-        if invite_code is not None and registered and had_member:
-            invite = InviteOutcome(REFUSED, reason="returning_member")
-        elif invite_code is not None:
-            invite, referral = self.invites.invite_on_registration(member, registered, invite_code)
         self.store.save(member, *pointers, *gifts, referral)
         return Login(member.id, registered, invite)
 

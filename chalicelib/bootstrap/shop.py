@@ -14,6 +14,7 @@ from ..application.campaigns import CampaignAdminUseCases
 from ..application.catalogue import CatalogueUseCases
 from ..application.checkout import CheckoutUseCases
 from ..application.coupons import CouponUseCases
+from ..application.experiments import ExperimentUseCases
 from ..application.flash_sale import FlashSaleUseCases
 from ..application.follower_identities import FollowerIdentities
 from ..application.group_buy import GroupBuyUseCases
@@ -71,6 +72,7 @@ def build_shop(store: EventStore, rules: ShopRules, ports: ShopPorts) -> Shop:
     )
     loyalty = LoyaltyUseCases(store, accounts, points_policy=rules.points_policy)
     campaign_orders = CampaignOrders(store, accounts, checkout)
+    experiments = ExperimentUseCases(store, accounts)
     reactions = OrderReactions(
         store,
         Benefits(store, accounts, invites, points_policy=rules.points_policy),
@@ -96,7 +98,9 @@ def build_shop(store: EventStore, rules: ShopRules, ports: ShopPorts) -> Shop:
         accounts=accounts,
         catalogue=CatalogueUseCases(store),
         checkout=checkout,
-        logins=LoginUseCases(store, accounts, coupons, invites, pseudonyms=ports.pseudonyms),
+        logins=LoginUseCases(
+            store, accounts, coupons, invites, experiments, pseudonyms=ports.pseudonyms
+        ),
         members=MemberUseCases(store, accounts, official_account, vault=ports.vault),
         coupons=coupons,
         loyalty=loyalty,
@@ -118,6 +122,7 @@ def build_shop(store: EventStore, rules: ShopRules, ports: ShopPorts) -> Shop:
         official_account=official_account,
         push_replays=PushReplays(store),
         source_labels=SourceLabelUseCases(store),
+        experiments=experiments,
         jobs=JobUseCases(
             store.clock,
             orders=orders,

@@ -141,6 +141,31 @@ class CampaignRef:
     bargain_id: str = ""
 
 
+@dataclass(frozen=True)
+class ExperimentVariant:
+    """One arm of an A/B test (domain/experiment.py). The client's payload is
+    kept as its JSON text, so nothing an operator writes in it can read as
+    the event store's own encoding."""
+
+    key: str
+    weight: int
+    control: bool
+    payload_json: str
+    welcome_coupon_templates: list[str] | None = None
+    """Coupon template codes a new member in this arm receives instead of the
+    shop's 新人券; None: the shop's own."""
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who an experiment is for: everyone, new members (registered once it
+    started), or members acquired from one source; and the share of them."""
+
+    kind: str  # "everyone" | "new_members" | "source"
+    traffic_percent: int
+    source: str = ""
+
+
 VALUE_TYPES: tuple[type, ...] = (
     SkuSpec,
     OrderLine,
@@ -153,4 +178,6 @@ VALUE_TYPES: tuple[type, ...] = (
     CampaignItem,
     CampaignRules,
     CampaignRef,
+    ExperimentVariant,
+    Audience,
 )

@@ -19,6 +19,7 @@ def all_projections(after_sales_window: timedelta = timedelta(days=7)) -> list[P
     from .campaigns import CampaignsProjection
     from .catalogue import CatalogueProjection
     from .coupons import CouponsProjection
+    from .experiments import ExperimentsProjection
     from .followers import FollowersProjection
     from .invites import InvitesProjection
     from .members import MembersProjection
@@ -45,4 +46,5 @@ def all_projections(after_sales_window: timedelta = timedelta(days=7)) -> list[P
         FollowersProjection(),
         NotificationLogProjection(),
         AnalyticsProjection(),
+        ExperimentsProjection(),
     ]

@@ -59,6 +59,8 @@ BODY_ROUTES = [
     ("POST", "/track"),
     ("PUT", "/admin/analytics/sources/{id}"),
     ("PUT", "/admin/analytics/sources/oa_menu:home"),
+    ("POST", "/admin/experiments"),
+    ("PUT", "/admin/experiments/{id}/weights"),
 ]
 # Routes that take no body: junk is ignored and the command itself may be legal.
 OTHER_ROUTES = [
@@ -115,6 +117,16 @@ OTHER_ROUTES = [
     ("GET", "/admin/analytics/sources?from=2026-11-01&format={id}"),
     ("GET", "/admin/analytics/sources?format=csv"),
     ("GET", "/admin/analytics/sources/labels"),
+    ("GET", "/experiments?keys={id}"),
+    ("GET", "/experiments?keys=%00,%E4%B8%AD"),
+    ("GET", "/experiments"),
+    ("GET", "/admin/experiments"),
+    ("GET", "/admin/experiments/{id}"),
+    ("POST", "/admin/experiments/{id}/start"),
+    ("POST", "/admin/experiments/{id}/pause"),
+    ("POST", "/admin/experiments/{id}/stop"),
+    ("GET", "/admin/experiments/{id}/results?format={id}"),
+    ("GET", "/admin/experiments/{id}/results?format=csv"),
     ("GET", "/webhooks/wechat/official-account?signature={id}&timestamp=1&nonce=2&echostr=3"),
     ("GET", "/webhooks/wechat/mini-program?signature={id}&timestamp=1&nonce=2&echostr=3"),
 ]

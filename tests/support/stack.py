@@ -116,7 +116,7 @@ def running_stack(
     )
     fields = {k.removeprefix("MINILOOP_").lower(): v for k, v in env.items()}
     fields.update(admin_token=ADMIN["X-Admin-Token"], session_secret="s" * 32)
-    data_dir = fields.pop("data_dir")
+    data_dir = Path(fields.pop("data_dir"))
     try:
         with running_container(runtime, request, data_dir, clock, **fields) as running:
             server = AppServer().start()
