@@ -99,7 +99,12 @@ def workload(
     new ids when there are too few), split among `threads`.
 
     Thread t gets a contiguous run of saves whose ids are renamed by (space, t,
-    round), so each stream is written by one thread, in version order."""
+    round), so each stream is written by one thread, in version order. The
+    renamed streams' versions are numbered from 1 in that order: the timed
+    run wrote to members and stocks made before it, and a renamed stream
+    starting at their versions would look to the indexer like a stream whose
+    first events it has not seen (which it reads back to be sure), something
+    a real log only meets when a stream's records arrive out of order."""
     if not saves:
         raise ValueError("no saves to replay: the SQLite run committed none")
     chosen: list[tuple[int, Sequence[StoredEvent]]] = []
@@ -110,22 +115,25 @@ def workload(
         count += len(chosen[-1][1])
     share = -(-len(chosen) // threads)
     plans: list[list[Save]] = []
+    versions: dict[UUID | str, int] = {}
     for thread in range(threads):
         plan = []
         for round_, save in chosen[thread * share : (thread + 1) * share]:
-            plan.append([_renamed(event, f"{space}/{thread}/{round_}") for event in save])
+            plan.append([_renamed(event, f"{space}/{thread}/{round_}", versions) for event in save])
         plans.append(plan)
     return plans
 
 
-def _renamed(event: StoredEvent, space: str) -> StoredEvent:
+def _renamed(event: StoredEvent, space: str, versions: dict[UUID | str, int]) -> StoredEvent:
+    """The event under its stream's new id, at the next version of that stream."""
     original = event.originator_id
     new_id: UUID | str = uuid5(_RENAMES, f"{space}/{original}")
     if not isinstance(original, UUID):
         new_id = f"{original}@{space}"
+    versions[new_id] = versions.get(new_id, 0) + 1
     return StoredEvent(
         originator_id=new_id,
-        originator_version=event.originator_version,
+        originator_version=versions[new_id],
         topic=event.topic,
         state=event.state,
     )
