@@ -18,6 +18,7 @@ from .experiment_stats import (
     chance_to_beat_control,
     sample_from_sums,
     sample_ratio_mismatch,
+    sample_size_for_mean,
     sample_size_per_arm,
     two_proportion_z_test,
     welch_t_test,
@@ -60,7 +61,7 @@ def _rate(numerator: int, denominator: int) -> float:
 
 
 def figures(arm: Mapping[str, int]) -> dict[str, Any]:
-    revenue = sample_from_sums(arm["exposures"], arm["revenue_fen"], arm["revenue_fen_squares"])
+    revenue = _revenue(arm)
     return {
         **arm,
         "conversion_rate": _rate(arm["conversions"], arm["exposures"]),
@@ -71,13 +72,18 @@ def figures(arm: Mapping[str, int]) -> dict[str, Any]:
     }
 
 
+def _revenue(arm: Mapping[str, int]) -> Sample:
+    """Revenue per exposed member, fen."""
+    return sample_from_sums(arm["exposures"], arm["revenue_fen"], arm["revenue_fen_squares"])
+
+
+def _orders(arm: Mapping[str, int]) -> Sample:
+    """Paid order values, fen."""
+    return sample_from_sums(arm["orders_paid"], arm["paid_fen"], arm["paid_fen_squares"])
+
+
 def _tests(control: Mapping[str, int], arm: Mapping[str, int]) -> dict[str, Comparison]:
-    def revenue(a: Mapping[str, int]) -> Sample:
-        return sample_from_sums(a["exposures"], a["revenue_fen"], a["revenue_fen_squares"])
-
-    def orders(a: Mapping[str, int]) -> Sample:
-        return sample_from_sums(a["orders_paid"], a["paid_fen"], a["paid_fen_squares"])
-
+    revenue, orders = _revenue, _orders
     return {
         CONVERSION: two_proportion_z_test(
             Proportion(control["conversions"], control["exposures"]),
@@ -99,17 +105,24 @@ def breached(metric: str, result: Comparison) -> bool:
 
 
 def needed_per_arm(experiment: Experiment, control: Mapping[str, int]) -> tuple[int | None, str]:
-    """Units (exposures; paid orders for the refund rate) each arm needs to
-    detect the minimum detectable effect at alpha 0.05 with power 0.8, or None and why."""
+    """Units (exposures; paid orders for the refund rate and the AOV) each arm
+    needs to detect the minimum detectable effect at alpha 0.05 with power 0.8,
+    or None and why. Rates use the two-proportion formula; means (revenue per
+    member, AOV) the two-means one with the control's variance."""
     metric = experiment.primary_metric
+    effect = experiment.minimum_detectable_effect
+    if metric in (REVENUE_PER_MEMBER, AOV):
+        sample = _revenue(control) if metric == REVENUE_PER_MEMBER else _orders(control)
+        try:
+            return sample_size_for_mean(sample, effect, relative=True), ""
+        except ValueError as error:  # fewer than 2 units, no spread, or a mean of 0 so far
+            return None, f"not computable yet from the control's {metric}: {error}"
     if metric == CONVERSION:
         baseline = _rate(control["conversions"], control["exposures"])
-    elif metric == REFUND_RATE:
-        baseline = _rate(control["orders_refunded"], control["orders_paid"])
     else:
-        return None, f"the sample size is computed for rates; {metric} is a mean"
+        baseline = _rate(control["orders_refunded"], control["orders_paid"])
     try:
-        needed = sample_size_per_arm(baseline, experiment.minimum_detectable_effect, relative=True)
+        needed = sample_size_per_arm(baseline, effect, relative=True)
     except ValueError as error:  # a baseline of 0 or 1 so far, or an effect past 100%
         return None, f"not computable yet from the control's rate {baseline:.4f}: {error}"
     return needed, ""
@@ -123,7 +136,7 @@ def report(experiment: Experiment, arms: Mapping[str, Mapping[str, int]]) -> dic
     }
     control = counts[experiment.control.key]
     needed, why = needed_per_arm(experiment, control)
-    unit = "orders_paid" if experiment.primary_metric == REFUND_RATE else "exposures"
+    unit = "orders_paid" if experiment.primary_metric in (REFUND_RATE, AOV) else "exposures"
     warnings = [why] if why else []
     variants, breaches = [], []
     for variant in experiment.variants:

@@ -357,6 +357,38 @@ def sample_size_per_arm(
     return max(1, math.ceil(n - 1e-9))
 
 
+def sample_size_for_mean(
+    control: Sample,
+    minimum_detectable_effect: float,
+    *,
+    relative: bool = False,
+    alpha: float = 0.05,
+    power: float = 0.8,
+) -> int:
+    """Units each arm needs for a two-sided test of two means (Welch's, in
+    its normal approximation) to detect the effect with the given power, both
+    arms taken to have the control's variance:
+
+    n = ceil(2 (z_(1-alpha/2) + z_power)^2 s^2 / delta^2),
+
+    s^2 the control's sample variance, delta the effect (or the control's
+    mean times it when relative)."""
+    _check_level("alpha", alpha)
+    _check_level("power", power)
+    if not math.isfinite(minimum_detectable_effect) or minimum_detectable_effect == 0:
+        raise ValueError(
+            f"minimum_detectable_effect must be a non-zero number (got {minimum_detectable_effect})"
+        )
+    if control.n < 2 or control.variance <= 0:
+        raise ValueError("the control needs at least 2 units that differ to estimate a variance")
+    delta = minimum_detectable_effect * control.mean if relative else minimum_detectable_effect
+    if delta == 0:
+        raise ValueError("a relative effect of a mean of 0 is 0: nothing to detect")
+    z = normal_quantile(1 - alpha / 2) + normal_quantile(power)
+    n = 2 * z * z * control.variance / (delta * delta)
+    return max(2, math.ceil(n - 1e-9))
+
+
 def _check_level(name: str, value: float) -> None:
     if not (isinstance(value, int | float) and 0 < value < 1):
         raise ValueError(f"{name} must be strictly between 0 and 1 (got {value!r})")

@@ -5,6 +5,7 @@ winning over the hash), and the report's flags. No I/O."""
 from __future__ import annotations
 
 import hashlib
+import math
 from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid5
 
@@ -211,3 +212,30 @@ def test_an_empty_experiment_reports_zeros_without_failing() -> None:
     assert [v["exposures"] for v in answer["variants"]] == [0, 0]
     assert answer["needed_per_arm"] is None and answer["warnings"]
     assert answer["sample_ratio"]["mismatch"] is False
+
+
+def test_a_mean_as_primary_metric_gets_its_sample_size_from_the_controls_spread() -> None:
+    e = Experiment(
+        key="spend",
+        hypothesis="a bigger basket",
+        variants=[variant("control", 1, True), variant("bundle", 1)],
+        audience=Audience("everyone", 100),
+        primary_metric="revenue_per_member",
+        conversion_window_days=7,
+        guardrails=[],
+        minimum_detectable_effect=0.1,
+        at=T0,
+    )
+    e.start(T0)
+    # control: 100 members, 20 spent 5,000 fen each, 80 spent nothing
+    control = arm(exposures=100, revenue_fen=100_000, revenue_fen_squares=20 * 5_000**2)
+    answer = report(e, {"control": control, "bundle": arm(exposures=100)})
+    mean, variance = 1_000.0, (20 * 5_000**2 - 100 * 1_000**2) / 99
+    z = 1.959963984540054 + 0.8416212335729143
+    assert answer["needed_per_arm"] == math.ceil(2 * z * z * variance / 100.0**2)
+    assert answer["variants"][1]["still_needed"] == answer["needed_per_arm"] - 100
+    assert mean == answer["variants"][0]["revenue_per_member_fen"]
+
+    nobody_spent = report(e, {"control": arm(exposures=100), "bundle": arm(exposures=100)})
+    assert nobody_spent["needed_per_arm"] is None
+    assert any("not computable yet" in w for w in nobody_spent["warnings"])
