@@ -1,5 +1,6 @@
 """The operators' analytics (X-Admin-Token): the daily overview, the figures
-per traffic source, and the sources' labels. Days are Beijing days; every
+per traffic source, the registration cohorts' retention and repurchase, and
+the sources' labels. Days are Beijing days; every
 answer states the definitions it used, and `?format=csv` answers the rows as
 CSV (UTF-8 with a BOM, so Excel opens Chinese)."""
 
@@ -18,6 +19,7 @@ from pydantic import Field
 from ..application.errors import InvalidInput
 from ..bootstrap import container
 from ..domain.calendar import beijing_date
+from ..domain.retention import COHORTS
 from ..projections import analytics_queries
 from .inputs import body, choice_param, query_param, require_admin
 from .responses import handles_errors, json_response
@@ -109,6 +111,21 @@ def sources() -> Response:
     if csv_wanted:
         columns = analytics_queries.SOURCE_COLUMNS
         return csv_response("sources", columns, answer["days"], start, end)
+    return json_response(answer)
+
+
+@bp.route("/admin/analytics/retention", methods=["GET"])
+@handles_errors
+def retention() -> Response:
+    require_admin(bp)
+    start, end = _range()
+    cohort = choice_param(bp, "cohort", COHORTS) or "day"
+    csv_wanted = choice_param(bp, "format", FORMATS) == "csv"
+    today = beijing_date(container().now())
+    answer = analytics_queries.retention(container().views, start, end, cohort, today)
+    if csv_wanted:
+        columns = analytics_queries.retention_columns(cohort)
+        return csv_response(f"retention-{cohort}", columns, answer["cohorts"], start, end)
     return json_response(answer)
 
 

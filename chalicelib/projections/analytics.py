@@ -14,7 +14,13 @@ Documents:
   written in the same batch as the counters they gate;
 - `orders/<order id>`: the order's last-touch source (and its member until it
   is paid or cancelled, when nothing needs the member any more);
-- `labels/<source>`: the operators' labels.
+- `labels/<source>`: the operators' labels;
+- `retention_days/<day>` and `retention_weeks/<Monday>`: a registration
+  cohort's size, how many of it were active on day N (week N) after
+  registering, and its first payers and their repurchasers
+  (domain/retention.py), ranked by day in one group each. A member's document
+  gates them: "active on <day>" (each day-N count), "active in <week>" (each
+  week-N count), the first payment and "repurchased".
 
 A visit is a login today; a launch would call `_visit` with its own scene and
 query. The registration's login gives the acquisition source; a referral
@@ -31,7 +37,7 @@ money and paid orders, not in payers or conversion (nobody is left to count).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from ..domain.attribution import INVITE, Source, converts, last_touch, source_of
@@ -39,6 +45,15 @@ from ..domain.calendar import beijing_date
 from ..domain.member import Member
 from ..domain.order import Order
 from ..domain.referral import Referral
+from ..domain.retention import (
+    DAY_COUNTERS,
+    REPURCHASE_COUNTERS,
+    WEEK_COUNTERS,
+    day_offset,
+    repurchases,
+    week_of,
+    week_offset,
+)
 from ..domain.shop_metrics import DAY_COUNTS, SOURCE_COUNTS
 from ..domain.source_labels import SourceLabels
 from .base import Doc, Handler, ViewWriter, plain
@@ -48,6 +63,8 @@ SOURCE_DAYS = "source_days"
 MEMBERS = "members"
 ORDERS = "orders"
 LABELS = "labels"
+RETENTION_DAYS = "retention_days"
+RETENTION_WEEKS = "retention_weeks"
 MAX_SOURCES_PER_DAY = 200
 
 
@@ -103,6 +120,22 @@ def _count(views: ViewWriter, day: str, source: str, **deltas: int) -> str:
     return key
 
 
+def _count_cohort(views: ViewWriter, view: str, cohort: str, **deltas: int) -> None:
+    """Adds to the counts of a registration (or first-payment) cohort."""
+    names = DAY_COUNTERS if view == RETENTION_DAYS else WEEK_COUNTERS
+    doc = views.get(view, cohort) or {
+        "cohort": cohort,
+        **dict.fromkeys((*names, *REPURCHASE_COUNTERS), 0),
+    }
+    for name, delta in deltas.items():
+        doc[name] += delta
+    views.put(view, cohort, doc, group=view, rank=cohort)
+
+
+def _week(day: str) -> str:
+    return week_of(date.fromisoformat(day)).isoformat()
+
+
 # -- members --------------------------------------------------------------------
 def _fresh_member(registered_at: datetime | None) -> Doc:
     return {
@@ -116,12 +149,18 @@ def _fresh_member(registered_at: datetime | None) -> Doc:
         "active_days": [],
         "payer_days": [],
         "payer_sources": [],
+        "active_weeks": [],
+        "first_paid_at": None,
+        "repurchased": False,
     }
 
 
 def _registered(member_id: str, at: datetime, views: ViewWriter) -> None:
     views.put(MEMBERS, member_id, _fresh_member(at))
-    _count_day(views, day_of(at), new_members=1)
+    day = day_of(at)
+    _count_day(views, day, new_members=1)
+    _count_cohort(views, RETENTION_DAYS, day, members=1)
+    _count_cohort(views, RETENTION_WEEKS, _week(day), members=1)
 
 
 def _on_registered(e: Member.Registered, views: ViewWriter) -> None:
@@ -149,6 +188,7 @@ def _visit(views: ViewWriter, member_id: str, source: Source, at: datetime) -> N
     active = 0 if day in doc["active_days"] else 1
     if active:
         doc["active_days"].append(day)
+        _retained(views, doc, day)
     key = _source_key(views, day, source.key)
     _count_day(views, day, visits=1, active_members=active)
     _count_source(views, day, key, visits=1)
@@ -156,6 +196,24 @@ def _visit(views: ViewWriter, member_id: str, source: Source, at: datetime) -> N
     if last is None or datetime.fromisoformat(last) <= at:
         doc["last_visit_at"], doc["last_visit_source"] = plain(at), source.key
     views.put(MEMBERS, member_id, doc)
+
+
+def _retained(views: ViewWriter, doc: Doc, day: str) -> None:
+    """Counts a member's first activity of `day` in their registration cohorts:
+    on day N after registering, and once in week N after the registration week."""
+    registered = doc["registered_day"]
+    if registered is None:
+        return
+    start, on = date.fromisoformat(registered), date.fromisoformat(day)
+    n = day_offset(start, on)
+    if n is not None:
+        _count_cohort(views, RETENTION_DAYS, registered, **{f"active_d{n}": 1})
+    week = _week(day)
+    n = week_offset(start, on)
+    weeks = doc.setdefault("active_weeks", [])
+    if n is not None and week not in weeks:
+        weeks.append(week)
+        _count_cohort(views, RETENTION_WEEKS, _week(registered), **{f"active_w{n}": 1})
 
 
 def _on_logged_in(e: Member.LoggedIn, views: ViewWriter) -> None:
@@ -222,6 +280,7 @@ def _on_paid(e: Order.Paid, views: ViewWriter) -> None:
     _count_source(views, day, key, orders_paid=1, paid_fen=e.amount_fen, payers=payer_via)
     if member is not None and member_id is not None:
         _convert(views, member, e.at)
+        _repurchase(views, member, e.at)
         views.put(MEMBERS, member_id, member)
     _forget_member(views, e, order)
 
@@ -235,6 +294,25 @@ def _convert(views: ViewWriter, member: Doc, paid_at: datetime) -> None:
         member["converted"] = True
         _count_day(views, member["registered_day"], converted=1)
         _count_source(views, member["registered_day"], member["acquisition"], converted=1)
+
+
+def _repurchase(views: ViewWriter, member: Doc, paid_at: datetime) -> None:
+    """Counts the member's first payment in its cohorts, or (once) a later one
+    within 30 days of it as a repurchase of those cohorts."""
+    first = member.get("first_paid_at")
+    if first is None:
+        member["first_paid_at"] = plain(paid_at)
+        day = day_of(paid_at)
+        _count_cohort(views, RETENTION_DAYS, day, first_payers=1)
+        _count_cohort(views, RETENTION_WEEKS, _week(day), first_payers=1)
+        return
+    first_at = datetime.fromisoformat(first)
+    if member.get("repurchased") or not repurchases(first_at, paid_at):
+        return
+    member["repurchased"] = True
+    day = day_of(first_at)
+    _count_cohort(views, RETENTION_DAYS, day, repurchasers=1)
+    _count_cohort(views, RETENTION_WEEKS, _week(day), repurchasers=1)
 
 
 def _on_paid_after_close(e: Order.PaidAfterClose, views: ViewWriter) -> None:

@@ -11,10 +11,19 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
+from ..domain import retention as cohorts
 from ..domain.attribution import parse_source_key
 from ..domain.shop_metrics import DAY_COUNTS, DEFINITIONS, DERIVED, SOURCE_COUNTS, derived, summed
 from ..domain.source_labels import MAX_LABELS
-from .analytics import DAYS, LABELS, SOURCE_DAYS, AnalyticsProjection, source_rank
+from .analytics import (
+    DAYS,
+    LABELS,
+    RETENTION_DAYS,
+    RETENTION_WEEKS,
+    SOURCE_DAYS,
+    AnalyticsProjection,
+    source_rank,
+)
 from .base import Doc, ViewReader
 
 PROJECTION = AnalyticsProjection.name
@@ -46,6 +55,46 @@ def overview(views: ViewReader, start: date, end: date) -> dict[str, Any]:
         "days": [{"day": day, **derived(c)} for day, c in zip(days, counts, strict=True)],
         "totals": derived(summed(counts, DAY_COUNTS)),
     }
+
+
+def retention(
+    views: ViewReader, start: date, end: date, cohort: str, today: date
+) -> dict[str, Any]:
+    """Every day cohort of the range, or every week cohort whose week holds a
+    day of it (one document each; zeros where nobody registered), with null
+    for the days or weeks after registration not arrived by `today`."""
+    if cohort == "day":
+        starts = [date.fromisoformat(day) for day in days_between(start, end)]
+        view = RETENTION_DAYS
+    else:
+        first, last = cohorts.week_of(start), cohorts.week_of(end)
+        starts = [first + timedelta(weeks=n) for n in range((last - first).days // 7 + 1)]
+        view = RETENTION_WEEKS
+    keys = [s.isoformat() for s in starts]
+    found = views.query(
+        PROJECTION, view, view, rank_upto=keys[-1], descending=True, limit=len(keys)
+    )
+    by_key = {doc["cohort"]: doc for doc in found if doc["cohort"] >= keys[0]}
+    columns = retention_columns(cohort)
+    return {
+        "definitions": {
+            name: text
+            for name, text in cohorts.DEFINITIONS.items()
+            if name in columns or name.removesuffix("N") + "1" in columns  # active_dN: active_d1
+        },
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "cohort": cohort,
+        "today": today.isoformat(),
+        "cohorts": [
+            cohorts.cohort_figures(s, cohort, by_key.get(key, {}), today)
+            for s, key in zip(starts, keys, strict=True)
+        ],
+    }
+
+
+def retention_columns(cohort: str) -> tuple[str, ...]:
+    return cohorts.columns(cohort)
 
 
 def _source_days(views: ViewReader, start: str, end: str) -> Iterator[Doc]:

@@ -117,6 +117,8 @@ OTHER_ROUTES = [
     ("GET", "/admin/analytics/sources?from=2026-11-01&format={id}"),
     ("GET", "/admin/analytics/sources?format=csv"),
     ("GET", "/admin/analytics/sources/labels"),
+    ("GET", "/admin/analytics/retention?from={id}&cohort=%00"),
+    ("GET", "/admin/analytics/retention?from=2025-11-01&to=2026-10-31&cohort=week&format=csv"),
     ("GET", "/experiments?keys={id}"),
     ("GET", "/experiments?keys=%00,%E4%B8%AD"),
     ("GET", "/experiments"),
