@@ -11,26 +11,28 @@ import numpy as np
 import pytest
 from scipy import integrate, special, stats
 
-from chalicelib.domain.experiment_stats import (
-    SRM_THRESHOLD,
-    Comparison,
-    Proportion,
-    Sample,
-    chance_to_beat_control,
+from chalicelib.domain.distributions import (
     chi_squared_sf,
     normal_cdf,
     normal_quantile,
     normal_sf,
     regularized_gamma_q,
     regularized_incomplete_beta,
+    student_t_cdf,
+    student_t_quantile,
+    student_t_two_sided_p,
+)
+from chalicelib.domain.experiment_stats import (
+    SRM_THRESHOLD,
+    Comparison,
+    Proportion,
+    Sample,
+    chance_to_beat_control,
     sample_from_sums,
     sample_of,
     sample_ratio_mismatch,
     sample_size_for_mean,
     sample_size_per_arm,
-    student_t_cdf,
-    student_t_quantile,
-    student_t_two_sided_p,
     two_proportion_z_test,
     welch_t_test,
 )
