@@ -12,7 +12,7 @@ from pathlib import Path
 
 from chalicelib.bootstrap import Container
 
-from . import dynamodb
+from . import analytics, dynamodb
 from .dynamodb import Saves
 from .flash_sale import FlashRun, run_flash
 from .imports import measure as measure_imports
@@ -172,7 +172,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--flash-stock", type=int, default=300, metavar="N", help="units of the flash sale"
     )
+    parser.add_argument(
+        "--analytics-scale",
+        type=float,
+        default=1.0,
+        metavar="F",
+        help="size of the analytics bench's shop: 1 is 2,000 members, 30,000 behaviour "
+        "events and 2,000 orders",
+    )
+    only = parser.add_mutually_exclusive_group()
+    only.add_argument("--analytics-only", action="store_true", help="run only the analytics bench")
+    only.add_argument(
+        "--no-analytics", dest="analytics", action="store_false", help="skip the analytics bench"
+    )
     args = parser.parse_args(argv)
+    if args.analytics_only:
+        return analytics_main(args.analytics_scale, args.out)
     rows: list[Row] = []
     notes: list[str] = []
     ddb_rows: list[Row] = []
@@ -192,14 +207,26 @@ def main(argv: list[str] | None = None) -> int:
             ddb_rows, ddb_notes, ddb_ok = dynamodb.section(
                 Path(tmp) / "engines", saves, args.dynamodb_events
             )
+        figures = analytics.section(Path(tmp), args.analytics_scale) if args.analytics else None
     imports(rows, notes)
     oversell_row(oversell, rows, notes)
     flash_rows(flash, rows, notes)
     table = render(f"Miniloop bench, {args.orders} orders", rows + ddb_rows, notes + ddb_notes)
+    if figures is not None:
+        table += "\n" + render("Analytics", *figures)
     print(table)
     if args.out:
         args.out.write_text(table)
     return 0 if oversell.ok and flash.ok and ddb_ok else 1
+
+
+def analytics_main(scale: float, out: Path | None) -> int:
+    with tempfile.TemporaryDirectory(prefix="miniloop-bench-") as tmp:
+        table = render("Analytics", *analytics.section(Path(tmp), scale))
+    print(table)
+    if out:
+        out.write_text(table)
+    return 0
 
 
 if __name__ == "__main__":

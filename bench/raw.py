@@ -21,14 +21,13 @@ from pathlib import Path
 from typing import Any, Literal
 from uuid import UUID
 
+from eventsourcing.application import Application
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.sqlite import (
     SQLiteAggregateRecorder,
     SQLiteApplicationRecorder,
     SQLiteDatastore,
 )
-
-from chalicelib.application import EventStore
 
 Table = Literal["events", "snapshots"]
 Params = tuple[str, int, str, bytes]
@@ -63,9 +62,10 @@ def _sqlite_recorder(recorder: object) -> SQLiteAggregateRecorder:
 class CommitLog:
     """Wraps the `insert_events` of one store's recorders (events and
     snapshots) to record each committed transaction, in commit order. A write
-    that raises committed nothing and is not recorded."""
+    that raises committed nothing and is not recorded. The store is the event
+    store or the behaviour log."""
 
-    def __init__(self, store: EventStore) -> None:
+    def __init__(self, store: Application[UUID]) -> None:
         self.commits: list[Commit] = []
         self._wrap(store.recorder, "events")
         if store.snapshots is not None:
@@ -87,7 +87,7 @@ class CommitLog:
         return len(self.commits)
 
 
-def durability_of(store: EventStore) -> Durability:
+def durability_of(store: Application[UUID]) -> Durability:
     """The journal mode and `synchronous` of the event store's own connection."""
     recorder = _sqlite_recorder(store.recorder)
     with recorder.datastore.transaction(commit=False) as cursor:
@@ -131,35 +131,41 @@ def _connect(path: Path, durability: Durability) -> sqlite3.Connection:
     return conn
 
 
+def _plan(path: Path, commits: Sequence[Commit]) -> list[tuple[str, bool, list[Params]]]:
+    statements = _create_tables(path)
+    return [
+        (statements[c.table], c.table == "snapshots", [_params(e) for e in c.rows]) for c in commits
+    ]
+
+
+def _commit(
+    conn: sqlite3.Connection, cursor: sqlite3.Cursor, statement: str, many: bool, rows: list[Params]
+) -> None:
+    cursor.execute("BEGIN")
+    if many:
+        cursor.executemany(statement, rows)
+    else:
+        for row in rows:
+            cursor.execute(statement, row)
+            _ = cursor.lastrowid
+    conn.commit()
+
+
 def replay(
     path: Path, commits: Sequence[Commit], durability: Durability, *, untimed: int = 0
 ) -> float:
     """Commits `commits` raw into a fresh file at `path`; the first `untimed`
     ones (the run's setup) are written before the clock starts. Returns the
     seconds of the rest."""
-    statements = _create_tables(path)
-    plan = [
-        (statements[c.table], c.table == "snapshots", [_params(e) for e in c.rows]) for c in commits
-    ]
+    plan = _plan(path, commits)
     conn = _connect(path, durability)
     try:
         cursor = conn.cursor()
-
-        def commit(statement: str, many: bool, rows: list[Params]) -> None:
-            cursor.execute("BEGIN")
-            if many:
-                cursor.executemany(statement, rows)
-            else:
-                for row in rows:
-                    cursor.execute(statement, row)
-                    _ = cursor.lastrowid
-            conn.commit()
-
         for statement, many, rows in plan[:untimed]:
-            commit(statement, many, rows)
+            _commit(conn, cursor, statement, many, rows)
         start = time.perf_counter()
         for statement, many, rows in plan[untimed:]:
-            commit(statement, many, rows)
+            _commit(conn, cursor, statement, many, rows)
         return time.perf_counter() - start
     finally:
         conn.close()

@@ -1,13 +1,16 @@
 """What each kind of outbox message does: a refund through WeChat Pay, a
 notification through the Messenger, a follower's unionid through the official
-account. Each payload is read as its message (domain/outbox_messages.py); one
-that is not is InvalidInput, so the outbox fails it for good. The notification
+account, an order-log fact recorded in the behaviour log (mirror_behaviour,
+domain/mirrored_facts.py). Each payload is read as its message
+(domain/outbox_messages.py, domain/mirrored_facts.py); one that is not is
+InvalidInput, so the outbox fails it for good. The notification
 reads the intent as the projection holds it *now* (its fields kept current, or
 cancelled since it was queued) and the member's follower record, then leaves
 every decision to the notification use cases."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import Any, TypeVar
@@ -16,16 +19,21 @@ from uuid import UUID
 from .adapters.outbox_dispatch import Handler
 from .adapters.wechat import WeChatPayClient
 from .application.accounts import Accounts
+from .application.behaviour_log import BehaviourLog, NewBehaviour
 from .application.errors import InvalidInput, NotFound
 from .application.notify_sender import NotificationUseCases
 from .application.official_account import OfficialAccountUseCases
 from .application.ports import Deferred, FollowerView
 from .clock import Clock
+from .domain.behaviour import member_subject
+from .domain.mirrored_facts import MIRROR_BEHAVIOUR, MirroredFact
 from .domain.outbox_messages import (
     IDENTIFY_FOLLOWER,
+    LOW_STOCK,
     NOTIFY,
     REFUND,
     IdentifyFollowerMessage,
+    LowStockMessage,
     MalformedMessage,
     NotifyMessage,
     RefundMessage,
@@ -34,6 +42,7 @@ from .projections import notification_queries
 from .projections.base import ViewReader
 
 RECHECK_WAITING = timedelta(minutes=5)
+operator_log = logging.getLogger("miniloop.operator")
 
 M = TypeVar("M")
 
@@ -57,6 +66,7 @@ class OutboxHandlers:
         views: ViewReader,
         pay_client: Callable[[], WeChatPayClient],
         clock: Clock,
+        behaviour: Callable[[], BehaviourLog],
     ) -> None:
         self.notifications = notifications
         self.official_account = official_account
@@ -64,12 +74,15 @@ class OutboxHandlers:
         self.views = views
         self.pay_client = pay_client
         self.clock = clock
+        self.behaviour = behaviour
 
     def by_kind(self) -> dict[str, Handler]:
         return {
             REFUND: self.refund,
             NOTIFY: self.notify,
             IDENTIFY_FOLLOWER: self.identify_follower,
+            LOW_STOCK: self.low_stock,
+            MIRROR_BEHAVIOUR: self.mirror_behaviour,
         }
 
     def refund(self, payload: dict[str, Any]) -> None:
@@ -103,9 +116,31 @@ class OutboxHandlers:
         if now < expires:
             raise Deferred(min(expires, now + RECHECK_WAITING))
 
+    def low_stock(self, payload: dict[str, Any]) -> None:
+        """To the operators' log (`miniloop.operator`; CloudWatch on AWS), one
+        line per crossing, which a log alarm or subscription can forward."""
+        alert = read_message(LowStockMessage.from_payload, payload)
+        operator_log.warning(
+            "low stock: SKU %s has %d left (threshold %d, crossing %d)",
+            alert.sku_id,
+            alert.available,
+            alert.threshold,
+            alert.crossing,
+            extra={"alert": "low_stock", **alert.to_payload()},
+        )
+
     def identify_follower(self, payload: dict[str, Any]) -> None:
         message = read_message(IdentifyFollowerMessage.from_payload, payload)
         self.official_account.identify_follower(message.follower_id)
+
+    def mirror_behaviour(self, payload: dict[str, Any]) -> None:
+        """An order-log fact recorded in the behaviour log, once by its id
+        (domain/mirrored_facts.py)."""
+        fact = read_message(MirroredFact.from_payload, payload)
+        at = fact.at
+        subject = member_subject(fact.member_id)
+        event = NewBehaviour(subject, fact.client_id, fact.kind, at, at.isoformat(), fact.fields)
+        self.behaviour().record([event])
 
     def _follower(self, member_id: UUID) -> FollowerView | None:
         try:

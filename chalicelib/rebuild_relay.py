@@ -32,8 +32,10 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Protocol, TypeGuard
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from .projections.base import ViewStore
-    from .projections.runner import ReadModelRunner
+    from .projections.runner import RebuildResult
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +43,22 @@ STALLED = "rebuild stalled"
 """The start of the ERROR line a rebuild that gave up logs; infra/monitoring.tf alarms on it."""
 RETRY_DELAY_S = 60
 """How long a continuation waits after a storage error ended the invocation before it."""
+
+
+class Rebuilds(Protocol):
+    """What the relay drives: a ReadModelRunner, or both logs' (projections/runners.py)."""
+
+    @property
+    def projections(self) -> Mapping[str, Any]: ...
+
+    def rebuild(
+        self,
+        names: Sequence[str],
+        *,
+        progress: Callable[[int], None] | None = None,
+        should_stop: Callable[[], bool] | None = None,
+        restart: bool = False,
+    ) -> RebuildResult: ...
 
 
 class LambdaContext(Protocol):
@@ -130,7 +148,7 @@ Send = Callable[[Continuation, int], None]
 class RebuildRelay:
     def __init__(
         self,
-        runner: ReadModelRunner,
+        runner: Rebuilds,
         views: ViewStore,
         send: Send,
         *,

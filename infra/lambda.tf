@@ -10,6 +10,7 @@ locals {
     index_events        = "${var.prefix}-index_events"
     index_behaviour     = "${var.prefix}-index_behaviour"
     project_log         = "${var.prefix}-project_log"
+    project_behaviour   = "${var.prefix}-project_behaviour"
     send_outbox         = "${var.prefix}-send_outbox"
     continue_rebuild    = "${var.prefix}-continue_rebuild"
     run_due_jobs        = "${var.prefix}-run_due_jobs"

@@ -29,9 +29,10 @@ resource "aws_cloudwatch_metric_alarm" "queue_not_empty" {
 
 resource "aws_cloudwatch_metric_alarm" "stream_behind" {
   for_each = {
-    index_events    = aws_lambda_function.index_events.function_name
-    index_behaviour = aws_lambda_function.index_behaviour.function_name
-    project_log     = aws_lambda_function.project_log.function_name
+    index_events      = aws_lambda_function.index_events.function_name
+    index_behaviour   = aws_lambda_function.index_behaviour.function_name
+    project_log       = aws_lambda_function.project_log.function_name
+    project_behaviour = aws_lambda_function.project_behaviour.function_name
   }
 
   alarm_name          = "${each.value}-behind"
@@ -73,7 +74,7 @@ resource "aws_cloudwatch_metric_alarm" "function_errors" {
 # (resume, rebuild, jobs/run). Commands and the other
 # projections carry on; the parked read model goes stale.
 resource "aws_cloudwatch_log_metric_filter" "projection_parked" {
-  for_each = toset(["api_handler", "project_log", "run_due_jobs", "rebuild_projections", "continue_rebuild"])
+  for_each = toset(["api_handler", "project_log", "project_behaviour", "run_due_jobs", "rebuild_projections", "continue_rebuild"])
 
   name           = "${local.function_names[each.key]}-projection-parked"
   log_group_name = aws_cloudwatch_log_group.lambda[each.key].name

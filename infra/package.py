@@ -66,6 +66,7 @@ LEAN_HANDLERS = {
     "index_events": "chalicelib.lambdas.indexer.handler",
     "index_behaviour": "chalicelib.lambdas.behaviour_indexer.handler",
     "project_log": "chalicelib.lambdas.projector.handler",
+    "project_behaviour": "chalicelib.lambdas.behaviour_projector.handler",
     "send_outbox": "chalicelib.lambdas.outbox_sender.handler",
 }
 

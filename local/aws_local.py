@@ -20,7 +20,13 @@ class LocalLambdas:
 
     def __init__(self, engines: Engines, stage: Stage) -> None:
         import app
-        from chalicelib.lambdas import behaviour_indexer, indexer, outbox_sender, projector
+        from chalicelib.lambdas import (
+            behaviour_indexer,
+            behaviour_projector,
+            indexer,
+            outbox_sender,
+            projector,
+        )
 
         dynamodb = engines.client("dynamodb")
 
@@ -32,6 +38,7 @@ class LocalLambdas:
             stream_arn(f"{stage.prefix}-events"): indexer.handler,
             stream_arn(f"{stage.prefix}-log"): projector.handler,
             stream_arn(f"{stage.prefix}-behaviour-events"): behaviour_indexer.handler,
+            stream_arn(f"{stage.prefix}-behaviour-log"): behaviour_projector.handler,
         }
         self.streams = StreamPump(engines.client("dynamodbstreams"), routes)
         self.queue = QueuePump(engines.client("sqs"), stage.queue_url, outbox_sender.handler)

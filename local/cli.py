@@ -101,24 +101,32 @@ def _clock_line(clock: Clock) -> str:
 
 
 def rebuild(args: argparse.Namespace) -> None:
-    """One pass over the log for every projection named; an interrupted run
-    (Ctrl-C, a crash) continues where it stopped, unless --restart."""
-    runner = _configure(args.data_dir, RunConfig.load(args.data_dir)).runner
-    names = list(runner.projections) if args.name == "all" else [args.name]
-    for name in names:
-        if name not in runner.projections:
-            raise SystemExit(f"no projection {name!r}; known: {', '.join(runner.projections)}")
-    with tqdm(total=runner.log_length(), desc=args.name, unit="event") as bar:
-        result = runner.rebuild(names, progress=bar.update, restart=args.restart)
-    print(f"switched to the rebuilt views: {', '.join(result.switched) or 'none'}", file=sys.stderr)
-    for name in result.kept:
-        parked = runner.status(name)["rebuild_parked"]
-        print(
-            f"{name}: not switched, the rebuild stopped at event {parked['position']} "
-            f"({parked['topic']}): {parked['error']}"
-        )
-    if result.kept:
-        raise SystemExit(f"rebuilt all but {', '.join(result.kept)}; readers stay on their views")
+    """One pass over each log (the order log's, the behaviour log's) for every
+    projection named; an interrupted run (Ctrl-C, a crash) continues where it
+    stopped, unless --restart."""
+    runners = _configure(args.data_dir, RunConfig.load(args.data_dir)).runners
+    known = runners.names()
+    if args.name != "all" and args.name not in known:
+        raise SystemExit(f"no projection {args.name!r}; known: {', '.join(known)}")
+    kept: list[str] = []
+    for log_name, runner in runners.by_log().items():
+        names = [n for n in runner.projections if args.name in ("all", n)]
+        if not names:
+            continue
+        desc = f"{args.name} ({log_name} log)"
+        with tqdm(total=runner.log_length(), desc=desc, unit="event") as bar:
+            result = runner.rebuild(names, progress=bar.update, restart=args.restart)
+        switched = ", ".join(result.switched) or "none"
+        print(f"switched to the rebuilt views: {switched}", file=sys.stderr)
+        for name in result.kept:
+            parked = runner.status(name)["rebuild_parked"]
+            print(
+                f"{name}: not switched, the rebuild stopped at event {parked['position']} "
+                f"({parked['topic']}): {parked['error']}"
+            )
+        kept += result.kept
+    if kept:
+        raise SystemExit(f"rebuilt all but {', '.join(kept)}; readers stay on their views")
 
 
 def tick(args: argparse.Namespace) -> None:

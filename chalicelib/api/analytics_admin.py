@@ -1,6 +1,9 @@
 """The operators' analytics (X-Admin-Token): the daily overview, the figures
-per traffic source, the registration cohorts' retention and repurchase, and
-the sources' labels. Days are Beijing days; every
+per traffic source, the funnels, the registration cohorts' retention and
+repurchase, and the sources' labels. The overview, the sources and the funnel
+join the behaviour log's figures (projections/behaviour_queries.py); on the
+embedded runtime they first catch its projections up, so an operator sees
+every event tracked before the read. Days are Beijing days; every
 answer states the definitions it used, and `?format=csv` answers the rows as
 CSV (UTF-8 with a BOM, so Excel opens Chinese)."""
 
@@ -8,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
@@ -18,9 +22,11 @@ from pydantic import Field
 
 from ..application.errors import InvalidInput
 from ..bootstrap import container
+from ..domain import funnel
 from ..domain.calendar import beijing_date
 from ..domain.retention import COHORTS
-from ..projections import analytics_queries
+from ..projections import analytics_queries, behaviour_queries, funnel_queries
+from .csv_cells import cell
 from .inputs import body, choice_param, query_param, require_admin
 from .responses import handles_errors, json_response
 from .schemas import Strict, plausible_day
@@ -29,8 +35,6 @@ bp = Blueprint(__name__)
 MAX_DAYS = 366
 DEFAULT_DAYS = 30
 FORMATS = ("json", "csv")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-"""A text cell starting so is a formula to a spreadsheet: it is prefixed with '."""
 
 
 class LabelIn(Strict):
@@ -60,15 +64,6 @@ def _range() -> tuple[date, date]:
     return start, end
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    text = str(value)
-    if isinstance(value, str) and text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
-
-
 def csv_response(
     name: str, columns: Sequence[str], rows: Iterable[Mapping[str, Any]], start: date, end: date
 ) -> Response:
@@ -76,7 +71,7 @@ def csv_response(
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([_cell(row.get(column)) for column in columns])
+        writer.writerow([cell(row.get(column)) for column in columns])
     filename = f"{name}-{start.isoformat()}-{end.isoformat()}.csv"
     return Response(
         body="\ufeff" + out.getvalue(),
@@ -94,9 +89,10 @@ def overview() -> Response:
     require_admin(bp)
     start, end = _range()
     csv_wanted = choice_param(bp, "format", FORMATS) == "csv"
-    answer = analytics_queries.overview(container().views, start, end)
+    container().behaviour_follow_on.before_read()
+    answer = behaviour_queries.overview(container().views, start, end)
     if csv_wanted:
-        columns = analytics_queries.OVERVIEW_COLUMNS
+        columns = behaviour_queries.OVERVIEW_COLUMNS
         return csv_response("overview", columns, answer["days"], start, end)
     return json_response(answer)
 
@@ -107,11 +103,49 @@ def sources() -> Response:
     require_admin(bp)
     start, end = _range()
     csv_wanted = choice_param(bp, "format", FORMATS) == "csv"
-    answer = analytics_queries.sources(container().views, start, end)
+    container().behaviour_follow_on.before_read()
+    answer = behaviour_queries.sources(container().views, start, end)
     if csv_wanted:
-        columns = analytics_queries.SOURCE_COLUMNS
+        columns = behaviour_queries.SOURCE_COLUMNS
         return csv_response("sources", columns, answer["days"], start, end)
     return json_response(answer)
+
+
+def _window_days() -> int:
+    text = query_param(bp, "window_days")
+    if text is None:
+        return funnel.DEFAULT_WINDOW_DAYS
+    if not re.fullmatch(r"[0-9]{1,3}", text) or int(text) > funnel.MAX_WINDOW_DAYS:
+        raise InvalidInput("window_days", f"a whole number of days, 0 to {funnel.MAX_WINDOW_DAYS}")
+    return int(text)
+
+
+@bp.route("/admin/analytics/funnel", methods=["GET"])
+@handles_errors
+def funnel_answer() -> Response:
+    """`acquisition`: the people first seen in the range, step by step within
+    `window_days` (funnel_queries.acquisition_funnel); `daily`: the shopping
+    funnel per day and source (behaviour_queries.daily_funnel). CSV: the daily rows."""
+    require_admin(bp)
+    start, end = _range()
+    window_days = _window_days()
+    csv_wanted = choice_param(bp, "format", FORMATS) == "csv"
+    container().behaviour_follow_on.before_read()
+    views = container().views
+    daily = behaviour_queries.daily_funnel(views, start, end)
+    if csv_wanted:
+        rows = behaviour_queries.funnel_csv_rows(daily)
+        return csv_response("funnel", behaviour_queries.FUNNEL_CSV_COLUMNS, rows, start, end)
+    return json_response(
+        {
+            "from": start.isoformat(),
+            "to": end.isoformat(),
+            "window_days": window_days,
+            "definitions": behaviour_queries.FUNNEL_DEFINITIONS,
+            "acquisition": funnel_queries.acquisition_funnel(views, start, end, window_days),
+            "daily": daily,
+        }
+    )
 
 
 @bp.route("/admin/analytics/retention", methods=["GET"])

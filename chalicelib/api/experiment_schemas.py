@@ -9,7 +9,7 @@ from pydantic import Field
 from .loyalty_schemas import CODE
 from .schemas import Strict
 
-Metric = Literal["conversion", "revenue_per_member", "aov", "refund_rate"]
+Metric = Literal["conversion", "revenue_per_member", "aov", "refund_rate", "share_rate"]
 
 
 class VariantIn(Strict):
@@ -36,7 +36,7 @@ class ExperimentIn(Strict):
     audience: AudienceIn = Field(default_factory=AudienceIn)
     primary_metric: Metric = "conversion"
     conversion_window_days: int = Field(default=7, ge=1, le=60)
-    guardrails: list[Metric] = Field(default_factory=list, max_length=4)
+    guardrails: list[Metric] = Field(default_factory=list, max_length=5)
     minimum_detectable_effect: float = Field(ge=0.001, le=10, allow_inf_nan=False)
     """Relative: 0.1 is a 10% lift of the primary metric."""
 

@@ -41,6 +41,9 @@ CSV_COLUMNS = (
     "orders_refunded",
     "refunded_fen",
     "refund_rate",
+    "share_exposures",
+    "sharers",
+    "share_rate",
     "conversion_difference",
     "conversion_relative_lift",
     "conversion_ci_low",
@@ -189,6 +192,7 @@ def results(key: str) -> Response:
     csv_wanted = choice_param(bp, "format", FORMATS) == "csv"
     c = container()
     experiment = c.shop.experiments.experiment(key)
+    c.behaviour_follow_on.before_read()  # the share rate is projected from the behaviour log
     answer = report(experiment, experiments_queries.arms(c.views, experiment.key))
     if not csv_wanted:
         return json_response(answer)

@@ -10,30 +10,41 @@ from chalice.app import Blueprint, Response
 
 from ..bootstrap import container
 from ..projections.runner import NotParked, ReadModelRunner
+from ..projections.runners import BEHAVIOUR_LOG, ORDER_LOG, Runners
 from .inputs import require_admin
 from .responses import ApiError, handles_errors, json_response
 
 bp = Blueprint(__name__)
 
 
-def _known(runner: ReadModelRunner, name: str) -> str:
-    if name not in runner.projections:
-        raise ApiError(
-            404, "not_found", f"no projection {name!r}", known=sorted(runner.projections)
-        )
-    return name
+def _runner(runners: Runners, name: str) -> ReadModelRunner:
+    """The runner of the log the projection reads (the order log or the behaviour log)."""
+    runner = runners.owner(name)
+    if runner is None:
+        raise ApiError(404, "not_found", f"no projection {name!r}", known=sorted(runners.names()))
+    return runner
+
+
+def _status(runners: Runners, name: str) -> dict[str, object]:
+    return {**_runner(runners, name).status(name), "log": runners.log_of(name)}
 
 
 @bp.route("/admin/projections", methods=["GET"])
 @handles_errors
 def projections() -> Response:
-    """Every projection: generation, position, park (the error and the event)."""
+    """Every projection of both logs: its log, that log's length
+    (`log_position`), its generation, position and park (the error and the
+    event). At the top, `log_position` is the order log's length and
+    `behaviour_log_position` the behaviour log's."""
     require_admin(bp)
-    runner = container().runner
+    runners = container().runners
+    ends = {log: runner.log_length() for log, runner in runners.by_log().items()}
+    items = [_status(runners, name) for name in runners.names()]
     return json_response(
         {
-            "log_position": runner.log_length(),
-            "items": [runner.status(name) for name in runner.projections],
+            "log_position": ends[ORDER_LOG],
+            "behaviour_log_position": ends[BEHAVIOUR_LOG],
+            "items": [item | {"log_position": ends[str(item["log"])]} for item in items],
         }
     )
 
@@ -44,24 +55,25 @@ def resume(name: str) -> Response:
     """Retries from the event the projection is parked at (after a fix is
     deployed); if it fails again it parks again, and the answer shows it."""
     require_admin(bp)
-    runner = container().runner
+    runners = container().runners
     try:
-        runner.resume(_known(runner, name))
+        _runner(runners, name).resume(name)
     except NotParked as error:
         raise ApiError(409, "not_parked", str(error), projection=name) from error
-    return json_response(runner.status(name))
+    return json_response(_status(runners, name))
 
 
 @bp.route("/admin/projections/{name}/rebuild", methods=["POST"])
 @handles_errors
 def rebuild(name: str) -> Response:
-    """Replays the log into a new generation, started over (an operator asks
-    after a fix); readers switch to it only if it completed (`rebuilt`), else
-    the new generation's park says where it failed."""
+    """Replays the projection's log into a new generation, started over (an
+    operator asks after a fix); readers switch to it only if it completed
+    (`rebuilt`), else the new generation's park says where it failed."""
     require_admin(bp)
-    runner = container().runner
-    result = runner.rebuild([_known(runner, name)], restart=True)
-    events = result.events
-    status = runner.status(name)
+    runners = container().runners
+    result = _runner(runners, name).rebuild([name], restart=True)
     rebuilt = name in result.switched
-    return json_response({"projection": name, "events": events, "rebuilt": rebuilt, **status})
+    status = _status(runners, name)
+    return json_response(
+        {"projection": name, "events": result.events, "rebuilt": rebuilt, **status}
+    )

@@ -1,4 +1,4 @@
-"""The AWS runtime's rebuild of every projection, across as many Lambda
+"""The AWS runtime's rebuild of every projection of both logs, across as many Lambda
 invocations as it needs (chalicelib/rebuild_relay.py): the nightly schedule
 starts it (schedules.rebuild_projections), the rebuild queue's handler below
 continues it. Plain functions app.py wires up."""
@@ -38,7 +38,7 @@ def relay() -> RebuildRelay:
         return client("sqs", s.sqs_endpoint, s.aws_region)
 
     return RebuildRelay(
-        c.runner,
+        c.runners,
         c.views,
         RebuildQueue(sqs, s.rebuild_queue_url).send,
         max_continuations=s.rebuild_max_continuations,

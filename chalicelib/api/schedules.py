@@ -14,8 +14,8 @@ log = logging.getLogger(__name__)
 
 
 def run_due_jobs(event: Any = None) -> dict[str, int]:
-    """One scheduler round (chalicelib/scheduler.py, `Scheduler.tick`): the
-    projections catch up, every due job runs (unpaid orders, receipt,
+    """One scheduler round (chalicelib/scheduler.py, `Scheduler.tick`): both
+    logs' projections catch up, every due job runs (unpaid orders, receipt,
     completion, points expiry, level review, birthdays, campaign end, team
     expiry), and the due outbox messages go out (re-queued to SQS on AWS).
 
@@ -24,7 +24,7 @@ def run_due_jobs(event: Any = None) -> dict[str, int]:
     c = container()
     done = c.scheduler.tick()
     log.info("scheduled jobs: %s", done)
-    for park in c.runner.parks():
+    for park in [*c.runner.parks(), *c.behaviour_runner.parks()]:
         log.error(
             "%s: %s@%d is still parked at event %d: %s",
             PARKED,

@@ -1,6 +1,6 @@
 """app.py's event-source handlers: the placeholders of their event sources and
 Chalice's event objects handed to the Lambda functions of chalicelib/lambdas/
-(the indexers, the projector and the outbox sender), which Terraform invokes
+(the indexers, the projectors and the outbox sender), which Terraform invokes
 directly. Each answers in Lambda's partial-batch shape, so a failed record is
 retried from where it failed, never skipped.
 
@@ -18,6 +18,9 @@ EVENTS_STREAM = "arn:aws:dynamodb:region:account:table/miniloop-events/stream/se
 LOG_STREAM = "arn:aws:dynamodb:region:account:table/miniloop-log/stream/set-by-terraform"
 BEHAVIOUR_STREAM = (
     "arn:aws:dynamodb:region:account:table/miniloop-behaviour-events/stream/set-by-terraform"
+)
+BEHAVIOUR_LOG_STREAM = (
+    "arn:aws:dynamodb:region:account:table/miniloop-behaviour-log/stream/set-by-terraform"
 )
 OUTBOX_QUEUE = "arn:aws:sqs:region:account:miniloop-outbox-set-by-terraform"
 
@@ -47,6 +50,13 @@ def project_log(event: Records) -> BatchResponse:
     from ..lambdas import projector
 
     return projector.handler(event.to_dict())
+
+
+def project_behaviour(event: Records) -> BatchResponse:
+    """The behaviour log's projections catch up (lambdas/behaviour_projector.py)."""
+    from ..lambdas import behaviour_projector
+
+    return behaviour_projector.handler(event.to_dict())
 
 
 def send_outbox(event: Records) -> BatchResponse:

@@ -22,6 +22,7 @@ from uuid import UUID
 from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError
 
+from ..clock import Clock
 from ..domain.behaviour_event import BehaviourEvent, behaviour_event_id
 from .errors import Busy
 
@@ -66,9 +67,15 @@ class Recorded:
 
 
 class BehaviourLog(Application[UUID]):
-    def __init__(self, env: dict[str, str], *, now: Callable[[], datetime]) -> None:
+    def __init__(
+        self, env: dict[str, str], *, clock: Clock, on_recorded: Callable[[], None]
+    ) -> None:
         super().__init__(env)
-        self._now = now
+        self.clock = clock
+        """Dates receipts, and the parks of the projections that read this log."""
+        self.on_recorded = on_recorded
+        """Told after new events were saved (by /track, a login's link or a
+        mirrored fact): the behaviour projections catch up, off the request."""
 
     def record(self, events: Sequence[NewBehaviour]) -> Recorded:
         """Records the events not recorded before, in one transaction; a race
@@ -79,13 +86,14 @@ class BehaviourLog(Application[UUID]):
         fresh = list(first.values())
         for attempt in range(MAX_ATTEMPTS):
             if fresh:
-                received_at = self._now()
+                received_at = self.clock.now()
                 try:
                     self.save(*(self._aggregate(event, received_at) for event in fresh))
                 except IntegrityError:
                     fresh = [event for event in fresh if not self.holds(event.id)]
                     time.sleep(random.uniform(0, min(0.05, 0.001 * 2**attempt)))
                     continue
+                self.on_recorded()
             return Recorded(len(fresh), len(events) - len(fresh))
         raise Busy("recording behaviour events kept conflicting with concurrent writes")
 

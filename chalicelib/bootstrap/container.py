@@ -30,8 +30,10 @@ if TYPE_CHECKING:
     from ..application.store import EventStore
     from ..application.tracking import TrackingUseCases
     from ..follow_on import FollowOnWork
+    from ..projections.behaviour_follow_on import BehaviourFollowOn
     from ..projections.due import DueTimers
     from ..projections.runner import ReadModelRunner
+    from ..projections.runners import Runners
     from ..scheduler import Scheduler
 
 T = TypeVar("T")
@@ -64,7 +66,49 @@ class Container:
         from ..application.behaviour_log import BehaviourLog
 
         return self._once(
-            "behaviour", lambda: BehaviourLog(self.runtime.behaviour_env(), now=self.clock.now)
+            "behaviour",
+            lambda: BehaviourLog(
+                self.runtime.behaviour_env(),
+                clock=self.clock,
+                on_recorded=lambda: self.behaviour_follow_on.after_record(),
+            ),
+        )
+
+    @property
+    def behaviour_runner(self) -> ReadModelRunner:
+        """The projections of the behaviour log (behaviour_projections()): their
+        own runner over their own log, keeping their views in the same view store."""
+        from ..projections.behaviour_projections import behaviour_projections
+        from ..projections.runner import ReadModelRunner
+
+        return self._once(
+            "behaviour_runner",
+            lambda: ReadModelRunner(
+                self.behaviour,
+                self.views,
+                behaviour_projections(),
+                batch_size=self.settings.projection_batch_size,
+            ),
+        )
+
+    @property
+    def runners(self) -> Runners:
+        """Both logs' runners, for the operators' surfaces (status, resume, rebuild)."""
+        from ..projections.runners import Runners
+
+        return Runners(self.runner, lambda: self.behaviour_runner)
+
+    @property
+    def behaviour_follow_on(self) -> BehaviourFollowOn:
+        """Keeps the behaviour projections caught up off the request path."""
+        from ..projections.behaviour_follow_on import BehaviourFollowOn
+
+        return self._once(
+            "behaviour_follow_on",
+            lambda: BehaviourFollowOn(
+                lambda: self.behaviour_runner.catch_up(),
+                in_process=self.runtime.follows_up_in_process,
+            ),
         )
 
     @property
@@ -160,12 +204,16 @@ class Container:
         return self._once(
             "scheduler",
             lambda: Scheduler(
-                self.runner.catch_up,
+                self.catch_up_both,
                 self.shop.jobs,
                 self.timers,
                 lambda: self.runtime.send_due(self.dispatcher),
             ),
         )
+
+    def catch_up_both(self) -> int:
+        """The order log's projections, then the behaviour log's (the scheduler's round)."""
+        return self.runner.catch_up() + self.behaviour_runner.catch_up()
 
     @property
     def vault(self) -> PersonalData:
@@ -208,7 +256,7 @@ class Container:
     def _build_dispatcher(self) -> OutboxDispatcher:
         from ..adapters.outbox_dispatch import OutboxDispatcher
         from ..adapters.wechat import WeChatError, WeChatUnavailable
-        from ..application.errors import InvalidInput
+        from ..application.errors import Busy, InvalidInput
         from ..application.ports import (
             MessageOutcomeUnknown,
             MessageRefused,
@@ -224,12 +272,13 @@ class Container:
             views=self.views,
             pay_client=lambda: self.clients.pay_client,
             clock=self.clock,
+            behaviour=lambda: self.behaviour,
         )
         return OutboxDispatcher(
             self.outbox,
             handlers.by_kind(),
             self.clock,
-            transient=(WeChatUnavailable, MessengerUnavailable, MessageOutcomeUnknown),
+            transient=(WeChatUnavailable, MessengerUnavailable, MessageOutcomeUnknown, Busy),
             permanent=(WeChatError, MessageRefused, InvalidInput),
             on_retry=self.runtime.retry_later,
         )
@@ -273,6 +322,9 @@ class Container:
         follow_on = self._once.get("follow_on")
         if follow_on is not None:  # still listening: the last round's saves catch up
             follow_on.stop()
+        behaviour_follow_on = self._once.get("behaviour_follow_on")
+        if behaviour_follow_on is not None:
+            behaviour_follow_on.stop()
         built = self._once.clear()
         for name in ("store", "behaviour"):
             application = built.get(name)

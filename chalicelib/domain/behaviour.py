@@ -212,5 +212,6 @@ KINDS: Mapping[str, Mapping[str, Check]] = {
     },
     "share": {"path": _path, "channel": _channel},
     "checkout_view": {},
+    "follow_prompt": {"path": _path},
 }
 """Each kind's fields and their checks, in the order they are checked."""

@@ -34,13 +34,14 @@ class ExperimentStatus(StrEnum):
     STOPPED = "stopped"
 
 
-CONVERSION, REVENUE_PER_MEMBER, AOV, REFUND_RATE = (
+CONVERSION, REVENUE_PER_MEMBER, AOV, REFUND_RATE, SHARE_RATE = (
     "conversion",
     "revenue_per_member",
     "aov",
     "refund_rate",
+    "share_rate",
 )
-METRICS = (CONVERSION, REVENUE_PER_MEMBER, AOV, REFUND_RATE)
+METRICS = (CONVERSION, REVENUE_PER_MEMBER, AOV, REFUND_RATE, SHARE_RATE)
 EVERYONE, NEW_MEMBERS, SOURCE = "everyone", "new_members", "source"
 AUDIENCES = (EVERYONE, NEW_MEMBERS, SOURCE)
 MIN_VARIANTS, MAX_VARIANTS = 2, 5

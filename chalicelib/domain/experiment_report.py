@@ -10,7 +10,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from .experiment import AOV, CONVERSION, REFUND_RATE, REVENUE_PER_MEMBER, Experiment
+from .experiment import AOV, CONVERSION, REFUND_RATE, REVENUE_PER_MEMBER, SHARE_RATE, Experiment
 from .experiment_stats import (
     Comparison,
     Proportion,
@@ -36,12 +36,25 @@ ARM_COUNTS = (
     "refunded_fen",
 )
 """The counts the experiments read model keeps per arm (projections/experiments.py)."""
+SHARE_COUNTS = ("share_exposures", "sharers")
+"""The counts the share-rate read model keeps per arm, over the behaviour log
+(projections/experiment_shares.py): its exposures are the mirrored ones, so
+the share rate's denominator is counted in the same log as its numerator."""
 ALPHA = 0.05
-WORSE_WHEN_LOWER = {CONVERSION: True, REVENUE_PER_MEMBER: True, AOV: True, REFUND_RATE: False}
+WORSE_WHEN_LOWER = {
+    CONVERSION: True,
+    REVENUE_PER_MEMBER: True,
+    AOV: True,
+    REFUND_RATE: False,
+    SHARE_RATE: True,
+}
 NOTES = (
     "conversion: members whose first paid order, placed after their exposure, was paid "
     "within the conversion window; revenue per member: each exposed member's paid orders "
     "in the window minus their refunds, in fen (members who bought nothing count as 0)",
+    "share rate: of the exposed members (exposures as mirrored into the behaviour log), "
+    "those who shared at least once at or after their exposure; shares before the exposure "
+    "do not count",
     "p-values hold for one look at a sample fixed in advance: looking every day and stopping "
     "at the first p < 0.05 (peeking) finds differences that are not there; wait until every "
     "arm has the sample it needs",
@@ -69,6 +82,7 @@ def figures(arm: Mapping[str, int]) -> dict[str, Any]:
         "revenue_variance": revenue.variance,
         "average_order_value_fen": _rate(arm["paid_fen"], arm["orders_paid"]),
         "refund_rate": _rate(arm["orders_refunded"], arm["orders_paid"]),
+        "share_rate": _rate(arm["sharers"], arm["share_exposures"]),
     }
 
 
@@ -95,6 +109,10 @@ def _tests(control: Mapping[str, int], arm: Mapping[str, int]) -> dict[str, Comp
             Proportion(control["orders_refunded"], control["orders_paid"]),
             Proportion(arm["orders_refunded"], arm["orders_paid"]),
         ),
+        SHARE_RATE: two_proportion_z_test(
+            Proportion(control["sharers"], control["share_exposures"]),
+            Proportion(arm["sharers"], arm["share_exposures"]),
+        ),
     }
 
 
@@ -105,7 +123,8 @@ def breached(metric: str, result: Comparison) -> bool:
 
 
 def needed_per_arm(experiment: Experiment, control: Mapping[str, int]) -> tuple[int | None, str]:
-    """Units (exposures; paid orders for the refund rate and the AOV) each arm
+    """Units (exposures; paid orders for the refund rate and the AOV; mirrored
+    exposures for the share rate) each arm
     needs to detect the minimum detectable effect at alpha 0.05 with power 0.8,
     or None and why. Rates use the two-proportion formula; means (revenue per
     member, AOV) the two-means one with the control's variance."""
@@ -119,6 +138,8 @@ def needed_per_arm(experiment: Experiment, control: Mapping[str, int]) -> tuple[
             return None, f"not computable yet from the control's {metric}: {error}"
     if metric == CONVERSION:
         baseline = _rate(control["conversions"], control["exposures"])
+    elif metric == SHARE_RATE:
+        baseline = _rate(control["sharers"], control["share_exposures"])
     else:
         baseline = _rate(control["orders_refunded"], control["orders_paid"])
     try:
@@ -131,12 +152,16 @@ def needed_per_arm(experiment: Experiment, control: Mapping[str, int]) -> tuple[
 def report(experiment: Experiment, arms: Mapping[str, Mapping[str, int]]) -> dict[str, Any]:
     """`arms`: the counts of each variant (missing arms count zero)."""
     counts = {
-        v.key: {name: int(arms.get(v.key, {}).get(name, 0)) for name in ARM_COUNTS}
+        v.key: {
+            name: int(arms.get(v.key, {}).get(name, 0)) for name in (*ARM_COUNTS, *SHARE_COUNTS)
+        }
         for v in experiment.variants
     }
     control = counts[experiment.control.key]
     needed, why = needed_per_arm(experiment, control)
-    unit = "orders_paid" if experiment.primary_metric in (REFUND_RATE, AOV) else "exposures"
+    unit = {REFUND_RATE: "orders_paid", AOV: "orders_paid", SHARE_RATE: "share_exposures"}.get(
+        experiment.primary_metric, "exposures"
+    )
     warnings = [why] if why else []
     variants, breaches = [], []
     for variant in experiment.variants:

@@ -97,13 +97,16 @@ def retention_columns(cohort: str) -> tuple[str, ...]:
     return cohorts.columns(cohort)
 
 
-def _source_days(views: ViewReader, start: str, end: str) -> Iterator[Doc]:
+def source_days(
+    views: ViewReader, start: str, end: str, projection: str = PROJECTION
+) -> Iterator[Doc]:
     """The day-and-source documents of the range, newest day first, read a
-    page at a time from the end of the range until a day before its start."""
+    page at a time from the end of the range until a day before its start
+    (the analytics projection's, or another's kept the same way)."""
     upto = source_rank(end, "~")  # "~" sorts after every source key
     while True:
         page = views.query(
-            PROJECTION, SOURCE_DAYS, SOURCE_DAYS, rank_upto=upto, descending=True, limit=PAGE
+            projection, SOURCE_DAYS, SOURCE_DAYS, rank_upto=upto, descending=True, limit=PAGE
         )
         fresh = [doc for doc in page if source_rank(doc["day"], doc["source"]) != upto]
         for doc in fresh:
@@ -134,7 +137,7 @@ def sources(views: ViewReader, start: date, end: date) -> dict[str, Any]:
     """Per source over the range (most visits first), and per day and source."""
     days = days_between(start, end)
     named = labels(views)
-    rows = sorted(_source_days(views, days[0], days[-1]), key=lambda d: (d["day"], d["source"]))
+    rows = sorted(source_days(views, days[0], days[-1]), key=lambda d: (d["day"], d["source"]))
     by_source: dict[str, list[Doc]] = {}
     for row in rows:
         by_source.setdefault(row["source"], []).append(row)

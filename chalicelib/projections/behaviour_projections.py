@@ -16,4 +16,16 @@ if TYPE_CHECKING:
 def behaviour_projections() -> list[Projection]:
     """Every projection of the behaviour log; imported when built, like
     `all_projections()`."""
-    return []
+    from .behaviour_metrics import BehaviourMetricsProjection
+    from .experiment_shares import ExperimentSharesProjection
+    from .follow_conversion import FollowConversionProjection
+    from .footprints import FootprintsProjection
+    from .funnel import FunnelProjection
+
+    return [
+        BehaviourMetricsProjection(),
+        FunnelProjection(),
+        ExperimentSharesProjection(),
+        FollowConversionProjection(),
+        FootprintsProjection(),
+    ]

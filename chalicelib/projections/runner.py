@@ -39,15 +39,13 @@ import dataclasses
 import logging
 import threading
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from eventsourcing.persistence import IntegrityError
 
+from ..clock import Clock
 from .base import BatchTooLarge, Doc, Park, Projection, ViewStore, ViewWriter
 from .parking import PARKED, NotParked, describe, park_for
-
-if TYPE_CHECKING:
-    from ..application.store import EventStore
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +71,20 @@ class RebuildResult:
     """Projections whose new generation is parked: readers stay on the old one;
     `status(name)["rebuild_parked"]` tells where and why, and a rebuild with
     `restart=True` after a fix starts it over."""
+
+
+class EventLog(Protocol):
+    """What the runner reads: an eventsourcing application's log (the order
+    log's `EventStore`, or the `BehaviourLog`) and the clock its parks are dated by."""
+
+    @property
+    def recorder(self) -> Any: ...
+
+    @property
+    def mapper(self) -> Any: ...
+
+    @property
+    def clock(self) -> Clock: ...
 
 
 @dataclasses.dataclass
@@ -106,7 +118,7 @@ class ReadModelRunner:
 
     def __init__(
         self,
-        app: EventStore,
+        app: EventLog,
         store: ViewStore,
         projections: Sequence[Projection],
         *,

@@ -38,6 +38,8 @@ def _sends_settled(container: Container) -> Callable[[], int]:
     def settle() -> int:
         if not container.follow_on.settle(SETTLE_TIMEOUT_S):
             raise AssertionError(f"the outbox sender was still busy after {SETTLE_TIMEOUT_S} s")
+        if not container.behaviour_follow_on.settle(SETTLE_TIMEOUT_S):  # after the sends' records
+            raise AssertionError(f"the behaviour projector was busy after {SETTLE_TIMEOUT_S} s")
         return 0
 
     return settle

@@ -21,7 +21,7 @@ NEVER = ("chalice", "pydantic", "pydantic_settings", "asyncio", "app")
 """Top-level packages no lean function imports: Chalice and its app, the
 request schemas' pydantic, asyncio."""
 
-CRYPTOGRAPHY = {"index_events", "index_behaviour", "project_log"}
+CRYPTOGRAPHY = {"index_events", "index_behaviour", "project_log", "project_behaviour"}
 """Functions that never sign or verify (the sender makes WeChat Pay refunds)."""
 
 
@@ -60,8 +60,9 @@ def test_the_indexers_import_nothing_of_the_shop(function: str) -> None:
     assert "boto3" in loaded
 
 
-def test_the_projector_imports_no_use_case() -> None:
-    loaded = _loaded_by(_module(LEAN_HANDLERS["project_log"]))
+@pytest.mark.parametrize("function", ["project_log", "project_behaviour"])
+def test_the_projectors_import_no_use_case(function: str) -> None:
+    loaded = _loaded_by(_module(LEAN_HANDLERS[function]))
     use_cases = ("orders", "checkout", "payments", "accounts", "notify_sender", "jobs")
     assert "chalicelib.bootstrap.shop" not in loaded
     assert not [m for m in use_cases if f"chalicelib.application.{m}" in loaded]

@@ -149,6 +149,9 @@ def test_every_stream_and_queue_handler_has_exactly_one_event_source_mapping() -
         "${aws_dynamodb_table.behaviour_events.stream_arn}"
     )
     assert by_function["project_log"]["event_source_arn"] == "${aws_dynamodb_table.log.stream_arn}"
+    assert by_function["project_behaviour"]["event_source_arn"] == (
+        "${aws_dynamodb_table.behaviour_log.stream_arn}"
+    )
     assert by_function["send_outbox"]["event_source_arn"] == "${aws_sqs_queue.outbox.arn}"
     assert by_function["continue_rebuild"]["event_source_arn"] == "${aws_sqs_queue.rebuild.arn}"
     batch_sizes = {n: s.batch_size for n, s in streams.items()}
@@ -164,7 +167,7 @@ def test_every_stream_and_queue_handler_has_exactly_one_event_source_mapping() -
 
 def test_stream_failures_are_retried_by_halves_and_parked_never_dropped_silently() -> None:
     by_function = mappings()
-    for name in ("index_events", "index_behaviour", "project_log"):
+    for name in ("index_events", "index_behaviour", "project_log", "project_behaviour"):
         mapping = by_function[name]
         assert mapping["starting_position"] == "TRIM_HORIZON", name
         assert mapping["bisect_batch_on_function_error"] is True, name
@@ -201,8 +204,9 @@ def stream_record(keys: dict[str, Any]) -> dict[str, Any]:
     return {"eventName": "INSERT", "eventSource": "aws:dynamodb", "dynamodb": {"Keys": keys}}
 
 
-def test_only_new_log_pages_wake_the_projector() -> None:
-    (criterion,) = mappings()["project_log"]["filter_criteria"]["filter"]
+@pytest.mark.parametrize("projector", ["project_log", "project_behaviour"])
+def test_only_new_log_pages_wake_the_projector(projector: str) -> None:
+    (criterion,) = mappings()[projector]["filter_criteria"]["filter"]
     pattern = json.loads(criterion["pattern"])
 
     assert matches(pattern, stream_record({"pk": {"S": PAGE_PK}, "sk": {"N": "1"}}))
@@ -277,21 +281,39 @@ NEEDS: dict[str, dict[str, set[str]]] = {
         "queue:failures": SEND,
     },
     "project_log": {"log/stream": STREAM, **PROJECTING, "queue:failures": SEND},
+    # The behaviour log's projections: its log read, views written (no outbox).
+    "project_behaviour": {
+        "behaviour_log/stream": STREAM,
+        "behaviour_log": READ,
+        "views": WRITE,
+        "views/index": READ,
+        "queue:failures": SEND,
+    },
+    # Also records the order log's mirrored facts in the behaviour log.
     "send_outbox": {
         "queue:outbox": CONSUME | SEND,
         "outbox": WRITE,
         "outbox/index": READ,
+        "behaviour_events": APPEND,
     },
-    # Commands run by the clock (cancel unpaid orders, confirm receipt, complete).
-    "run_due_jobs": {**EVENT_STORE, **PROJECTING, "keys": KEYS, "queue:failures": SEND},
+    # Commands run by the clock (cancel unpaid orders, confirm receipt, complete);
+    # both logs' projections catch up first.
+    "run_due_jobs": {
+        **EVENT_STORE,
+        **PROJECTING,
+        "behaviour_log": READ,
+        "keys": KEYS,
+        "queue:failures": SEND,
+    },
     "rebuild_projections": {
         **EVENT_STORE,
         **PROJECTING,
+        "behaviour_log": READ,
         "queue:rebuild": SEND,
         "queue:failures": SEND,
     },
-    # Continues a rebuild: reads the log, writes views, hands over to itself.
-    "continue_rebuild": {**PROJECTING, "queue:rebuild": CONSUME | SEND},
+    # Continues a rebuild: reads both logs, writes views, hands over to itself.
+    "continue_rebuild": {**PROJECTING, "behaviour_log": READ, "queue:rebuild": CONSUME | SEND},
 }
 
 

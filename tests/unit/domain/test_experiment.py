@@ -239,3 +239,21 @@ def test_a_mean_as_primary_metric_gets_its_sample_size_from_the_controls_spread(
     nobody_spent = report(e, {"control": arm(exposures=100), "bundle": arm(exposures=100)})
     assert nobody_spent["needed_per_arm"] is None
     assert any("not computable yet" in w for w in nobody_spent["warnings"])
+
+
+def test_the_share_rate_is_reported_and_can_be_a_guardrail() -> None:
+    e = experiment()
+    e.guardrails = ["share_rate"]
+    e.start(T0)
+    answer = report(
+        e,
+        {
+            "control": arm(exposures=1000, share_exposures=1000, sharers=200),
+            "urgent": arm(exposures=1000, share_exposures=998, sharers=120),
+        },
+    )
+    control, urgent = answer["variants"]
+    assert (control["share_rate"], urgent["share_rate"]) == (0.2, 120 / 998)
+    assert urgent["vs_control"]["share_rate"]["difference"] == pytest.approx(120 / 998 - 0.2)
+    assert answer["guardrail_breaches"] == [{"variant": "urgent", "metric": "share_rate"}]
+    assert definition_problem(e.variants, e.audience, ["share_rate", "conversion"]) is None
