@@ -151,6 +151,7 @@ class CheckoutUseCases:
         if quoted is not None and quoted != checkout.quote_id:
             raise StaleQuote(
                 "prices, coupon, points or level changed since the quote; quote again",
+                stale_quote_id=quoted,
                 quote_id=checkout.quote_id,
                 payable_fen=checkout.price.payable_fen,
             )
@@ -165,29 +166,43 @@ class CheckoutUseCases:
             first_line.setdefault(sku_id, index)
         lines: list[OrderLine] = []
         stocks: list[tuple[Stock, int]] = []
+        products: dict[str, Product] = {}
         for sku_id, quantity in quantities.items():
             field = f"lines[{first_line[sku_id]}].sku_id"
-            stock, line = self.line_for(sku_id, quantity, field=field)
+            stock, line = self.line_for(sku_id, quantity, field=field, products=products)
             lines.append(line)
             stocks.append((stock, quantity))
         return lines, stocks
 
-    def line_for(self, sku_id: str, quantity: int, field: str) -> tuple[Stock, OrderLine]:
-        """The SKU's stock and an order line for it at the catalogue price;
-        InvalidInput names `field` when the catalogue has no such SKU."""
+    def line_for(
+        self,
+        sku_id: str,
+        quantity: int,
+        field: str,
+        products: dict[str, Product] | None = None,
+    ) -> tuple[Stock, OrderLine]:
+        """The SKU's stock and an order line for it at the catalogue price in
+        effect now; InvalidInput names `field` when the catalogue has no such
+        SKU, NotOnSale (409) when it or its product is off sale. `products`
+        keeps the products a cart loaded, so one cart sees one version of each."""
+        seen = {} if products is None else products
         try:
             stock = self.store.load(Stock, stock_id_for(sku_id), "SKU")
-            product = self.store.load(Product, UUID(stock.product_id), "product")
+            product = seen.get(stock.product_id) or self.store.load(
+                Product, UUID(stock.product_id), "product"
+            )
         except NotFound:
             raise InvalidInput(field, f"no SKU {sku_id!r} in the catalogue") from None
+        seen[stock.product_id] = product
         spec = product.sku(sku_id)
         if spec is None:
             raise InvalidInput(field, f"no SKU {sku_id!r} in the catalogue")
+        product.require_on_sale(sku_id)
         line = OrderLine(
             product_id=str(product.id),
             sku_id=sku_id,
             title=f"{product.title} {spec.name}".strip(),
-            unit_price_fen=spec.price_fen,
+            unit_price_fen=product.price_at(sku_id, self.store.clock.now()),
             quantity=quantity,
             category=product.category,
         )

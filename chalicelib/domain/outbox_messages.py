@@ -12,6 +12,9 @@ already in the outbox are read with the same `from_payload`.
 - `oa.identify` (IdentifyFollowerMessage): asks WeChat for a follower's unionid;
   its id is `oa.identify:<follower id>` (rows queued before the openid was
   sealed name the OA openid instead, and read as its follower).
+- `ops.low_stock` (LowStockMessage): tells the operators a SKU fell to or below
+  its low-stock threshold; its id is `ops.low_stock:<sku>:<crossing>`, one per
+  crossing of the threshold.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from .follower import follower_id_for
 REFUND: Final = "wechatpay.refund"
 NOTIFY: Final = "notify"
 IDENTIFY_FOLLOWER: Final = "oa.identify"
+LOW_STOCK: Final = "ops.low_stock"
 
 
 class MalformedMessage(ValueError):
@@ -171,3 +175,45 @@ class IdentifyFollowerMessage:
             return cls(follower_id=UUID(str(payload["follower_id"])))
         except ValueError:
             raise MalformedMessage("follower_id", "not a follower id") from None
+
+
+@dataclass(frozen=True)
+class LowStockMessage:
+    """{"sku_id", "product_id", "crossing", "available", "threshold"}."""
+
+    kind: ClassVar[str] = LOW_STOCK
+
+    sku_id: str
+    product_id: str
+    crossing: int
+    available: int
+    threshold: int
+
+    @property
+    def message_id(self) -> str:
+        return f"{LOW_STOCK}:{self.sku_id}:{self.crossing}"
+
+    def to_payload(self) -> dict[str, Any]:
+        return {
+            "sku_id": self.sku_id,
+            "product_id": self.product_id,
+            "crossing": self.crossing,
+            "available": self.available,
+            "threshold": self.threshold,
+        }
+
+    @classmethod
+    def from_payload(cls, payload: Mapping[str, Any]) -> LowStockMessage:
+        _required(payload, "sku_id", "crossing", "available", "threshold")
+        try:
+            figures = [int(payload[name]) for name in ("crossing", "available", "threshold")]
+        except (TypeError, ValueError) as error:
+            raise MalformedMessage("payload", f"not a low-stock alert: {error}") from None
+        crossing, available, threshold = figures
+        return cls(
+            sku_id=str(payload["sku_id"]),
+            product_id=str(payload.get("product_id") or ""),
+            crossing=crossing,
+            available=available,
+            threshold=threshold,
+        )

@@ -1,0 +1,77 @@
+"""Finding products: `GET /products` (search, category, sort, cursor pages)
+and `GET /search/hot` (the most searched terms of the last seven Beijing days,
+from the behaviour log's search events)."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from chalice.app import Blueprint, Response
+
+from ..application.errors import InvalidInput
+from ..bootstrap import container
+from ..domain.calendar import beijing_date
+from ..projections import behaviour_queries, product_search_queries
+from .inputs import choice_param, query_param
+from .product_cursors import decode_position, encode_position
+from .responses import handles_errors, json_response
+
+bp = Blueprint(__name__)
+
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 50
+MAX_QUERY = 50
+"""Characters a search query may have."""
+HOT_DAYS = 7
+DEFAULT_HOT = 10
+MIN_SEARCHES = 3
+"""Searches a term needs in the window to be shown: a public list never shows a
+one-off search (someone's own phone number, say)."""
+
+
+def _limit(name: str, default: int, most: int) -> int:
+    text = query_param(bp, name)
+    if text is None:
+        return default
+    if not re.fullmatch(r"[0-9]{1,4}", text) or not 1 <= int(text) <= most:
+        raise InvalidInput(name, f"a whole number from 1 to {most}")
+    return int(text)
+
+
+def _query() -> str | None:
+    q = query_param(bp, "q")
+    if q is not None and not 1 <= len(q) <= MAX_QUERY:
+        raise InvalidInput("q", f"from 1 to {MAX_QUERY} characters")
+    return q
+
+
+@bp.route("/products", methods=["GET"])
+@handles_errors
+def list_products() -> Response:
+    """Products on sale: `q` searches titles, categories and SKU names;
+    `sort` (default sales), `cursor` and `limit` page them."""
+    q = _query()
+    category = query_param(bp, "category")
+    sort = choice_param(bp, "sort", product_search_queries.SORTS) or "sales"
+    limit = _limit("limit", DEFAULT_LIMIT, MAX_LIMIT)
+    after = decode_position(query_param(bp, "cursor"), sort)
+    c = container()
+    page = product_search_queries.search(
+        c.views, c.now(), q=q, category=category, sort=sort, after=after, limit=limit
+    )
+    next_cursor = None if page.next_after is None else encode_position(page.next_after)
+    return json_response({"items": page.items, "next_cursor": next_cursor})
+
+
+@bp.route("/search/hot", methods=["GET"])
+@handles_errors
+def hot_searches() -> Response:
+    """The most searched terms of the last seven Beijing days (today included)."""
+    limit = _limit("limit", DEFAULT_HOT, behaviour_queries.HOT_SEARCHES)
+    c = container()
+    today = beijing_date(c.now())
+    days = [(today - timedelta(days=n)).isoformat() for n in range(HOT_DAYS - 1, -1, -1)]
+    found = behaviour_queries.hot_searches(c.views, days)
+    terms = [t for t in found if t["searches"] >= MIN_SEARCHES][:limit]
+    return json_response({"days": [days[0], days[-1]], "items": terms})
