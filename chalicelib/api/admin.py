@@ -10,15 +10,18 @@ from chalice.app import Blueprint, Response
 from ..adapters.outbox_dispatch import OUTBOX_STATUSES
 from ..application.orders import OrderUseCases
 from ..bootstrap import container
-from ..domain.order import OrderStatus
 from ..domain.values import SkuSpec
-from ..projections import fresh, queries
+from ..projections import fresh, order_search, queries
 from .inputs import body, choice_param, path_id, require_admin
-from .personal import reveal_order, reveal_orders
+from .order_export import csv_export
+from .order_filters import admin_search
+from .order_pages import order_page
+from .personal import reveal_order
 from .responses import handles_errors, json_response
 from .schemas import ProductIn, ReasonIn, RestockIn, ShipIn
 
 bp = Blueprint(__name__)
+ORDER_FORMATS = ("json", "csv")
 PRODUCT_BODY_LIMIT = 256 * 1024
 """Up to 99 SKUs with Chinese names, escaped as \\uXXXX by some clients."""
 
@@ -51,10 +54,14 @@ def restock(sku_id: str) -> Response:
 @bp.route("/admin/orders", methods=["GET"])
 @handles_errors
 def orders() -> Response:
+    """The operators' order search, a page at a time or (`format=csv`) whole."""
     require_admin(bp)
-    status = choice_param(bp, "status", list(OrderStatus)) or "paid"
-    items = queries.orders_with_status(container().views, status)
-    return json_response({"items": reveal_orders(items)})
+    csv_wanted = choice_param(bp, "format", ORDER_FORMATS) == "csv"
+    search = admin_search(bp.current_request.query_params)
+    if not csv_wanted:
+        return order_page(bp, search)
+    views = container().views
+    return csv_export(views, order_search.every(views, search))
 
 
 @bp.route("/admin/orders/{order_id}", methods=["GET"])

@@ -12,11 +12,13 @@ from ..application.orders import OrderUseCases
 from ..bootstrap import container
 from ..domain.order import OrderStatus
 from ..domain.values import Address, Delivery
-from ..projections import fresh, queries
+from ..projections import catalogue_queries, fresh, queries
 from ..projections.base import plain
+from ..projections.order_search import OrderSearch
 from .idempotency import idempotent
-from .inputs import body, choice_param, current_member, path_id, query_param
-from .personal import reveal_order, reveal_orders
+from .inputs import body, choice_param, current_member, path_id
+from .order_pages import order_page
+from .personal import reveal_order
 from .responses import ApiError, handles_errors, json_response
 from .schemas import LoginIn, PlaceOrderIn, QuoteIn, ReasonIn
 
@@ -68,17 +70,13 @@ def _code2session(code: str) -> Session:
         raise
 
 
-@bp.route("/products", methods=["GET"])
-@handles_errors
-def list_products() -> Response:
-    items = queries.products(container().views, query_param(bp, "category"))
-    return json_response({"items": items})
-
-
 @bp.route("/products/{product_id}", methods=["GET"])
 @handles_errors
 def show_product(product_id: str) -> Response:
-    return json_response(queries.product(container().views, path_id(product_id, "product")))
+    c = container()
+    return json_response(
+        catalogue_queries.product(c.views, c.now(), path_id(product_id, "product"))
+    )
 
 
 @bp.route("/checkout/quote", methods=["POST"])
@@ -126,8 +124,8 @@ def place_order() -> Response:
 def my_orders() -> Response:
     member_id = current_member(bp)
     status = choice_param(bp, "status", list(OrderStatus))
-    items = queries.member_orders(container().views, member_id, status)
-    return json_response({"items": reveal_orders(items)})
+    statuses = () if status is None else (status,)
+    return order_page(bp, OrderSearch(statuses=statuses, member_id=str(member_id)))
 
 
 @bp.route("/orders/{order_id}", methods=["GET"])

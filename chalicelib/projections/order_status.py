@@ -1,4 +1,8 @@
-"""Order status read model: one document per order, grouped by member."""
+"""Order status read model: one document per order, grouped by member, and
+copies of it grouped by status, by campaign and all together, for the
+operators' search. Every copy is ranked by `order_rank` (placement time, then
+order id), unique per order, so a page boundary is a position in one total
+order (projections/order_search.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +14,9 @@ from .base import Doc, Handler, ViewWriter, plain, rank_time
 
 VIEW = "orders"
 BY_STATUS = "orders_by_status"
+BY_CAMPAIGN = "orders_by_campaign"
+ALL = "orders_by_time"
+ALL_GROUP = "all"
 
 
 def member_group(member_id: str) -> str:
@@ -42,10 +49,18 @@ def _placed(e: Order.Placed, views: ViewWriter) -> None:
     _save(views, doc)
 
 
+def order_rank(doc: Doc) -> str:
+    """Placement time (fixed-width UTC), then the order id: sorts as text, unique."""
+    return f"{rank_time(datetime.fromisoformat(doc['placed_at']))}#{doc['id']}"
+
+
 def _save(views: ViewWriter, doc: Doc) -> None:
-    rank = rank_time(datetime.fromisoformat(doc["placed_at"]))
-    views.put(VIEW, doc["id"], doc, group=member_group(doc["member_id"]), rank=rank)
-    views.put(BY_STATUS, doc["id"], {"id": doc["id"]}, group=doc["status"], rank=rank)
+    rank, key = order_rank(doc), doc["id"]
+    views.put(VIEW, key, doc, group=member_group(doc["member_id"]), rank=rank)
+    views.put(BY_STATUS, key, doc, group=doc["status"], rank=rank)
+    views.put(ALL, key, doc, group=ALL_GROUP, rank=rank)
+    if doc["campaign"]:
+        views.put(BY_CAMPAIGN, key, doc, group=doc["campaign"]["campaign_id"], rank=rank)
 
 
 def _update(views: ViewWriter, e: Any, name: str, at: Any, **changes: Any) -> Doc:

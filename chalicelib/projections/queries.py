@@ -25,12 +25,6 @@ def member_orders(views: ViewReader, member_id: UUID, status: str | None = None)
     return [d for d in docs if status is None or d["status"] == status]
 
 
-def orders_with_status(views: ViewReader, status: str, limit: int = 200) -> list[Doc]:
-    refs = views.query(ORDERS, order_status.BY_STATUS, status, descending=True, limit=limit)
-    docs = (views.get(ORDERS, order_status.VIEW, ref["id"]) for ref in refs)
-    return [doc for doc in docs if doc is not None]
-
-
 def products(views: ViewReader, category: str | None = None) -> list[Doc]:
     docs = views.query(CATALOGUE, catalogue.PRODUCTS, "all")
     return [d for d in docs if category is None or d["category"] == category]

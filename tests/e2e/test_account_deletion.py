@@ -57,7 +57,7 @@ def test_a_closed_accounts_token_is_refused_and_a_new_login_is_a_new_member(
     again = log_in(stack, "alice")
     assert again["registered"] and again["member_id"] != first["member_id"]
     new = again["token"]
-    assert stack.call("GET", "/orders", token=new) == (200, {"items": []})
+    assert stack.call("GET", "/orders", token=new) == (200, {"items": [], "next_cursor": None})
     assert stack.call("GET", f"/orders/{order['id']}", token=new)[0] == 404
     assert welcome_coupons(stack, new) == 0  # 新人券 once per WeChat identity
 
