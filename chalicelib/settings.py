@@ -72,6 +72,8 @@ class Settings:
     """Points each side of an invite gets when the invitee's first order completes."""
     invite_reward_coupon: str = ""
     """A coupon template code each side gets as well ("" = none)."""
+    review_reward_points: int = 0
+    """Points a review of a completed order's line earns its author, once (0 = off)."""
 
     wechat_api_base: str = "http://127.0.0.1:8001"
     wechatpay_api_base: str = "http://127.0.0.1:8001"
@@ -287,6 +289,7 @@ BOUNDS: Mapping[str, tuple[int, int | None]] = {
     "max_redeem_percent": (0, 100),
     "points_lifetime_months": (1, None),
     "invite_reward_points": (0, None),
+    "review_reward_points": (0, 100_000),
     "projection_batch_size": (1, 1000),
     "rebuild_stop_margin_s": (1, 600),
     "rebuild_budget_batches": (0, None),

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from .checkout import CheckoutUseCases
     from .coupons import CouponUseCases
     from .experiments import ExperimentUseCases
+    from .favourites import FavouriteUseCases
     from .flash_sale import FlashSaleUseCases
     from .group_buy import GroupBuyUseCases
     from .invites import InviteUseCases
@@ -51,6 +52,7 @@ if TYPE_CHECKING:
     )
     from .push_replays import PushReplays
     from .reservations import ReservationUseCases
+    from .reviews import ReviewUseCases
     from .source_labels import SourceLabelUseCases
     from .store import EventStore
     from .subscriptions import SubscriptionUseCases
@@ -94,6 +96,8 @@ class ShopRules:
     """subscriptions.CLIENT: the mini-program reports accepted subscribe messages."""
     keyword_replies: Mapping[str, str] = field(default_factory=_keyword_replies)
     mp_appid: str = ""
+    review_points: int = 0
+    """Points a review earns its author, once per review (0: none)."""
 
 
 @dataclass(frozen=True)
@@ -137,6 +141,8 @@ class Shop:
     push_replays: PushReplays
     source_labels: SourceLabelUseCases
     experiments: ExperimentUseCases
+    favourites: FavouriteUseCases
+    reviews: ReviewUseCases
     jobs: JobUseCases
 
     @property

@@ -21,6 +21,7 @@ from eventsourcing.utils import EnvType
 from ..clock import Clock, SystemClock
 from ..domain.campaign_stock import CampaignStock
 from ..domain.catalogue import Stock
+from ..domain.favourites import Favourites
 from ..domain.inbox import Inbox
 from ..domain.member import Member
 from ..domain.values import VALUE_TYPES
@@ -73,6 +74,7 @@ class EventStore(Application[UUID]):
         Member: 50,
         CampaignStock: 50,
         Inbox: 50,
+        Favourites: 50,
     }
 
     def __init__(

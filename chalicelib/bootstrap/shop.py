@@ -15,6 +15,7 @@ from ..application.catalogue import CatalogueUseCases
 from ..application.checkout import CheckoutUseCases
 from ..application.coupons import CouponUseCases
 from ..application.experiments import ExperimentUseCases
+from ..application.favourites import FavouriteUseCases
 from ..application.flash_sale import FlashSaleUseCases
 from ..application.follower_identities import FollowerIdentities
 from ..application.group_buy import GroupBuyUseCases
@@ -30,6 +31,7 @@ from ..application.orders import OrderUseCases
 from ..application.payments import PaymentUseCases
 from ..application.push_replays import PushReplays
 from ..application.reservations import ReservationUseCases
+from ..application.reviews import ReviewUseCases
 from ..application.source_labels import SourceLabelUseCases
 from ..application.store import EventStore
 from ..application.subscriptions import SubscriptionUseCases
@@ -53,6 +55,7 @@ def rules_from(settings: Settings) -> ShopRules:
         credits_from=settings.subscribe_credits_from,
         keyword_replies=json.loads(replies) if replies else DEFAULT_KEYWORD_REPLIES,
         mp_appid=settings.wechat_appid,
+        review_points=settings.review_reward_points,
     )
 
 
@@ -123,6 +126,10 @@ def build_shop(store: EventStore, rules: ShopRules, ports: ShopPorts) -> Shop:
         push_replays=PushReplays(store),
         source_labels=SourceLabelUseCases(store),
         experiments=experiments,
+        favourites=FavouriteUseCases(store),
+        reviews=ReviewUseCases(
+            store, accounts, review_points=rules.review_points, points_policy=rules.points_policy
+        ),
         jobs=JobUseCases(
             store.clock,
             orders=orders,
