@@ -12,9 +12,12 @@ from chalicelib.api import (
     campaign_views,
     campaigns,
     campaigns_admin,
+    catalogue_admin,
     engagement,
     experiments,
     experiments_admin,
+    favourites,
+    footprints,
     group_buy,
     loyalty_admin,
     members,
@@ -22,9 +25,14 @@ from chalicelib.api import (
     miniprogram,
     notifications,
     notifications_admin,
+    oa_analytics_admin,
     official_account,
+    product_search,
     projections_admin,
+    promotion_analytics_admin,
     rebuilds,
+    reviews,
+    reviews_admin,
     schedules,
     streams,
     tracking,
@@ -34,8 +42,10 @@ from chalicelib.api.responses import in_documented_shape
 
 BLUEPRINTS = (
     miniprogram,
+    product_search,
     webhooks,
     admin,
+    catalogue_admin,
     members,
     loyalty_admin,
     engagement,
@@ -51,8 +61,14 @@ BLUEPRINTS = (
     projections_admin,
     tracking,
     analytics_admin,
+    promotion_analytics_admin,
+    oa_analytics_admin,
     experiments,
     experiments_admin,
+    favourites,
+    footprints,
+    reviews,
+    reviews_admin,
 )
 
 app = Chalice(app_name="miniloop")
@@ -74,6 +90,13 @@ def index_behaviour(event: streams.Records) -> dict[str, list[dict[str, str]]]:
 @app.on_dynamodb_record(stream_arn=streams.LOG_STREAM, batch_size=100, name="project_log")
 def project_log(event: streams.Records) -> dict[str, list[dict[str, str]]]:
     return streams.project_log(event)
+
+
+@app.on_dynamodb_record(
+    stream_arn=streams.BEHAVIOUR_LOG_STREAM, batch_size=100, name="project_behaviour"
+)
+def project_behaviour(event: streams.Records) -> dict[str, list[dict[str, str]]]:
+    return streams.project_behaviour(event)
 
 
 @app.on_sqs_message(queue_arn=streams.OUTBOX_QUEUE, batch_size=10, name="send_outbox")

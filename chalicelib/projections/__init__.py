@@ -16,26 +16,34 @@ def all_projections(after_sales_window: timedelta = timedelta(days=7)) -> list[P
     start") import the projections' modules (base, runner) without them."""
 
     from .analytics import AnalyticsProjection
+    from .behaviour_mirror import BehaviourMirrorProjection
     from .campaigns import CampaignsProjection
     from .catalogue import CatalogueProjection
     from .coupons import CouponsProjection
     from .experiments import ExperimentsProjection
     from .followers import FollowersProjection
     from .invites import InvitesProjection
+    from .low_stock import LowStockProjection
     from .members import MembersProjection
     from .notification_log import NotificationLogProjection
     from .notification_triggers import NotificationTriggersProjection
+    from .oa_metrics import OaMetricsProjection
     from .order_status import OrderStatusProjection
     from .order_timers import OrderTimersProjection
     from .points import PointsProjection
+    from .product_search import ProductSearchProjection
+    from .promotion_analytics import PromotionAnalyticsProjection
     from .refund_requests import RefundRequestsProjection
     from .reservations import ReservationsProjection
+    from .reviews import ReviewsProjection
 
     return [
         CatalogueProjection(),
+        ProductSearchProjection(),
         OrderStatusProjection(),
         OrderTimersProjection(),
         RefundRequestsProjection(),
+        LowStockProjection(),
         MembersProjection(),
         PointsProjection(),
         CouponsProjection(),
@@ -46,5 +54,9 @@ def all_projections(after_sales_window: timedelta = timedelta(days=7)) -> list[P
         FollowersProjection(),
         NotificationLogProjection(),
         AnalyticsProjection(),
+        PromotionAnalyticsProjection(),
+        OaMetricsProjection(),
         ExperimentsProjection(),
+        BehaviourMirrorProjection(),
+        ReviewsProjection(),
     ]
