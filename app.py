@@ -31,6 +31,7 @@ from chalicelib.api import (
     projections_admin,
     promotion_analytics_admin,
     rebuilds,
+    recommendations,
     reviews,
     reviews_admin,
     schedules,
@@ -67,6 +68,7 @@ BLUEPRINTS = (
     experiments_admin,
     favourites,
     footprints,
+    recommendations,
     reviews,
     reviews_admin,
 )

@@ -19,6 +19,7 @@ def all_projections(after_sales_window: timedelta = timedelta(days=7)) -> list[P
     from .behaviour_mirror import BehaviourMirrorProjection
     from .campaigns import CampaignsProjection
     from .catalogue import CatalogueProjection
+    from .co_purchases import CoPurchasesProjection
     from .coupons import CouponsProjection
     from .experiments import ExperimentsProjection
     from .followers import FollowersProjection
@@ -40,6 +41,7 @@ def all_projections(after_sales_window: timedelta = timedelta(days=7)) -> list[P
     return [
         CatalogueProjection(),
         ProductSearchProjection(),
+        CoPurchasesProjection(),
         OrderStatusProjection(),
         OrderTimersProjection(),
         RefundRequestsProjection(),
