@@ -4,6 +4,7 @@ embedded runtime keeps in its data folder, and the WeChat Pay merchant key
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 
@@ -32,9 +33,24 @@ def _kept_secret(name: str, configured: str, data_dir: Path, *, keeps_files: boo
     path = data_dir / name
     if not path.exists():
         data_dir.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(32))
-        path.chmod(0o600)
+        _create_once(path, secrets.token_urlsafe(32))
     return path.read_text().strip().encode()
+
+
+def _create_once(path: Path, text: str) -> None:
+    """Writes `text` (0600) to `path` unless it exists, all at once: threads or
+    processes using the secret for the first time together all read the one
+    complete file (never an empty one being written), whichever made it."""
+    draft = path.with_name(f".{path.name}.{secrets.token_hex(8)}")
+    descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as file:
+        file.write(text)
+    try:
+        os.link(draft, path)
+    except FileExistsError:
+        pass  # another first use made it: that one is kept
+    finally:
+        draft.unlink()
 
 
 def merchant_key_pem(inline: str, key_file: Path | None) -> bytes:

@@ -138,4 +138,5 @@ def run_jobs() -> Response:
 def outbox() -> Response:
     require_admin(bp)
     status = choice_param(bp, "status", OUTBOX_STATUSES)
+    container().follow_on.before_read()  # the projections that enqueue side effects
     return json_response({"items": container().outbox.messages(status)})

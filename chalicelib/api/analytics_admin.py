@@ -2,10 +2,11 @@
 per traffic source, the funnels, the registration cohorts' retention and
 repurchase, and the sources' labels. The overview, the sources and the funnel
 join the behaviour log's figures (projections/behaviour_queries.py); on the
-embedded runtime they first catch its projections up, so an operator sees
-every event tracked before the read. Days are Beijing days; every
-answer states the definitions it used, and `?format=csv` answers the rows as
-CSV (UTF-8 with a BOM, so Excel opens Chinese)."""
+embedded runtime every read first catches up the projections it reads (the
+order log's analytics run off the request path: projections/lanes.py), so an
+operator sees every event committed or tracked before the read. Days are
+Beijing days; every answer states the definitions it used, and `?format=csv`
+answers the rows as CSV (UTF-8 with a BOM, so Excel opens Chinese)."""
 
 from __future__ import annotations
 
@@ -83,13 +84,21 @@ def csv_response(
     )
 
 
+def _caught_up() -> None:
+    """The order log's analytics and the behaviour log's figures take in every
+    event so far (on the embedded runtime; on AWS the projector functions do)."""
+    c = container()
+    c.follow_on.before_read()
+    c.behaviour_follow_on.before_read()
+
+
 @bp.route("/admin/analytics/overview", methods=["GET"])
 @handles_errors
 def overview() -> Response:
     require_admin(bp)
     start, end = _range()
     csv_wanted = choice_param(bp, "format", FORMATS) == "csv"
-    container().behaviour_follow_on.before_read()
+    _caught_up()
     answer = behaviour_queries.overview(container().views, start, end)
     if csv_wanted:
         columns = behaviour_queries.OVERVIEW_COLUMNS
@@ -103,7 +112,7 @@ def sources() -> Response:
     require_admin(bp)
     start, end = _range()
     csv_wanted = choice_param(bp, "format", FORMATS) == "csv"
-    container().behaviour_follow_on.before_read()
+    _caught_up()
     answer = behaviour_queries.sources(container().views, start, end)
     if csv_wanted:
         columns = behaviour_queries.SOURCE_COLUMNS
@@ -130,7 +139,7 @@ def funnel_answer() -> Response:
     start, end = _range()
     window_days = _window_days()
     csv_wanted = choice_param(bp, "format", FORMATS) == "csv"
-    container().behaviour_follow_on.before_read()
+    _caught_up()
     views = container().views
     daily = behaviour_queries.daily_funnel(views, start, end)
     if csv_wanted:
@@ -156,6 +165,7 @@ def retention() -> Response:
     cohort = choice_param(bp, "cohort", COHORTS) or "day"
     csv_wanted = choice_param(bp, "format", FORMATS) == "csv"
     today = beijing_date(container().now())
+    container().follow_on.before_read()
     answer = analytics_queries.retention(container().views, start, end, cohort, today)
     if csv_wanted:
         columns = analytics_queries.retention_columns(cohort)
@@ -167,6 +177,7 @@ def retention() -> Response:
 @handles_errors
 def labels() -> Response:
     require_admin(bp)
+    container().follow_on.before_read()
     return json_response(analytics_queries.label_list(container().views))
 
 

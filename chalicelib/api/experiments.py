@@ -36,9 +36,12 @@ def my_variants() -> Response:
     member_id = current_member(bp)
     keys = _keys()
     c = container()
-    answers, unknown = c.shop.experiments.variants_for(
-        member_id, keys, source=lambda: experiments_queries.acquisition_source(c.views, member_id)
-    )
+
+    def source() -> str | None:  # asked only by an experiment targeting a source
+        c.follow_on.before_read("analytics")  # the registration just committed
+        return experiments_queries.acquisition_source(c.views, member_id)
+
+    answers, unknown = c.shop.experiments.variants_for(member_id, keys, source=source)
     return json_response(
         {
             "experiments": {

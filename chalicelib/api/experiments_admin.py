@@ -192,6 +192,7 @@ def results(key: str) -> Response:
     csv_wanted = choice_param(bp, "format", FORMATS) == "csv"
     c = container()
     experiment = c.shop.experiments.experiment(key)
+    c.follow_on.before_read("experiments")
     c.behaviour_follow_on.before_read()  # the share rate is projected from the behaviour log
     answer = report(experiment, experiments_queries.arms(c.views, experiment.key))
     if not csv_wanted:

@@ -36,6 +36,7 @@ def notifications() -> Response:
     require_admin(bp)
     status = choice_param(bp, "status", STATUSES)
     day = _day()
+    container().follow_on.before_read("notification_log")
     items = q.notifications(container().views, day, status=status)
     return json_response({"day": day, "notifications": items})
 
@@ -46,4 +47,5 @@ def stats() -> Response:
     """Per template: sent, failed, suppressed by reason, delivery reports."""
     require_admin(bp)
     day = _day()
+    container().follow_on.before_read("notification_log")
     return json_response({"day": day, "templates": q.daily_stats(container().views, day)})

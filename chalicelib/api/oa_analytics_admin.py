@@ -28,6 +28,7 @@ def official_account() -> Response:
     start, end = day_range(bp)
     csv_wanted = choice_param(bp, "format", FORMATS) == "csv"
     today = beijing_date(container().now())
+    container().follow_on.before_read("oa_metrics")
     container().behaviour_follow_on.before_read()
     answer = oa_metrics_queries.official_account(container().views, start, end, today)
     if csv_wanted:

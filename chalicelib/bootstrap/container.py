@@ -186,16 +186,22 @@ class Container:
 
     @property
     def follow_on(self) -> FollowOnWork:
+        """The request catches up the read-your-writes projections; the sender
+        thread, the rest (projections/lanes.py)."""
         from ..follow_on import FollowOnWork
+        from ..projections.lanes import in_background, in_request
 
-        return self._once(
-            "follow_on",
-            lambda: FollowOnWork(
-                self.runner.catch_up,
+        def build() -> FollowOnWork:
+            runner = self.runner
+            request, background = in_request(runner.projections), in_background(runner.projections)
+            return FollowOnWork(
+                lambda: runner.catch_up(request),
                 self.dispatcher.dispatch_due,
                 in_process=self.runtime.follows_up_in_process,
-            ),
-        )
+                catch_up_background=lambda names: runner.catch_up(names or background),
+            )
+
+        return self._once("follow_on", build)
 
     @property
     def scheduler(self) -> Scheduler:

@@ -38,7 +38,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any, Protocol
 
 from eventsourcing.persistence import IntegrityError
@@ -134,12 +134,20 @@ class ReadModelRunner:
         switch), so no event lands in the old generation after the new one
         caught up within this process."""
 
-    def catch_up(self) -> int:
-        """Processes every new event in every projection; returns the events
-        applied, summed over projections. A parked projection is skipped; one
-        that fails now is parked, and the others carry on."""
+    def catch_up(self, names: Collection[str] | None = None) -> int:
+        """Processes every new event in the named projections (all if None);
+        returns the events applied, summed over projections. A parked
+        projection is skipped; one that fails now is parked, and the others
+        carry on. Catch-ups of different projections share the lock and the
+        positions, so the request's and the background's never apply an event twice."""
+        chosen = list(self.projections if names is None else names)
+        unknown = [name for name in chosen if name not in self.projections]
+        if unknown:
+            raise KeyError(f"no projection {', '.join(unknown)}")
+        if not chosen:
+            return 0
         with self._lock:
-            live = self.store.generations(list(self.projections))
+            live = self.store.generations(chosen)
             return self._advance(live).applied
 
     def rebuild(

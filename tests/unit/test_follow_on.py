@@ -193,3 +193,76 @@ def test_a_steady_stream_of_commits_does_not_hold_the_sends_back(
     assert sends.threads  # a round ran while the commits kept coming
     assert work.settle(WAIT_S)
     work.stop()
+
+
+def test_the_background_projections_catch_up_in_the_sender_before_its_sends() -> None:
+    done: list[tuple[str, object]] = []
+    work = FollowOnWork(
+        lambda: done.append(("request", threading.current_thread())),
+        lambda: done.append(("sends", threading.current_thread())),
+        in_process=True,
+        catch_up_background=lambda names: done.append(("background", names)),
+    )
+    work.after_commit()
+    assert work.settle(WAIT_S)
+    assert [step for step, _ in done] == ["request", "background", "sends"]
+    assert done[0][1] is threading.current_thread()
+    assert done[1][1] is None  # every background projection
+    assert done[2][1] is not threading.current_thread()
+    work.stop()
+
+
+def test_a_read_catches_up_the_projections_it_names_in_its_own_thread() -> None:
+    asked: list[tuple[object, threading.Thread]] = []
+    work = FollowOnWork(
+        lambda: 0,
+        lambda: 0,
+        in_process=True,
+        catch_up_background=lambda names: asked.append((names, threading.current_thread())),
+    )
+    work.before_read("analytics")
+    work.before_read()
+    assert asked == [
+        (("analytics",), threading.current_thread()),
+        (None, threading.current_thread()),
+    ]
+    aws = FollowOnWork(
+        lambda: 0,
+        lambda: 0,
+        in_process=False,
+        catch_up_background=lambda n: asked.append((n, None)),
+    )
+    aws.before_read("analytics")  # the projector function catches up on AWS
+    assert len(asked) == 2
+
+
+def test_a_failed_background_catch_up_is_logged_and_the_sends_still_run(
+    caplog: pytest.LogCaptureFixture, sends: GatedSends
+) -> None:
+    def fails(names: object) -> int:
+        raise OperationalError("database is locked")
+
+    work = FollowOnWork(lambda: 0, sends, in_process=True, catch_up_background=fails)
+    with caplog.at_level(logging.ERROR, logger="chalicelib.follow_on"):
+        work.after_commit()
+        assert work.settle(WAIT_S)
+        work.before_read("analytics")  # the read answers the views as they stand
+    assert len(sends.threads) == 1
+    assert "background catch-up failed" in caplog.text
+    assert "catch-up before a read failed" in caplog.text
+    work.stop()
+
+
+def test_a_round_that_sent_a_page_runs_again_until_nothing_is_left() -> None:
+    pages = [50, 50, 3, 0]  # sends that save nothing to the store wake nobody
+    rounds: list[int] = []
+
+    def send_due() -> int:
+        rounds.append(pages[len(rounds)])
+        return rounds[-1]
+
+    work = FollowOnWork(lambda: 0, send_due, in_process=True)
+    work.after_commit()
+    assert work.settle(WAIT_S)
+    assert rounds == pages
+    work.stop()
