@@ -21,6 +21,7 @@ from chalicelib.settings import Settings
 from sandbox import Sandbox, ensure_keyring
 from sandbox.message_table import message_table
 
+from . import behaviour_export
 from .demo_catalogue import seed_demo_catalogue
 from .run_config import RunConfig
 from .sandbox_env import sandbox_settings
@@ -98,6 +99,21 @@ def _clock_line(clock: Clock) -> str:
     if not offset:
         return ""
     return f"clock: {describe(offset)} ahead of real time (python manage.py clock reset)\n"
+
+
+def export_behaviour(args: argparse.Namespace) -> None:
+    """The behaviour log's events of the range, as CSV on stdout (local/behaviour_export.py)."""
+    start = behaviour_export.parse_day("from", args.start)
+    end = behaviour_export.parse_day("to", args.end)
+    c = _configure(args.data_dir, RunConfig.load(args.data_dir))
+    try:
+        written = behaviour_export.export(c.behaviour, start, end, sys.stdout)
+    except BrokenPipeError:  # the reader stopped (`| head`): not an error of the export
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise SystemExit(0) from None
+    finally:
+        c.close()
+    print(f"exported {written} behaviour events", file=sys.stderr)
 
 
 def rebuild(args: argparse.Namespace) -> None:
@@ -268,5 +284,9 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--sandbox-url", dest="sandbox", help=sandbox_help)
     p.add_argument("--json", action="store_true", help="print the raw records")
     p.set_defaults(func=sandbox_messages)
+    p = sub.add_parser("export-behaviour", help="the behaviour log's events of a range, as CSV")
+    p.add_argument("--from", dest="start", required=True, help="first Beijing day, YYYY-MM-DD")
+    p.add_argument("--to", dest="end", required=True, help="last Beijing day, YYYY-MM-DD")
+    p.set_defaults(func=export_behaviour)
     args = parser.parse_args(argv)
     args.func(args)

@@ -2,7 +2,9 @@
 per Beijing day with its sources, and each coupon template's figures with the
 满减 vs 折扣 comparison. Every answer states the definitions it used, and
 `?format=csv` answers the rows as CSV (UTF-8 with a BOM, so Excel opens
-Chinese), as the other analytics answers do (analytics_admin.py)."""
+Chinese), as the other analytics answers do (analytics_admin.py). A campaign's
+visits come from the behaviour log (projections/campaign_visits.py); on the
+embedded runtime its projections catch up first, as for the overview."""
 
 from __future__ import annotations
 
@@ -48,6 +50,8 @@ def campaign(code: str) -> Response:
     require_admin(bp)
     start, end = _range()
     csv_wanted = choice_param(bp, "format", FORMATS) == "csv"
+    container().follow_on.before_read("promotion_analytics")
+    container().behaviour_follow_on.before_read()  # the visits tracked before this read
     answer = promotion_queries.campaign(container().views, code, start, end)
     if csv_wanted:
         columns = promotion_queries.CAMPAIGN_COLUMNS
@@ -62,6 +66,7 @@ def coupons() -> Response:
     require_admin(bp)
     start, end = _range()
     csv_wanted = choice_param(bp, "format", FORMATS) == "csv"
+    container().follow_on.before_read("promotion_analytics")
     answer = promotion_queries.coupons(container().views, start, end)
     if csv_wanted:
         columns = promotion_queries.COUPON_COLUMNS

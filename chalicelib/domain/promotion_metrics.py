@@ -64,10 +64,6 @@ DEFINITIONS: Mapping[str, str] = {
         "Per last-touch source, the campaign's paid orders and money over the range, "
         "most GMV first."
     ),
-    "visitors": (
-        "Not answered yet: campaign visitors come from the behaviour log, whose "
-        "projections are not joined here."
-    ),
     "kind": "The coupon's kind: threshold (满减), discount (折扣) or no_threshold (无门槛).",
     "issued": "Coupons of the template issued (claimed or given) that day.",
     "used": "Coupons of the template used by a payment that day.",

@@ -17,6 +17,7 @@ def behaviour_projections() -> list[Projection]:
     """Every projection of the behaviour log; imported when built, like
     `all_projections()`."""
     from .behaviour_metrics import BehaviourMetricsProjection
+    from .campaign_visits import CampaignVisitsProjection
     from .experiment_shares import ExperimentSharesProjection
     from .follow_conversion import FollowConversionProjection
     from .footprints import FootprintsProjection
@@ -28,4 +29,5 @@ def behaviour_projections() -> list[Projection]:
         ExperimentSharesProjection(),
         FollowConversionProjection(),
         FootprintsProjection(),
+        CampaignVisitsProjection(),
     ]

@@ -14,11 +14,14 @@ from datetime import date
 from typing import Any
 
 from ..application.errors import NotFound
+from ..domain import campaign_visits as visit_rules
 from ..domain import promotion_metrics as metrics
 from ..domain.ids import campaign_id_for
 from ..domain.shop_metrics import summed
 from .analytics_queries import days_between, label_of, labels
 from .base import Doc, ViewReader
+from .campaign_visits import DAYS as VISIT_DAYS
+from .campaign_visits import CampaignVisitsProjection
 from .promotion_analytics import (
     CAMPAIGN_DAYS,
     CAMPAIGN_SOURCES,
@@ -31,16 +34,39 @@ from .promotion_analytics import (
 )
 
 PROJECTION = PromotionAnalyticsProjection.name
+VISITS = CampaignVisitsProjection.name
 PAGE = 500
 END = "~"
 """Sorts after every day, source key and template id: the top of a ranked range."""
-CAMPAIGN_COLUMNS = ("day", *metrics.CAMPAIGN_COUNTS, *metrics.CAMPAIGN_DERIVED)
+CAMPAIGN_COLUMNS = (
+    "day",
+    *visit_rules.VISIT_COUNTS,
+    *metrics.CAMPAIGN_COUNTS,
+    *metrics.CAMPAIGN_DERIVED,
+    *visit_rules.VISIT_DERIVED,
+)
 TEMPLATE_FIELDS = ("code", "title", "kind", "kind_label")
 COUPON_COLUMNS = (*TEMPLATE_FIELDS, *metrics.COUPON_COUNTS, *metrics.COUPON_DERIVED)
 
 
 def _definitions(*names: str) -> dict[str, str]:
-    return {name: metrics.DEFINITIONS[name] for name in names if name in metrics.DEFINITIONS}
+    known = {**metrics.DEFINITIONS, **visit_rules.DEFINITIONS}
+    return {name: known[name] for name in names if name in known}
+
+
+def _figures(counts: Doc, visits: Doc) -> dict[str, Any]:
+    """A campaign day's (or the range's) figures: the order log's and the visits'."""
+    figures = metrics.campaign_figures(counts)
+    return {**visit_rules.visit_figures(visits, figures["payers"]), **figures}
+
+
+def _visits(views: ViewReader, code: str, days: list[str]) -> list[Doc]:
+    """The campaign's visit counts of each day of the range (empty where none)."""
+    docs = views.query(
+        VISITS, VISIT_DAYS, code, rank_upto=days[-1], descending=True, limit=len(days)
+    )
+    by_day = {doc["day"]: doc for doc in docs if doc["day"] >= days[0]}
+    return [by_day.get(day, {}) for day in days]
 
 
 def _descending(
@@ -77,6 +103,7 @@ def campaign(views: ViewReader, code: str, start: date, end: date) -> dict[str, 
     )
     by_day = {doc["day"]: doc for doc in docs if doc["day"] >= days[0]}
     counts = [by_day.get(day, {}) for day in days]
+    visits = _visits(views, str(found["code"]), days)
     rows = _descending(
         views,
         CAMPAIGN_SOURCES,
@@ -98,14 +125,16 @@ def campaign(views: ViewReader, code: str, start: date, end: date) -> dict[str, 
     ]
     sources.sort(key=lambda s: (-s["gmv_fen"], -s["orders_paid"], s["source"]))
     return {
-        "definitions": _definitions(*CAMPAIGN_COLUMNS, "totals", "sources", "source", "visitors"),
+        "definitions": _definitions(*CAMPAIGN_COLUMNS, "totals", "sources", "source"),
         "campaign": {key: found[key] for key in ("code", "kind", "title")},
         "from": days[0],
         "to": days[-1],
         "days": [
-            {"day": day, **metrics.campaign_figures(c)} for day, c in zip(days, counts, strict=True)
+            {"day": day, **_figures(c, v)} for day, c, v in zip(days, counts, visits, strict=True)
         ],
-        "totals": metrics.campaign_figures(summed(counts, metrics.CAMPAIGN_COUNTS)),
+        "totals": _figures(
+            summed(counts, metrics.CAMPAIGN_COUNTS), summed(visits, visit_rules.VISIT_COUNTS)
+        ),
         "sources": sources,
     }
 

@@ -1,6 +1,7 @@
 """Campaign and coupon analytics over HTTP on both runtimes: a flash sale
 bought by three members arriving from an article, the menu and nowhere in
-particular (two pay), and two coupon templates, one 满减 and one 折扣, each
+particular (two pay) and visiting its pages (with an install that never
+logs in; one of them shares it), and two coupon templates, one 满减 and one 折扣, each
 used on a paid order, the 折扣 one refunded the next Beijing day. The
 answers the test knows in advance, their CSV, the money reconciled with the
 payment events, and the refusals."""
@@ -52,6 +53,36 @@ def with_coupon(stack: Stack, token: str, code: str) -> dict[str, Any]:
     return dict(order)
 
 
+def tracked(stack: Stack, events: list[dict[str, Any]], **who: Any) -> None:
+    at = stack.clock.now().isoformat()
+    body = {"events": [{"at": at, **event} for event in events], **who.pop("body", {})}
+    status, answer = stack.call("POST", "/track", body=body, **who)
+    assert status == 200 and answer["accepted"] == len(events), answer
+
+
+def visits_the_campaign(stack: Stack, alice: str, bob: str, carol: str) -> None:
+    """Day 1: five visits by four visitors (alice, bob twice, carol, an install)
+    and one sharer (carol, twice); day 2: alice again (a visit, no new visitor)."""
+    page = {"path": "pages/campaigns/detail", "query": {"code": "double11"}}
+    tracked(stack, [{"id": "v1", "kind": "launch", "scene": 1058, **page}], token=alice)
+    team = {"path": "pages/product/index", "query": {"campaign": "double11"}}
+    bob_views = [
+        {"id": "v1", "kind": "page_view", **team},
+        {"id": "v2", "kind": "page_view", **team},
+    ]
+    tracked(stack, bob_views, token=bob)
+    shared = {"kind": "share", "path": "pages/campaigns/detail?code=double11", "channel": "chat"}
+    carol_events = [
+        {"id": "v1", "kind": "page_view", **page},
+        {"id": "v2", **shared},
+        {"id": "v3", **shared, "channel": "poster"},
+        {"id": "v4", "kind": "page_view", "path": "pages/index/index"},  # not the campaign's
+    ]
+    tracked(stack, carol_events, token=carol)
+    install = {"install_id": "install-e2e-flash"}
+    tracked(stack, [{"id": "v1", "kind": "launch", "scene": 1047, **page}], body=install)
+
+
 def test_a_flash_sale_and_the_full_vs_discount_comparison(stack: Stack) -> None:
     stack.list_product("tea", [("TEA", 6800, 20)])
     assert stack.call("POST", "/admin/campaigns", admin=True, body=flash())[0] == 201
@@ -67,6 +98,7 @@ def test_a_flash_sale_and_the_full_vs_discount_comparison(stack: Stack) -> None:
         assert status == 201, order
         pay(stack, token, order["id"])
     assert buy(stack, carol)[0] == 201  # never paid
+    visits_the_campaign(stack, alice, bob, carol)
     full = with_coupon(stack, alice, "full50")
     pay(stack, alice, full["id"])
     eighty = with_coupon(stack, bob, "eighty")
@@ -75,9 +107,12 @@ def test_a_flash_sale_and_the_full_vs_discount_comparison(stack: Stack) -> None:
 
     stack.clock.set(EARLY_DAY2)
     refund(stack, eighty["id"])
+    page = {"path": "pages/campaigns/detail", "query": {"code": "double11"}}
+    tracked(stack, [{"id": "v9", "kind": "page_view", **page}], token=alice)
 
     answer = get(stack, f"/admin/analytics/campaigns/double11?{RANGE}")
-    assert {"participants", "payers", "gmv_fen", "source", "visitors"} <= set(answer["definitions"])
+    assert {"participants", "payers", "gmv_fen", "source"} <= set(answer["definitions"])
+    assert {"visits", "visitors", "sharers", "visitor_to_payer"} <= set(answer["definitions"])
     assert answer["campaign"]["kind"] == "flash_sale"
     day1, day2 = answer["days"]
     assert (day1["day"], day2["day"]) == (DAY1, DAY2)
@@ -86,6 +121,10 @@ def test_a_flash_sale_and_the_full_vs_discount_comparison(stack: Stack) -> None:
     assert {k: day1[k] for k in want} == want
     assert (day2["orders_placed"], day2["gmv_fen"], day2["payer_rate"]) == (0, 0, None)
     assert answer["totals"]["gmv_fen"] == 1980
+    seen = ("visits", "visitors", "sharers", "visitor_to_payer")
+    assert [day1[k] for k in seen] == [5, 4, 1, 0.5]  # 2 payers of 4 visitors
+    assert [day2[k] for k in seen] == [1, 0, 0, None]
+    assert [answer["totals"][k] for k in seen] == [6, 4, 1, 0.5]
     assert [
         (s["source"], s["label"], s["orders_paid"], s["gmv_fen"]) for s in answer["sources"]
     ] == [
@@ -117,10 +156,11 @@ def test_a_flash_sale_and_the_full_vs_discount_comparison(stack: Stack) -> None:
     path = f"/admin/analytics/campaigns/double11?{RANGE}&format=csv"
     response, csv_rows = fetch_csv(stack, path)
     assert "campaign-double11-" in response.headers["Content-Disposition"]
-    assert [(r["day"], r["participants"], r["gmv_fen"]) for r in csv_rows] == [
-        (DAY1, "3", "1980"),
-        (DAY2, "0", "0"),
+    assert [(r["day"], r["visitors"], r["participants"], r["gmv_fen"]) for r in csv_rows] == [
+        (DAY1, "4", "3", "1980"),
+        (DAY2, "0", "0", "0"),
     ]
+    assert [r["visitor_to_payer"] for r in csv_rows] == ["0.5", ""]
     _, csv_rows = fetch_csv(stack, f"/admin/analytics/coupons?{RANGE}&format=csv")
     assert [(r["code"], r["kind_label"], r["discount_fen"]) for r in csv_rows] == [
         ("eighty", "折扣", "1360"),
