@@ -73,7 +73,9 @@ def _record(c: Container, n: PayNotification) -> None:
             paid_at=datetime.fromisoformat(resource["success_time"]),
         )
     elif n.event_type == "REFUND.SUCCESS":
-        c.shop.payments.record_refund(
+        after_sales = c.shop.after_sales.owns_refund(str(resource["out_refund_no"]))
+        record = c.shop.after_sales.record_refund if after_sales else c.shop.payments.record_refund
+        record(
             out_trade_no=str(resource["out_trade_no"]),
             out_refund_no=str(resource["out_refund_no"]),
             refund_id=str(resource["refund_id"]),
@@ -81,7 +83,13 @@ def _record(c: Container, n: PayNotification) -> None:
             refunded_at=datetime.fromisoformat(resource["success_time"]),
         )
     elif n.event_type in ("REFUND.CLOSED", "REFUND.ABNORMAL"):
-        c.shop.payments.record_refund_failure(
+        after_sales = c.shop.after_sales.owns_refund(str(resource["out_refund_no"]))
+        failed = (
+            c.shop.after_sales.record_refund_failure
+            if after_sales
+            else c.shop.payments.record_refund_failure
+        )
+        failed(
             out_trade_no=str(resource["out_trade_no"]),
             out_refund_no=str(resource["out_refund_no"]),
             outcome=str(resource.get("refund_status", n.event_type)),

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from ..domain.errors import InvalidTransition
 from ..domain.order import Order
 from ..domain.policy import OrderPolicy
+from ..domain.refund_ledger import RefundLedger, ledger_id_for
 from ..domain.values import Address, Delivery
 from .checkout import CheckoutUseCases
 from .errors import NotFound
@@ -51,16 +53,19 @@ class OrderUseCases:
         coupon_id: str | None = None,
         points: int = 0,
         quote_id: str | None = None,
+        pick_best: bool = False,
     ) -> UUID:
-        """Prices the cart as a quote would, refuses a stale quote, then records
-        the order, its stock reservations, the coupon lock and the points
-        redemption in one atomic write."""
+        """Prices the cart as a quote would (with `pick_best`, the best coupon
+        when none is named), refuses a stale quote, then records the order, its
+        stock reservations, the coupon lock and the points redemption in one
+        atomic write."""
         checkout = self.checkout.check_out(
             member_id=member_id,
             items=items,
             pickup=delivery.is_pickup,
             coupon_id=coupon_id,
             points=points,
+            pick_best=pick_best,
         )
         self.checkout.require_quote(checkout, quote_id)
         order, changed = self.checkout.new_order(
@@ -135,13 +140,24 @@ class OrderUseCases:
         order = self.order(order_id)
         if not order.is_due_for_completion(self.store.clock.now(), self.policy.after_sales_window):
             return False
+        ledger = self.store.find(RefundLedger, ledger_id_for(order.id))
+        if ledger is not None and ledger.open:
+            return False  # an after-sales request is still open: completes once it ends
         order.complete(at=self.store.clock.now())
         self.store.save(order, *self.reactions.on_completion(order))
         return True
 
+    def _require_no_partial_refunds(self, order: Order) -> None:
+        """A whole-order refund is refused once some units are asked back
+        (after_sales.py): the rest is refunded by after-sales requests."""
+        ledger = self.store.find(RefundLedger, ledger_id_for(order.id))
+        if ledger is not None and ledger.has_claims:
+            raise InvalidTransition("some units are refunded by after-sales requests already")
+
     @retry_on_conflict
     def request_refund(self, order_id: UUID, *, member_id: UUID, reason: str) -> None:
         order = self.order(order_id, member_id)
+        self._require_no_partial_refunds(order)
         order.request_refund(reason=reason, at=self.store.clock.now())
         self.store.save(order)
 
@@ -156,6 +172,7 @@ class OrderUseCases:
     @retry_on_conflict
     def refund_by_shop(self, order_id: UUID, *, reason: str) -> str:
         order = self.order(order_id)
+        self._require_no_partial_refunds(order)
         order.refund_by_shop(reason=reason, at=self.store.clock.now())
         self.store.save(order, *self.reactions.on_refund_approved(order))
         assert order.out_refund_no is not None

@@ -89,6 +89,8 @@ class Order(Aggregate):
         self.refund_count = 0
         self.shipped_at: datetime | None = None
         self.received_at: datetime | None = None
+        self.refunded_fen = 0
+        self.refunded_goods_fen = 0
 
     @property
     def out_trade_no(self) -> str:
@@ -96,8 +98,8 @@ class Order(Aggregate):
 
     @property
     def paid_goods_fen(self) -> int:
-        """What the member paid for the goods (points are earned on it)."""
-        return self.price.payable_fen - self.price.shipping_fen
+        """What the member paid for the goods and kept (points are earned on it)."""
+        return self.price.payable_fen - self.price.shipping_fen - self.refunded_goods_fen
 
     def _require(self, *allowed: OrderStatus, action: str) -> None:
         if self.status not in allowed:
@@ -393,3 +395,61 @@ class Order(Aggregate):
                 out_refund_no=out_refund_no,
                 refund_status=str(self.refund_status),
             )
+
+    # -- partial after-sales (after_sale.py) -------------------------------------
+    def require_after_sales(self) -> None:
+        """Some units may be asked back: paid, not completed, no whole-order refund."""
+        if self.status not in REFUNDABLE:
+            raise InvalidTransition(
+                f"cannot request after-sales for an order that is {self.status}",
+                status=str(self.status),
+            )
+        if self.refund_status not in (RefundStatus.NONE, RefundStatus.REJECTED):
+            raise InvalidTransition(
+                f"the order has a whole-order refund that is {self.refund_status}",
+                refund_status=str(self.refund_status),
+            )
+        if self.campaign is not None:
+            raise InvalidTransition("campaign orders are refunded whole")
+
+    def record_after_sale_refund(
+        self,
+        after_sale_id: UUID,
+        units: dict[str, int],
+        goods_fen: int,
+        amount_fen: int,
+        whole: bool,
+        at: datetime,
+    ) -> None:
+        self._after_sale_refunded(
+            after_sale_id=str(after_sale_id),
+            units=units,
+            goods_fen=goods_fen,
+            amount_fen=amount_fen,
+            whole=whole,
+            at=at,
+        )
+
+    class AfterSaleRefunded(Aggregate.Event):
+        after_sale_id: str
+        units: dict[str, int]
+        goods_fen: int
+        amount_fen: int
+        whole: bool
+        at: datetime
+
+    @event(AfterSaleRefunded)
+    def _after_sale_refunded(
+        self,
+        after_sale_id: str,
+        units: dict[str, int],
+        goods_fen: int,
+        amount_fen: int,
+        whole: bool,
+        at: datetime,
+    ) -> None:
+        self.refunded_fen += amount_fen
+        self.refunded_goods_fen += goods_fen
+        if whole:
+            self.status = S.REFUNDED
+            self.refund_status = RefundStatus.REFUNDED

@@ -338,6 +338,12 @@ def _on_labelled(e: SourceLabels.Labelled, views: ViewWriter) -> None:
     views.put(LABELS, e.source, doc, group=LABELS, rank=e.source)
 
 
+def _on_after_sale_refunded(e: Order.AfterSaleRefunded, views: ViewWriter) -> None:
+    """A partial refund counts as a refund of its amount (GMV = paid − refunded)."""
+    order = _order(views, e)
+    _count(views, day_of(e.at), order["source"], refunds=1, refunded_fen=e.amount_fen)
+
+
 HANDLERS: dict[type, Handler] = {
     Member.Registered: _on_registered,
     Member.Rejoined: _on_rejoined,
@@ -349,6 +355,7 @@ HANDLERS: dict[type, Handler] = {
     Order.PaidAfterClose: _on_paid_after_close,
     Order.Cancelled: _on_cancelled,
     Order.Refunded: _on_refunded,
+    Order.AfterSaleRefunded: _on_after_sale_refunded,
     SourceLabels.Labelled: _on_labelled,
 }
 

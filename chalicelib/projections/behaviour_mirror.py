@@ -92,7 +92,7 @@ def _on_paid(e: Order.Paid, views: ViewWriter) -> None:
     )
 
 
-def _on_refunded(e: Order.Refunded, views: ViewWriter) -> None:
+def _on_refunded(e: Order.Refunded | Order.AfterSaleRefunded, views: ViewWriter) -> None:
     order_id = str(e.originator_id)
     order = views.get(ORDERS, order_id)
     if order is None:
@@ -115,6 +115,7 @@ HANDLERS: dict[type, Handler] = {
     Order.Placed: _on_placed,
     Order.Paid: _on_paid,
     Order.Refunded: _on_refunded,
+    Order.AfterSaleRefunded: _on_refunded,  # a partial refund (after_sales.py)
     Exposure.Recorded: _on_exposed,
 }
 

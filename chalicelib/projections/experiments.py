@@ -126,7 +126,7 @@ def _on_paid(e: Order.Paid, views: ViewWriter) -> None:
     views.put(MEMBERS, order["member_id"], member)
 
 
-def _on_refunded(e: Order.Refunded, views: ViewWriter) -> None:
+def _on_refunded(e: Order.Refunded | Order.AfterSaleRefunded, views: ViewWriter) -> None:
     order_id = str(e.originator_id)
     order = views.get(ORDERS, order_id)
     if order is None or not order["counted"]:
@@ -163,6 +163,7 @@ HANDLERS: dict[type, Handler] = {
     Order.Placed: _on_placed,
     Order.Paid: _on_paid,
     Order.Refunded: _on_refunded,
+    Order.AfterSaleRefunded: _on_refunded,  # a partial refund (after_sales.py)
     Member.Closed: _on_closed,
 }
 

@@ -156,7 +156,29 @@ def _refund_failed(e: Order.RefundFailed, views: ViewWriter) -> None:
     _refund(views, e, "refund_failed", "failed", failure=e.outcome)
 
 
+def _after_sale_refunded(e: Order.AfterSaleRefunded, views: ViewWriter) -> None:
+    """Part of the order refunded: `refunded_fen` grows, each line's
+    `refunded_quantity` too; the order is `refunded` once every unit is."""
+    doc = views.get(VIEW, str(e.originator_id))
+    if doc is None:
+        return
+    lines = [
+        dict(line, refunded_quantity=line.get("refunded_quantity", 0) + e.units.get(sku, 0))
+        for line in doc["lines"]
+        for sku in [line["sku_id"]]
+    ]
+    changes: dict[str, Any] = {
+        "lines": lines,
+        "refunded_fen": doc.get("refunded_fen", 0) + e.amount_fen,
+        "partially_refunded": not e.whole,
+    }
+    if e.whole:
+        changes.update(status="refunded", refund_status="refunded")
+    _update(views, e, "after_sale_refunded", e.at, **changes)
+
+
 HANDLERS: dict[type, Handler] = {
+    Order.AfterSaleRefunded: _after_sale_refunded,
     Order.Placed: _placed,
     Order.Paid: _paid,
     Order.PaidAfterClose: _paid_after_close,

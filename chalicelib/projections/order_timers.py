@@ -59,12 +59,18 @@ def _completed(e: Order.Completed, views: ViewWriter) -> None:
     _stop(views, TimerKind.COMPLETE, e)
 
 
-def _refunded(e: Order.Refunded, views: ViewWriter) -> None:
+def _refunded(e: Order.Refunded | Order.AfterSaleRefunded, views: ViewWriter) -> None:
     for kind in (TimerKind.AUTO_RECEIVE, TimerKind.COMPLETE):
         _stop(views, kind, e)
 
 
+def _after_sale_refunded(e: Order.AfterSaleRefunded, views: ViewWriter) -> None:
+    if e.whole:
+        _refunded(e, views)
+
+
 HANDLERS: dict[type, Handler] = {
+    Order.AfterSaleRefunded: _after_sale_refunded,
     Order.Placed: _placed,
     Order.Paid: _paid,
     Order.Cancelled: _cancelled,

@@ -293,6 +293,13 @@ def _on_refunded(e: Order.Refunded, views: ViewWriter) -> None:
         _count_order(views, order, day_of(e.at), refunds=1, refunded_fen=e.amount_fen)
 
 
+def _on_after_sale_refunded(e: Order.AfterSaleRefunded, views: ViewWriter) -> None:
+    """A partial refund counts as a refund of its amount."""
+    order = views.get(ORDERS, str(e.originator_id))
+    if order is not None:
+        _count_order(views, order, day_of(e.at), refunds=1, refunded_fen=e.amount_fen)
+
+
 HANDLERS: dict[type, Handler] = {
     Campaign.Defined: _on_campaign,
     CouponTemplate.Defined: _on_template,
@@ -307,6 +314,7 @@ HANDLERS: dict[type, Handler] = {
     Order.PaidAfterClose: _on_paid_after_close,
     Order.Cancelled: _on_cancelled,
     Order.Refunded: _on_refunded,
+    Order.AfterSaleRefunded: _on_after_sale_refunded,
 }
 
 

@@ -1,0 +1,175 @@
+"""Partial after-sales: a member asks some units of an order back, the shop
+approves (and, for a return, confirms the goods came back), WeChat Pay
+refunds the request's share, and its signed notification settles it.
+
+Every request is written together with its order's refund ledger
+(refund_ledger.py), so racing requests never claim a unit twice. What a
+settled refund also changes is saved in the same write: refund_only units of
+an order that never left the shop go back on sale (a return's units went back
+when the shop confirmed receipt); when the order's last unit is refunded the
+order is refunded as a whole: its coupon comes back while valid, redeemed
+points come back and the member's spend is reversed (benefits.py). Points are
+earned at completion on what was paid and kept (`Order.paid_goods_fen`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+
+from ..domain.after_sale import AfterSale, AfterSaleKind, after_sale_id_from_refund_no
+from ..domain.catalogue import Stock
+from ..domain.ids import stock_id_for
+from ..domain.refund_ledger import RefundLedger, ledger_id_for
+from .benefits import Benefits
+from .errors import NotFound
+from .orders import OrderUseCases
+from .store import EventStore, retry_on_conflict
+
+
+class AfterSalesUseCases:
+    def __init__(self, store: EventStore, orders: OrderUseCases, benefits: Benefits) -> None:
+        self.store = store
+        self.orders = orders
+        self.benefits = benefits
+
+    def after_sale(self, after_sale_id: UUID, member_id: UUID | None = None) -> AfterSale:
+        """The request; with member_id, only if it is that member's (else 404)."""
+        after_sale = self.store.load(AfterSale, after_sale_id, "after-sales request")
+        if member_id is not None and after_sale.member_id != member_id:
+            raise NotFound("after-sales request")
+        return after_sale
+
+    def ledger(self, order_id: UUID) -> RefundLedger | None:
+        return self.store.find(RefundLedger, ledger_id_for(order_id))
+
+    @retry_on_conflict
+    def request(
+        self,
+        order_id: UUID,
+        *,
+        member_id: UUID,
+        kind: AfterSaleKind,
+        reason: str,
+        lines: list[tuple[str, int]],
+    ) -> UUID:
+        order = self.orders.order(order_id, member_id)
+        order.require_after_sales()
+        wanted: dict[str, int] = {}
+        for sku_id, quantity in lines:
+            wanted[sku_id] = wanted.get(sku_id, 0) + quantity
+        ledger = self.ledger(order.id) or RefundLedger(order_id=order.id)
+        worth, shipping = ledger.price(wanted, order.lines, order.price)
+        now = self.store.clock.now()
+        after_sale = AfterSale(
+            order_id=order.id,
+            member_id=member_id,
+            kind=kind,
+            reason=reason,
+            units=wanted,
+            worth=worth,
+            shipping_fen=shipping,
+            total_fen=order.price.payable_fen,
+            at=now,
+        )
+        ledger.claim(after_sale.id, wanted, worth, shipping, now)
+        self.store.save(ledger, after_sale)
+        return after_sale.id
+
+    @retry_on_conflict
+    def approve(self, after_sale_id: UUID) -> None:
+        after_sale = self.after_sale(after_sale_id)
+        after_sale.approve(at=self.store.clock.now())
+        self.store.save(after_sale)
+
+    @retry_on_conflict
+    def reject(self, after_sale_id: UUID, *, reason: str) -> None:
+        after_sale = self.after_sale(after_sale_id)
+        now = self.store.clock.now()
+        after_sale.reject(reason=reason, at=now)
+        ledger = self.store.load(RefundLedger, ledger_id_for(after_sale.order_id), "refund ledger")
+        ledger.release(after_sale.id, at=now)
+        self.store.save(after_sale, ledger)
+
+    @retry_on_conflict
+    def submit_return(
+        self, after_sale_id: UUID, *, member_id: UUID, carrier: str, tracking_no: str
+    ) -> None:
+        after_sale = self.after_sale(after_sale_id, member_id)
+        after_sale.submit_return(carrier, tracking_no, at=self.store.clock.now())
+        self.store.save(after_sale)
+
+    @retry_on_conflict
+    def confirm_received(self, after_sale_id: UUID) -> None:
+        """The returned goods are back: on sale again, and the refund goes out."""
+        after_sale = self.after_sale(after_sale_id)
+        after_sale.confirm_received(at=self.store.clock.now())
+        self.store.save(after_sale, *self._units_back(after_sale))
+
+    def _units_back(self, after_sale: AfterSale) -> list[Aggregate]:
+        stocks: list[Aggregate] = []
+        for sku_id, quantity in after_sale.units.items():
+            if quantity:
+                stock = self.store.load(Stock, stock_id_for(sku_id), "SKU")
+                stock.release(after_sale.order_id, quantity)
+                stocks.append(stock)
+        return stocks
+
+    def owns_refund(self, out_refund_no: str) -> bool:
+        """Whether the number is an after-sales request's (else a whole order's)."""
+        return after_sale_id_from_refund_no(out_refund_no) is not None
+
+    def _in_flight(self, out_trade_no: str, out_refund_no: str) -> AfterSale:
+        after_sale_id = after_sale_id_from_refund_no(out_refund_no)
+        if after_sale_id is None:
+            raise NotFound("after-sales request")
+        after_sale = self.after_sale(after_sale_id)
+        if after_sale.order_id.hex != out_trade_no:
+            raise NotFound("after-sales request")
+        return after_sale
+
+    @retry_on_conflict
+    def record_refund(
+        self,
+        *,
+        out_trade_no: str,
+        out_refund_no: str,
+        refund_id: str,
+        amount_fen: int,
+        refunded_at: datetime,
+    ) -> bool:
+        """Settles the request whose refund WeChat Pay reports; False when it
+        was already recorded."""
+        after_sale = self._in_flight(out_trade_no, out_refund_no)
+        order = self.orders.order(after_sale.order_id)
+        restock = after_sale.kind == AfterSaleKind.REFUND_ONLY and order.returns_stock_on_refund
+        if not after_sale.record_refund(out_refund_no, refund_id, amount_fen, refunded_at):
+            return False
+        ledger = self.store.load(RefundLedger, ledger_id_for(order.id), "refund ledger")
+        ledger.settle(after_sale.id, amount_fen, refunded_at)
+        whole = ledger.everything_refunded(order.lines)
+        order.record_after_sale_refund(
+            after_sale.id,
+            units=after_sale.units,
+            goods_fen=after_sale.goods_fen,
+            amount_fen=amount_fen,
+            whole=whole,
+            at=refunded_at,
+        )
+        changed: list[Aggregate] = [after_sale, ledger, order]
+        if restock:
+            changed += self._units_back(after_sale)
+        if whole:
+            changed += self.benefits.returned(order, refunded=True)
+        self.store.save(*changed)
+        return True
+
+    @retry_on_conflict
+    def record_refund_failure(self, *, out_trade_no: str, out_refund_no: str, outcome: str) -> bool:
+        after_sale = self._in_flight(out_trade_no, out_refund_no)
+        if not after_sale.record_refund_failure(out_refund_no, outcome, self.store.clock.now()):
+            return False
+        self.store.save(after_sale)
+        return True
