@@ -13,10 +13,10 @@ from ..bootstrap import container
 from ..domain.order import OrderStatus
 from ..domain.values import Address, Delivery
 from ..projections import catalogue_queries, fresh, queries
-from ..projections.base import plain
 from ..projections.order_search import OrderSearch
 from .idempotency import idempotent
 from .inputs import body, choice_param, current_member, path_id
+from .offers import quote_doc
 from .order_pages import order_page
 from .personal import reveal_order
 from .responses import ApiError, handles_errors, json_response
@@ -82,20 +82,21 @@ def show_product(product_id: str) -> Response:
 @bp.route("/checkout/quote", methods=["POST"])
 @handles_errors
 def quote() -> Response:
-    """The full price breakdown the mini-program shows before the member pays."""
+    """The full price breakdown the mini-program shows before the member pays,
+    and the offers at checkout; leaving `coupon_id` out applies the member's
+    best coupon, `"coupon_id": null` applies none."""
     member_id = current_member(bp)
     request = body(bp, QuoteIn)
-    checkout = container().shop.checkout.check_out(
+    checkout = container().shop.checkout
+    priced = checkout.check_out(
         member_id=member_id,
         items=[(line.sku_id, line.quantity) for line in request.lines],
         pickup=request.delivery_method == "pickup",
         coupon_id=request.coupon_id,
         points=request.points,
+        pick_best="coupon_id" not in request.model_fields_set,
     )
-    lines = [dict(plain(line), total_fen=line.total_fen) for line in checkout.lines]
-    return json_response(
-        {"quote_id": checkout.quote_id, "lines": lines, "price": plain(checkout.price)}
-    )
+    return json_response(quote_doc(priced, checkout.offers(priced)))
 
 
 @bp.route("/orders", methods=["POST"])
@@ -115,6 +116,7 @@ def place_order() -> Response:
         coupon_id=request.coupon_id,
         points=request.points,
         quote_id=request.quote_id,
+        pick_best=request.quote_id is not None and "coupon_id" not in request.model_fields_set,
     )
     return json_response(reveal_order(fresh.order(c.events_of, order_id)), status=201)
 

@@ -14,11 +14,18 @@ from ..domain.coupons import CouponWallet
 from ..domain.errors import DomainError, InsufficientPoints
 from ..domain.ids import stock_id_for
 from ..domain.member import Member
+from ..domain.offers import (
+    CheckoutOffers,
+    PricingRules,
+    best_coupon,
+    checkout_offers,
+    coupon_offers,
+)
 from ..domain.order import Order
 from ..domain.points import PointsAccount
 from ..domain.points_policy import PointsPolicy
 from ..domain.policy import OrderPolicy
-from ..domain.pricing import price_checkout, quote_id
+from ..domain.pricing import quote_id
 from ..domain.values import Address, CampaignRef, Delivery, Level, OrderLine, PriceBreakdown
 from .accounts import Accounts
 from .errors import InvalidInput, NotFound
@@ -40,6 +47,7 @@ class Checkout:
     price: PriceBreakdown
     wallet: CouponWallet | None
     points: PointsAccount | None
+    rules: PricingRules
 
     @property
     def quote_id(self) -> str:
@@ -72,11 +80,34 @@ class CheckoutUseCases:
         pickup: bool,
         coupon_id: str | None = None,
         points: int = 0,
+        pick_best: bool = False,
     ) -> Checkout:
+        """The priced cart; with `pick_best` and no `coupon_id`, the member's
+        coupon that saves the most on it (domain/offers.py) is applied."""
         member = self.accounts.active_member(member_id)
         lines, stocks = self._cart(items)
         level = self.accounts.level_of(member)
+        if pick_best and coupon_id is None:
+            coupon_id = self._best_coupon(member.id, lines, self.rules(level, pickup))
         return self.priced(member, lines, stocks, level, pickup, coupon_id, points)
+
+    def rules(self, level: Level, pickup: bool) -> PricingRules:
+        return PricingRules(level, pickup, self.policy.shipping, self.points_policy)
+
+    def _best_coupon(
+        self, member_id: UUID, lines: list[OrderLine], rules: PricingRules
+    ) -> str | None:
+        usable = self.accounts.wallet_of(member_id).usable_coupons(self.store.clock.now())
+        return best_coupon(coupon_offers(usable, lines, rules))
+
+    def offers(self, checkout: Checkout) -> CheckoutOffers:
+        """The member's coupons on this cart, the most points usable and the gaps
+        to free shipping and the next 满减 (domain/offers.py)."""
+        now = self.store.clock.now()
+        usable = self.accounts.wallet_of(checkout.member.id).usable_coupons(now)
+        available = self.accounts.points_of(checkout.member.id).available(now)
+        offers = coupon_offers(usable, checkout.lines, checkout.rules)
+        return checkout_offers(offers, checkout.price, checkout.rules, available)
 
     def priced(
         self,
@@ -96,16 +127,9 @@ class CheckoutUseCases:
         if account is not None and points > account.available(now):
             balance = account.available(now)
             raise InsufficientPoints(f"only {balance} points available", balance=balance)
-        price = price_checkout(
-            lines,
-            pickup=pickup,
-            level=level,
-            shipping=self.policy.shipping,
-            points_policy=self.points_policy,
-            coupon=coupon,
-            points=points,
-        )
-        return Checkout(member, lines, stocks, price, wallet, account)
+        rules = self.rules(level, pickup)
+        price = rules.price(lines, coupon, points)
+        return Checkout(member, lines, stocks, price, wallet, account, rules)
 
     def new_order(
         self,

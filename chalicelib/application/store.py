@@ -20,6 +20,7 @@ from eventsourcing.utils import EnvType
 
 from ..clock import Clock, SystemClock
 from ..domain.campaign_stock import CampaignStock
+from ..domain.cart import Cart, CartLine
 from ..domain.catalogue import Stock
 from ..domain.favourites import Favourites
 from ..domain.inbox import Inbox
@@ -75,6 +76,7 @@ class EventStore(Application[UUID]):
         CampaignStock: 50,
         Inbox: 50,
         Favourites: 50,
+        Cart: 50,
     }
 
     def __init__(
@@ -97,7 +99,7 @@ class EventStore(Application[UUID]):
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
-        register_value_types(transcoder, VALUE_TYPES)
+        register_value_types(transcoder, (*VALUE_TYPES, CartLine))
 
     def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
         recordings = super().save(*objs, **kwargs)

@@ -79,6 +79,11 @@ def max_redeemable_points(amount_fen: int, policy: PointsPolicy) -> int:
     return most_fen * policy.points_per_yuan // 100
 
 
+def free_shipping_from(level: Level, shipping: ShippingPolicy) -> int:
+    """The goods amount that ships free: the level's own threshold, else the shop's."""
+    return level.free_shipping_from_fen or shipping.free_from_fen
+
+
 def price_checkout(
     lines: list[OrderLine],
     *,
@@ -104,7 +109,7 @@ def price_checkout(
         )
     points_fen = points_value_fen(points, points_policy)
     points_used = points_fen * points_policy.points_per_yuan // 100
-    free_from = level.free_shipping_from_fen or shipping.free_from_fen
+    free_from = free_shipping_from(level, shipping)
     shipping_fen = 0 if pickup or goods >= free_from else shipping.fee_fen
     return PriceBreakdown(
         items_fen=items,
