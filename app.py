@@ -7,11 +7,13 @@ from chalice.app import Chalice, Cron, Rate
 
 from chalicelib.api import (
     admin,
+    after_sales,
     analytics_admin,
     bargains,
     campaign_views,
     campaigns,
     campaigns_admin,
+    cart,
     catalogue_admin,
     engagement,
     experiments,
@@ -71,6 +73,8 @@ BLUEPRINTS = (
     recommendations,
     reviews,
     reviews_admin,
+    cart,
+    after_sales,
 )
 
 app = Chalice(app_name="miniloop")

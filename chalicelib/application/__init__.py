@@ -23,9 +23,12 @@ if TYPE_CHECKING:
     from ..clock import Clock
     from ..domain.referral import InvitePolicy
     from .accounts import Accounts
+    from .after_sales import AfterSalesUseCases
     from .bargains import BargainUseCases
     from .campaign_orders import CampaignOrders
     from .campaigns import CampaignAdminUseCases
+    from .cart import CartUseCases
+    from .cart_checkout import CartCheckout
     from .catalogue import CatalogueUseCases
     from .checkout import CheckoutUseCases
     from .coupons import CouponUseCases
@@ -128,6 +131,7 @@ class Shop:
     loyalty: LoyaltyUseCases
     invites: InviteUseCases
     orders: OrderUseCases
+    after_sales: AfterSalesUseCases
     payments: PaymentUseCases
     campaign_orders: CampaignOrders
     campaigns: CampaignAdminUseCases
@@ -143,6 +147,8 @@ class Shop:
     experiments: ExperimentUseCases
     favourites: FavouriteUseCases
     reviews: ReviewUseCases
+    cart: CartUseCases
+    cart_checkout: CartCheckout
     jobs: JobUseCases
 
     @property

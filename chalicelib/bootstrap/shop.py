@@ -7,10 +7,13 @@ import json
 
 from ..application import Shop, ShopPorts, ShopRules
 from ..application.accounts import Accounts
+from ..application.after_sales import AfterSalesUseCases
 from ..application.bargains import BargainReactions, BargainUseCases
 from ..application.benefits import Benefits
 from ..application.campaign_orders import CampaignOrders
 from ..application.campaigns import CampaignAdminUseCases
+from ..application.cart import CartUseCases
+from ..application.cart_checkout import CartCheckout
 from ..application.catalogue import CatalogueUseCases
 from ..application.checkout import CheckoutUseCases
 from ..application.coupons import CouponUseCases
@@ -76,9 +79,10 @@ def build_shop(store: EventStore, rules: ShopRules, ports: ShopPorts) -> Shop:
     loyalty = LoyaltyUseCases(store, accounts, points_policy=rules.points_policy)
     campaign_orders = CampaignOrders(store, accounts, checkout)
     experiments = ExperimentUseCases(store, accounts)
+    benefits = Benefits(store, accounts, invites, points_policy=rules.points_policy)
     reactions = OrderReactions(
         store,
-        Benefits(store, accounts, invites, points_policy=rules.points_policy),
+        benefits,
         campaign_orders,
         TeamReactions(store),
         BargainReactions(store),
@@ -86,6 +90,7 @@ def build_shop(store: EventStore, rules: ShopRules, ports: ShopPorts) -> Shop:
     orders = OrderUseCases(store, checkout, reactions, policy=rules.order_policy)
     campaigns = CampaignAdminUseCases(store, checkout, campaign_orders)
     group_buy = GroupBuyUseCases(store, campaign_orders)
+    cart = CartUseCases(store, accounts, checkout)
     official_account = OfficialAccountUseCases(
         store,
         follower_directory=ports.follower_directory,
@@ -109,6 +114,7 @@ def build_shop(store: EventStore, rules: ShopRules, ports: ShopPorts) -> Shop:
         loyalty=loyalty,
         invites=invites,
         orders=orders,
+        after_sales=AfterSalesUseCases(store, orders, benefits),
         payments=PaymentUseCases(store, orders, reactions, gateway=ports.payments),
         campaign_orders=campaign_orders,
         campaigns=campaigns,
@@ -130,6 +136,8 @@ def build_shop(store: EventStore, rules: ShopRules, ports: ShopPorts) -> Shop:
         reviews=ReviewUseCases(
             store, accounts, review_points=rules.review_points, points_policy=rules.points_policy
         ),
+        cart=cart,
+        cart_checkout=CartCheckout(store, cart, checkout, policy=rules.order_policy),
         jobs=JobUseCases(
             store.clock,
             orders=orders,

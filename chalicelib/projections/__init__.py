@@ -15,6 +15,7 @@ def all_projections(after_sales_window: timedelta = timedelta(days=7)) -> list[P
     built: the event-stream functions that do not project (README, "Cold
     start") import the projections' modules (base, runner) without them."""
 
+    from .after_sales import AfterSalesProjection
     from .analytics import AnalyticsProjection
     from .behaviour_mirror import BehaviourMirrorProjection
     from .campaigns import CampaignsProjection
@@ -45,6 +46,7 @@ def all_projections(after_sales_window: timedelta = timedelta(days=7)) -> list[P
         OrderStatusProjection(),
         OrderTimersProjection(),
         RefundRequestsProjection(),
+        AfterSalesProjection(),
         LowStockProjection(),
         MembersProjection(),
         PointsProjection(),

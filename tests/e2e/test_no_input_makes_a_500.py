@@ -77,6 +77,15 @@ BODY_ROUTES = [
     ("PUT", "/admin/reviews/{id}/reply"),
     ("POST", "/admin/reviews/{id}/hide"),
     ("POST", "/admin/reviews/{id}/unhide"),
+    ("POST", "/orders/{id}/after-sales"),
+    ("POST", "/after-sales/{id}/return"),
+    ("POST", "/admin/after-sales/{id}/reject"),
+    ("POST", "/cart/lines"),
+    ("PATCH", "/cart/lines/{id}"),
+    ("PATCH", "/cart/lines/TEA"),
+    ("POST", "/cart/select"),
+    ("POST", "/cart/quote"),
+    ("POST", "/cart/orders"),
 ]
 # Routes that take no body: junk is ignored and the command itself may be legal.
 OTHER_ROUTES = [
@@ -194,6 +203,16 @@ OTHER_ROUTES = [
     ("GET", f"/products/{product_id_for('tea')}/reviews"),
     ("GET", "/admin/reviews?product={id}&hidden=%00&cursor={id}"),
     ("GET", "/admin/reviews?hidden=true&limit=100"),
+    ("GET", "/after-sales/{id}"),
+    ("POST", "/admin/after-sales/{id}/approve"),
+    ("POST", "/admin/after-sales/{id}/received"),
+    ("GET", "/admin/after-sales?status=%00&cursor={id}&limit={id}"),
+    ("GET", "/admin/after-sales?status=refunded&limit=100&cursor=%00"),
+    ("GET", "/admin/after-sales?status=requested&limit=100"),
+    ("GET", "/cart?delivery_method={id}"),
+    ("GET", "/cart?delivery_method=pickup"),
+    ("DELETE", "/cart/lines/{id}"),
+    ("POST", "/cart/acknowledge"),
 ]
 ROUTES = [(*r, True) for r in BODY_ROUTES] + [(*r, False) for r in OTHER_ROUTES]
 
@@ -207,11 +226,15 @@ def test_junk_never_yields_a_500(stack: Stack, method: str, route: str, needs_bo
         "delivery": {"method": "pickup", "store_id": "s1"},
     }
     _, order = stack.call("POST", "/orders", token=token, body=body)
+    stack.call("POST", "/cart/lines", token=token, body={"sku_id": "TEA"})
     before = stack.event_count()
     # A body that is not declared JSON is refused (415) before it is read, so a few
-    # such bodies cover that path; every junk body goes through as JSON.
-    sent = [("application/json", p) for p in JUNK] + [("text/plain", p) for p in JUNK[-3:]]
-    for oid in (order["id"], "x" * 300):
+    # such bodies cover that path; every junk body goes through as JSON. A GET
+    # reads no body: the empty, the broken, the deepest and the largest show it
+    # stays unread. A route without an id is sent its junk once.
+    payloads = JUNK if method != "GET" else [JUNK[0], JUNK[5], JUNK[17], JUNK[18]]
+    sent = [("application/json", p) for p in payloads] + [("text/plain", p) for p in JUNK[-3:]]
+    for oid in (order["id"], "x" * 300) if "{id}" in route else (order["id"],):
         url = stack.base_url + route.replace("{id}", oid)
         for content_type, payload in sent:
             headers = {"Authorization": f"Bearer {token}", "Content-Type": content_type}
@@ -226,12 +249,14 @@ def test_junk_never_yields_a_500(stack: Stack, method: str, route: str, needs_bo
 KEYED_ROUTES = [
     "/orders",
     "/orders/{id}/refund",
+    "/orders/{id}/after-sales",
     "/campaigns/{id}/orders",
     "/campaigns/{id}/teams",
     "/teams/{id}/orders",
     "/bargains/{id}/orders",
     "/me/check-in",
     "/coupons/{id}/claim",
+    "/cart/orders",
 ]
 BAD_KEYS: list[str | bytes] = ["", "k" * 129, "caf\xe9", "a\x01b", "a\tb", "中文".encode()]
 KEYED_ORDER = {
