@@ -98,16 +98,14 @@ def retention_columns(cohort: str) -> tuple[str, ...]:
 
 
 def source_days(
-    views: ViewReader, start: str, end: str, projection: str = PROJECTION
+    views: ViewReader, start: str, end: str, projection: str = PROJECTION, view: str = SOURCE_DAYS
 ) -> Iterator[Doc]:
     """The day-and-source documents of the range, newest day first, read a
     page at a time from the end of the range until a day before its start
     (the analytics projection's, or another's kept the same way)."""
     upto = source_rank(end, "~")  # "~" sorts after every source key
     while True:
-        page = views.query(
-            projection, SOURCE_DAYS, SOURCE_DAYS, rank_upto=upto, descending=True, limit=PAGE
-        )
+        page = views.query(projection, view, view, rank_upto=upto, descending=True, limit=PAGE)
         fresh = [doc for doc in page if source_rank(doc["day"], doc["source"]) != upto]
         for doc in fresh:
             if doc["day"] < start:

@@ -1,20 +1,20 @@
 """The acquisition funnel's answer: the pre-aggregated documents of the days
 in the range (one per day and source, projections/funnel.py), summed for the
 window asked, overall and per source. A range of N days reads those
-documents, a page at a time: never a person's document, never raw events."""
+documents, a page at a time (analytics_queries.source_days): never a
+person's document, never raw events."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
 from ..domain import funnel
-from .base import Doc, ViewReader
-from .funnel import COHORTS, FunnelProjection, cohort_rank
+from . import analytics_queries
+from .base import ViewReader
+from .funnel import COHORTS, FunnelProjection
 
 PROJECTION = FunnelProjection.name
-PAGE = 500
 
 
 class WindowOutOfRange(ValueError):
@@ -29,7 +29,9 @@ def acquisition_funnel(
     if not 0 <= window_days <= funnel.MAX_WINDOW_DAYS:
         raise WindowOutOfRange(f"window_days: 0 to {funnel.MAX_WINDOW_DAYS}")
     by_source: dict[str, list[dict[str, int]]] = {}
-    for doc in _cohorts(views, start.isoformat(), end.isoformat()):
+    for doc in analytics_queries.source_days(
+        views, start.isoformat(), end.isoformat(), PROJECTION, COHORTS
+    ):
         by_source.setdefault(doc["source"], []).append(funnel.within(doc, window_days))
     sources = {source: funnel.summed(parts) for source, parts in by_source.items()}
     overall = funnel.summed(list(sources.values()))
@@ -46,20 +48,3 @@ def acquisition_funnel(
             )
         ],
     }
-
-
-def _cohorts(views: ViewReader, start: str, end: str) -> Iterator[Doc]:
-    """The day-and-source documents of the range, newest first, a page at a time."""
-    upto = cohort_rank(end, "~")  # "~" sorts after every source key
-    while True:
-        page = views.query(
-            PROJECTION, COHORTS, COHORTS, rank_upto=upto, descending=True, limit=PAGE
-        )
-        fresh = [doc for doc in page if cohort_rank(doc["day"], doc["source"]) != upto]
-        for doc in fresh:
-            if doc["day"] < start:
-                return
-            yield doc
-        if len(page) < PAGE or not fresh:
-            return
-        upto = cohort_rank(fresh[-1]["day"], fresh[-1]["source"])
