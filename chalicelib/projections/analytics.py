@@ -56,7 +56,7 @@ from ..domain.retention import (
 )
 from ..domain.shop_metrics import DAY_COUNTS, SOURCE_COUNTS
 from ..domain.source_labels import SourceLabels
-from .base import Doc, Handler, ViewWriter, plain
+from .base import Doc, Handler, ViewWriter, day_source_rank, plain
 
 DAYS = "days"
 SOURCE_DAYS = "source_days"
@@ -70,10 +70,6 @@ MAX_SOURCES_PER_DAY = 200
 
 def day_of(moment: datetime) -> str:
     return beijing_date(moment).isoformat()
-
-
-def source_rank(day: str, source: str) -> str:
-    return f"{day}|{source}"
 
 
 def _group_of(source: str) -> str:
@@ -95,14 +91,14 @@ def _count_day(views: ViewWriter, day: str, **deltas: int) -> None:
 def _source_key(views: ViewWriter, day: str, source: str) -> str:
     """The source `source` is counted under on `day`: itself, or its group
     once the day has MAX_SOURCES_PER_DAY sources and this one is not among them."""
-    if source == _group_of(source) or views.get(SOURCE_DAYS, source_rank(day, source)):
+    if source == _group_of(source) or views.get(SOURCE_DAYS, day_source_rank(day, source)):
         return source
     return source if _day(views, day)["sources"] < MAX_SOURCES_PER_DAY else _group_of(source)
 
 
 def _count_source(views: ViewWriter, day: str, source: str, **deltas: int) -> None:
     """Adds to the counts of `source` (as `_source_key` gave it) on `day`."""
-    rank = source_rank(day, source)
+    rank = day_source_rank(day, source)
     doc = views.get(SOURCE_DAYS, rank)
     if doc is None:
         doc = {"day": day, "source": source, **dict.fromkeys(SOURCE_COUNTS, 0)}
@@ -273,9 +269,9 @@ def _on_paid(e: Order.Paid, views: ViewWriter) -> None:
     payer = payer_via = 0
     if member is not None:
         payer = 0 if day in member["payer_days"] else 1
-        payer_via = 0 if source_rank(day, key) in member["payer_sources"] else 1
+        payer_via = 0 if day_source_rank(day, key) in member["payer_sources"] else 1
         member["payer_days"] += [day] * payer
-        member["payer_sources"] += [source_rank(day, key)] * payer_via
+        member["payer_sources"] += [day_source_rank(day, key)] * payer_via
     _count_day(views, day, orders_paid=1, paid_fen=e.amount_fen, payers=payer)
     _count_source(views, day, key, orders_paid=1, paid_fen=e.amount_fen, payers=payer_via)
     if member is not None and member_id is not None:

@@ -22,9 +22,8 @@ from .analytics import (
     RETENTION_WEEKS,
     SOURCE_DAYS,
     AnalyticsProjection,
-    source_rank,
 )
-from .base import Doc, ViewReader
+from .base import Doc, ViewReader, day_source_rank
 
 PROJECTION = AnalyticsProjection.name
 PAGE = 500
@@ -103,17 +102,17 @@ def source_days(
     """The day-and-source documents of the range, newest day first, read a
     page at a time from the end of the range until a day before its start
     (the analytics projection's, or another's kept the same way)."""
-    upto = source_rank(end, "~")  # "~" sorts after every source key
+    upto = day_source_rank(end, "~")  # "~" sorts after every source key
     while True:
         page = views.query(projection, view, view, rank_upto=upto, descending=True, limit=PAGE)
-        fresh = [doc for doc in page if source_rank(doc["day"], doc["source"]) != upto]
+        fresh = [doc for doc in page if day_source_rank(doc["day"], doc["source"]) != upto]
         for doc in fresh:
             if doc["day"] < start:
                 return
             yield doc
         if len(page) < PAGE or not fresh:
             return
-        upto = source_rank(fresh[-1]["day"], fresh[-1]["source"])
+        upto = day_source_rank(fresh[-1]["day"], fresh[-1]["source"])
 
 
 def labels(views: ViewReader) -> dict[str, str]:

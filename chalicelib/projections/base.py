@@ -154,6 +154,12 @@ def rank_time(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def day_source_rank(day: str, source: str) -> str:
+    """The rank of a per-day-and-source document: one ranged read by day covers
+    a range of days, every source of each ("~" after the last day's sources)."""
+    return f"{day}|{source}"
+
+
 def plain(value: Any) -> Any:
     """Event data as JSON-ready values (dataclasses, UUIDs, datetimes, enums)."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):

@@ -31,7 +31,7 @@ from ..domain.attribution import DIRECT
 from ..domain.behaviour import MAX_AGE
 from ..domain.behaviour_event import INSTALL_LINKED, BehaviourEvent
 from ..domain.calendar import beijing_date
-from .base import Doc, Handler, ViewWriter
+from .base import Doc, Handler, ViewWriter, day_source_rank
 
 DAYS = "days"
 SOURCE_DAYS = "source_days"
@@ -43,10 +43,6 @@ MARK_DAYS = MAX_AGE.days + 1
 
 def day_of(moment: datetime) -> str:
     return beijing_date(moment).isoformat()
-
-
-def source_rank(day: str, source: str) -> str:
-    return f"{day}|{source}"
 
 
 # -- counters -------------------------------------------------------------------
@@ -66,13 +62,13 @@ def _capped(views: ViewWriter, day: str, source: str) -> str:
     """The key `source` is counted under on `day`: itself, or its group once
     the day has MAX_SOURCES_PER_DAY sources and this one is not among them."""
     group = source.partition(":")[0]
-    if source == group or views.get(SOURCE_DAYS, source_rank(day, source)):
+    if source == group or views.get(SOURCE_DAYS, day_source_rank(day, source)):
         return source
     return source if _day(views, day)["sources"] < MAX_SOURCES_PER_DAY else group
 
 
 def _count_source(views: ViewWriter, day: str, source: str, **deltas: int) -> None:
-    rank = source_rank(day, source)
+    rank = day_source_rank(day, source)
     doc = views.get(SOURCE_DAYS, rank)
     if doc is None:
         doc = {"day": day, "source": source, **dict.fromkeys(metrics.SOURCE_COUNTS, 0)}

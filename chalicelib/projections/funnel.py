@@ -32,7 +32,7 @@ from ..domain.attribution import source_of
 from ..domain.behaviour_event import INSTALL_LINKED, BehaviourEvent
 from ..domain.funnel import Contribution, Journey
 from ..domain.mirrored_facts import ACCOUNT_CLOSED, ORDER_PAID, ORDER_PLACED, REGISTERED
-from .base import Doc, Handler, ViewWriter
+from .base import Doc, Handler, ViewWriter, day_source_rank
 
 PEOPLE = "people"
 COHORTS = "cohorts"
@@ -40,10 +40,6 @@ DAYS = "days"
 MAX_SOURCES_PER_DAY = 200
 INSTALL_PREFIX = "install:"
 MEMBER_PREFIX = "member:"
-
-
-def cohort_rank(day: str, source: str) -> str:
-    return f"{day}|{source}"
 
 
 def _launch_source(fields: dict[str, Any]) -> str:
@@ -58,14 +54,14 @@ def _launch_source(fields: dict[str, Any]) -> str:
 def _source_key(views: ViewWriter, day: str, source: str) -> str:
     """The key `source` counts under on `day` (module docstring)."""
     group = source.partition(":")[0]
-    if source == group or views.get(COHORTS, cohort_rank(day, source)) is not None:
+    if source == group or views.get(COHORTS, day_source_rank(day, source)) is not None:
         return source
     days = views.get(DAYS, day) or {"sources": 0}
     return source if days["sources"] < MAX_SOURCES_PER_DAY else group
 
 
 def _count(views: ViewWriter, part: Contribution, sign: int) -> None:
-    rank = cohort_rank(part.day, part.source)
+    rank = day_source_rank(part.day, part.source)
     doc = views.get(COHORTS, rank)
     if doc is None:
         doc = {"day": part.day, "source": part.source, "visitors": 0}

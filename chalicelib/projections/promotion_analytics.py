@@ -44,7 +44,7 @@ from ..domain.coupons import CouponTemplate, CouponWallet
 from ..domain.member import Member
 from ..domain.order import Order
 from ..domain.promotion_metrics import CAMPAIGN_COUNTS, CAMPAIGN_SOURCE_COUNTS, COUPON_COUNTS
-from .base import Doc, Handler, ViewWriter, plain
+from .base import Doc, Handler, ViewWriter, day_source_rank, plain
 
 CAMPAIGNS = "campaigns"
 CAMPAIGN_DAYS = "campaign_days"
@@ -65,10 +65,6 @@ def coupon_rank(day: str, template_id: str) -> str:
     return f"{day}|{template_id}"
 
 
-def source_rank(day: str, source: str) -> str:
-    return f"{day}|{source}"
-
-
 # -- counters -------------------------------------------------------------------
 def _campaign_day(views: ViewWriter, campaign_id: str, day: str) -> Doc:
     key = f"{campaign_id}|{day}"
@@ -86,7 +82,7 @@ def _count_campaign(views: ViewWriter, campaign_id: str, day: str, **deltas: int
 def _source_key(views: ViewWriter, campaign_id: str, day: str, source: str) -> str:
     """`source`, or its group once the day has MAX_SOURCES_PER_DAY others."""
     group = source.partition(":")[0]
-    key = f"{campaign_id}|{source_rank(day, source)}"
+    key = f"{campaign_id}|{day_source_rank(day, source)}"
     if source == group or views.get(CAMPAIGN_SOURCES, key) is not None:
         return source
     full = _campaign_day(views, campaign_id, day)["sources"] >= MAX_SOURCES_PER_DAY
@@ -97,7 +93,7 @@ def _count_source(
     views: ViewWriter, campaign_id: str, day: str, source: str, **deltas: int
 ) -> None:
     source = _source_key(views, campaign_id, day, source)
-    rank = source_rank(day, source)
+    rank = day_source_rank(day, source)
     key = f"{campaign_id}|{rank}"
     doc = views.get(CAMPAIGN_SOURCES, key)
     if doc is None:

@@ -19,7 +19,7 @@ from ..domain import promotion_metrics as metrics
 from ..domain.ids import campaign_id_for
 from ..domain.shop_metrics import summed
 from .analytics_queries import days_between, label_of, labels
-from .base import Doc, ViewReader
+from .base import Doc, ViewReader, day_source_rank
 from .campaign_visits import DAYS as VISIT_DAYS
 from .campaign_visits import CampaignVisitsProjection
 from .promotion_analytics import (
@@ -30,7 +30,6 @@ from .promotion_analytics import (
     TEMPLATES,
     PromotionAnalyticsProjection,
     coupon_rank,
-    source_rank,
 )
 
 PROJECTION = PromotionAnalyticsProjection.name
@@ -108,8 +107,8 @@ def campaign(views: ViewReader, code: str, start: date, end: date) -> dict[str, 
         views,
         CAMPAIGN_SOURCES,
         campaign_id,
-        source_rank(days[-1], END),
-        lambda doc: source_rank(doc["day"], doc["source"]),
+        day_source_rank(days[-1], END),
+        lambda doc: day_source_rank(doc["day"], doc["source"]),
     )
     by_source: dict[str, list[Doc]] = {}
     for row in _within(rows, days[0]):
