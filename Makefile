@@ -25,8 +25,12 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
+# Two workers (pytest-xdist), each with its own DynamoDB Local and moto; a
+# test file stays on one worker, so its module-scoped fixtures are built once.
+TEST_WORKERS ?= 2
+
 test: lint node_modules/.installed
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile --durations=25
 
 bench: $(VENV)/.installed node_modules/.installed
 	$(PY) -m bench

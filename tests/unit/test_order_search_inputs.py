@@ -23,7 +23,7 @@ from chalicelib.domain.ids import campaign_id_for
 from chalicelib.projections.order_search import OrderSearch
 
 NO_VIEWS: Any = None  # no campaign orders: the export reads no view
-POSITION = f"2026-12-03T08:00:00.000001Z#{uuid4()}"
+POSITION = "2026-12-03T08:00:00.000001Z#d0fabb99-9529-4a39-93ff-4ae1bfa0897f"
 
 
 def field_of(error: pytest.ExceptionInfo[InvalidInput]) -> str:
