@@ -6,10 +6,15 @@ Every request is written together with its order's refund ledger
 (refund_ledger.py), so racing requests never claim a unit twice. What a
 settled refund also changes is saved in the same write: refund_only units of
 an order that never left the shop go back on sale (a return's units went back
-when the shop confirmed receipt); when the order's last unit is refunded the
-order is refunded as a whole: its coupon comes back while valid, redeemed
-points come back and the member's spend is reversed (benefits.py). Points are
-earned at completion on what was paid and kept (`Order.paid_goods_fen`).
+when the shop confirmed receipt), and the refund gives back its share of the
+redeemed points (apportion.py rule 4); when the order's last unit is refunded
+the order is refunded as a whole: its coupon comes back while valid, the rest
+of the redeemed points come back and the member's spend is reversed
+(benefits.py). Points are earned at completion on what was paid and kept
+(`Order.paid_goods_fen`).
+
+A whole-order refund holds the same ledger (orders.py), so a whole-order
+refund and a request racing on one order never both pass.
 """
 
 from __future__ import annotations
@@ -150,6 +155,7 @@ class AfterSalesUseCases:
         ledger = self.store.load(RefundLedger, ledger_id_for(order.id), "refund ledger")
         ledger.settle(after_sale.id, amount_fen, refunded_at)
         whole = ledger.everything_refunded(order.lines)
+        refunded_before = order.refunded_goods_fen
         order.record_after_sale_refund(
             after_sale.id,
             units=after_sale.units,
@@ -163,6 +169,10 @@ class AfterSalesUseCases:
             changed += self._units_back(after_sale)
         if whole:
             changed += self.benefits.returned(order, refunded=True)
+        else:
+            changed += self.benefits.part_refunded(
+                order, after_sale.id, refunded_fen=refunded_before, part_fen=after_sale.goods_fen
+            )
         self.store.save(*changed)
         return True
 

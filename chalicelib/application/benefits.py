@@ -1,17 +1,20 @@
 """What an order's lifecycle does to the member's benefits: the coupon locked at
 placement is used on payment and given back on cancel or refund; redeemed
-points come back on cancel or refund; points are earned at completion and
-clawed back by a refund; paid spend moves the member's level both ways; an
-invitee's first completed order also rewards them and their inviter, once
-(invites.py), and a refund does not take that back.
+points come back on cancel or refund (part by part with after-sales refunds);
+points are earned at completion and clawed back by a refund; paid spend moves
+the member's level both ways; an invitee's first completed order also rewards
+them and their inviter, once (invites.py), and a refund does not take that back.
 
 Each method returns the aggregates it changed, for the caller to save in the
 same atomic write as the order (see order_reactions.py)."""
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from eventsourcing.domain import Aggregate
 
+from ..domain.apportion import points_back
 from ..domain.coupons import CouponWallet
 from ..domain.ids import points_account_id_for, wallet_id_for
 from ..domain.member import Member
@@ -85,6 +88,25 @@ class Benefits:
             member.reverse_spend(order.id, now, self.accounts.levels())
             changed.append(member)
         return changed
+
+    def part_refunded(
+        self, order: Order, after_sale_id: UUID, *, refunded_fen: int, part_fen: int
+    ) -> list[Aggregate]:
+        """A confirmed after-sales refund of `part_fen` of goods (`refunded_fen`
+        refunded before it) gives back its share of the redeemed points
+        (apportion.points_back); the refund of the order's last unit goes
+        through `returned` instead, which gives back the rest."""
+        account = self._points_account(order)
+        if account is None:
+            return []
+        points = points_back(
+            account.redeemed_for(order.id),
+            refunded_fen=refunded_fen,
+            part_fen=part_fen,
+            goods_fen=order.price.payable_fen - order.price.shipping_fen,
+        )
+        now = self.store.clock.now()
+        return [account] if account.restore_part(order.id, after_sale_id, points, now) else []
 
     def on_completion(self, order: Order) -> list[Aggregate]:
         """Points are earned when the order completes, at the member's level rate;

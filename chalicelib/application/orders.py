@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from ..domain.errors import InvalidTransition
+from eventsourcing.domain import Aggregate
+
 from ..domain.order import Order
 from ..domain.policy import OrderPolicy
 from ..domain.refund_ledger import RefundLedger, ledger_id_for
@@ -147,19 +148,21 @@ class OrderUseCases:
         self.store.save(order, *self.reactions.on_completion(order))
         return True
 
-    def _require_no_partial_refunds(self, order: Order) -> None:
-        """A whole-order refund is refused once some units are asked back
-        (after_sales.py): the rest is refunded by after-sales requests."""
+    def _hold_ledger(self, order: Order) -> RefundLedger:
+        """A whole-order refund holds the order's refund ledger, saved with the
+        order: refused once some units are asked back (after_sales.py; the rest
+        is refunded by after-sales requests), and no unit can be asked back
+        while it holds. Both write the ledger, so they never both pass."""
         ledger = self.store.find(RefundLedger, ledger_id_for(order.id))
-        if ledger is not None and ledger.has_claims:
-            raise InvalidTransition("some units are refunded by after-sales requests already")
+        ledger = ledger or RefundLedger(order_id=order.id)
+        ledger.hold_for_whole_refund(at=self.store.clock.now())
+        return ledger
 
     @retry_on_conflict
     def request_refund(self, order_id: UUID, *, member_id: UUID, reason: str) -> None:
         order = self.order(order_id, member_id)
-        self._require_no_partial_refunds(order)
         order.request_refund(reason=reason, at=self.store.clock.now())
-        self.store.save(order)
+        self.store.save(order, self._hold_ledger(order))
 
     @retry_on_conflict
     def approve_refund(self, order_id: UUID) -> str:
@@ -172,14 +175,20 @@ class OrderUseCases:
     @retry_on_conflict
     def refund_by_shop(self, order_id: UUID, *, reason: str) -> str:
         order = self.order(order_id)
-        self._require_no_partial_refunds(order)
         order.refund_by_shop(reason=reason, at=self.store.clock.now())
-        self.store.save(order, *self.reactions.on_refund_approved(order))
+        ledger = self._hold_ledger(order)
+        self.store.save(order, ledger, *self.reactions.on_refund_approved(order))
         assert order.out_refund_no is not None
         return order.out_refund_no
 
     @retry_on_conflict
     def reject_refund(self, order_id: UUID, *, reason: str) -> None:
+        """The hold is released with the rejection: units may be asked back."""
         order = self.order(order_id)
-        order.reject_refund(reason=reason, at=self.store.clock.now())
-        self.store.save(order)
+        now = self.store.clock.now()
+        order.reject_refund(reason=reason, at=now)
+        changed: list[Aggregate] = [order]
+        ledger = self.store.find(RefundLedger, ledger_id_for(order.id))
+        if ledger is not None and ledger.release_whole_refund(at=now):
+            changed.append(ledger)
+        self.store.save(*changed)

@@ -16,9 +16,14 @@ The rule, to the fen:
    claimed (k: the units claimed with it), never below 0, and the claim that
    takes a line's last unit gets whatever of the line is left.
 3. Shipping is refunded with the request that claims the order's last unit.
+4. Redeemed points go back with the refunded goods money: once refunds worth
+   R of the goods' paid amount G (payable − shipping) are confirmed, the
+   member has ⌊points × R / G⌋ back, so a confirmed refund gives back
+   ⌊points × (R + part) / G⌋ − ⌊points × R / G⌋ (`points_back`), and the
+   refund that confirms the order's last unit gives back whatever is left.
 
 So the refunds of any sequence of requests that together claim every unit
-add up to exactly what was paid.
+add up to exactly what was paid, and give back exactly the points redeemed.
 """
 
 from __future__ import annotations
@@ -66,3 +71,10 @@ def claim_worth(
 def points_share(points: int, part_fen: int, whole_fen: int) -> int:
     """The points that go with `part_fen` of `whole_fen` (rounded down)."""
     return 0 if whole_fen <= 0 else points * part_fen // whole_fen
+
+
+def points_back(points: int, *, refunded_fen: int, part_fen: int, goods_fen: int) -> int:
+    """The redeemed points a refund of `part_fen` of goods gives back once
+    `refunded_fen` of the order's `goods_fen` were refunded before (rule 4)."""
+    before = points_share(points, refunded_fen, goods_fen)
+    return points_share(points, refunded_fen + part_fen, goods_fen) - before

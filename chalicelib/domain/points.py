@@ -18,10 +18,11 @@ from eventsourcing.domain import Aggregate, event
 from .calendar import beijing_date
 from .errors import AccountClosed, AlreadyCheckedIn, DomainError, InsufficientPoints
 from .ids import points_account_id_for
+from .points_parts import PartRestores
 from .points_policy import Lot, PointsPolicy
 
 
-class PointsAccount(Aggregate):
+class PointsAccount(PartRestores):
     @staticmethod
     def create_id(member_id: UUID) -> UUID:
         return points_account_id_for(member_id)
@@ -41,6 +42,8 @@ class PointsAccount(Aggregate):
         self.streak = 0
         self.redemptions: dict[str, dict[str, int]] = {}  # order id -> points taken per lot
         self.restored: set[str] = set()
+        self.parts_back: dict[str, dict[str, int]] = {}
+        self.parts_restored: set[str] = set()
         self.clawed_back: set[str] = set()
         self.closed = False
 
@@ -215,18 +218,21 @@ class PointsAccount(Aggregate):
 
     def restore_redemption(self, order_id: UUID, at: datetime) -> bool:
         """Puts the points an order spent back into the lots they came from (a lot
-        since expired takes them back too; the next expiry run lapses them).
-        Returns False when nothing was redeemed for the order or it was restored."""
+        since expired takes them back too; the next expiry run lapses them), less
+        what its refunded parts gave back already (`restore_part`). Returns False
+        when nothing was redeemed for the order, it was restored, or nothing is left."""
         self._require_open()
         key = str(order_id)
-        taken = self.redemptions.get(key)
-        if taken is None or key in self.restored:
+        if key not in self.redemptions or key in self.restored:
+            return False
+        taken = self._not_back_yet(key)
+        if not taken:
             return False
         points = sum(taken.values())
         self._redemption_restored(
             order_id=key,
             points=points,
-            taken=dict(taken),
+            taken=taken,
             at=at,
             balance_after=self.balance + points,
         )

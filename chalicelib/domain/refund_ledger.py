@@ -7,6 +7,20 @@ refused, retried, and finds the units taken. A unit is never claimed twice;
 a rejected request gives its units back. The worth of each claim follows the
 apportioning rule (apportion.py), so the claims of every unit add up to what
 was paid.
+
+The ledger is also the one record a whole-order refund and the after-sales
+requests of its order both go through. A whole-order refund asked for (or made
+by the shop) holds the ledger in the same atomic write as the order
+(`hold_for_whole_refund`, refused once some units are claimed), and `claim`
+refuses while it holds: a whole-order refund and a request racing on one order
+both write the ledger at the same version, the second write is refused,
+retried, and meets the first (409). A rejected whole-order refund releases the
+hold. The refunds approved automatically for campaign orders (teams.py,
+group_buy.py) need no hold, campaign orders being refunded whole only; nor
+does one approved in the same write as the order's payment
+(order_reactions.py), before any request could be made. A ledger that does
+not exist yet (every order before its first request or whole-order refund)
+holds nothing and has claimed nothing.
 """
 
 from __future__ import annotations
@@ -45,6 +59,7 @@ class RefundLedger(Aggregate):
         self.claim_shipping: dict[str, int] = {}
         self.open: set[str] = set()
         self.refunded_fen = 0
+        self.whole_refund = False
 
     def left(self, sku_id: str, quantity: int) -> int:
         return quantity - self.units.get(sku_id, 0)
@@ -88,7 +103,10 @@ class RefundLedger(Aggregate):
         shipping_fen: int,
         at: datetime,
     ) -> None:
-        """Claims the units `price` was asked about, at the worth it gave."""
+        """Claims the units `price` was asked about, at the worth it gave;
+        refused while a whole-order refund holds the ledger."""
+        if self.whole_refund:
+            raise InvalidTransition("the order has a whole-order refund under way")
         self._claimed(
             after_sale_id=str(after_sale_id),
             units=dict(wanted),
@@ -155,6 +173,36 @@ class RefundLedger(Aggregate):
     def _settled(self, after_sale_id: str, amount_fen: int, at: datetime) -> None:
         self.open.discard(after_sale_id)
         self.refunded_fen += amount_fen
+
+    def hold_for_whole_refund(self, at: datetime) -> None:
+        """A whole-order refund is asked for or made: refused once some units
+        are claimed (the rest goes through after-sales requests too)."""
+        if self.has_claims:
+            raise InvalidTransition("some units are refunded by after-sales requests already")
+        if not self.whole_refund:  # held already: the order refuses a second refund
+            self._whole_refund_held(at=at)
+
+    class WholeRefundHeld(Aggregate.Event):
+        at: datetime
+
+    @event(WholeRefundHeld)
+    def _whole_refund_held(self, at: datetime) -> None:
+        self.whole_refund = True
+
+    def release_whole_refund(self, at: datetime) -> bool:
+        """The whole-order refund was rejected: units may be asked back again.
+        False when nothing held (a refund asked for before the ledger held any)."""
+        if not self.whole_refund:
+            return False
+        self._whole_refund_released(at=at)
+        return True
+
+    class WholeRefundReleased(Aggregate.Event):
+        at: datetime
+
+    @event(WholeRefundReleased)
+    def _whole_refund_released(self, at: datetime) -> None:
+        self.whole_refund = False
 
     def everything_refunded(self, lines: list[OrderLine]) -> bool:
         return not self.open and all(self.left(line.sku_id, line.quantity) == 0 for line in lines)

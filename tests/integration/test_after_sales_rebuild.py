@@ -1,6 +1,6 @@
 """After-sales history rebuilt: every view (the after-sales list, the order's
-partial refunds, the analytics) equals the incrementally built one, and the
-refund intents are not sent again."""
+partial refunds, the points given back part by part, the analytics) equals the
+incrementally built one, and the refund intents are not sent again."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from uuid import UUID
 
 from chalicelib.bootstrap import Container
 from chalicelib.domain.after_sale import AfterSaleKind
+from chalicelib.domain.points_policy import PointsPolicy
 from chalicelib.domain.values import Address, Delivery
 
 from .conftest import list_tea
@@ -32,8 +33,11 @@ def make_history(c: Container) -> None:
     list_tea(c, 50)
     shop = c.shop
     member = shop.logins.log_in(openid="o1", unionid=None, scene=1001, query={})[0]
+    account = shop.accounts.points_of(member)
+    account.earn_reward("seed", 1000, c.clock.now(), PointsPolicy())
+    shop.store.save(account)
     order_id = shop.orders.place_order(
-        member_id=member, items=[("TEA", 3)], delivery=HOME, address=ADDRESS
+        member_id=member, items=[("TEA", 3)], delivery=HOME, address=ADDRESS, points=700
     )
     order = shop.orders.order(order_id)
     shop.payments.record_payment(
@@ -67,6 +71,10 @@ def test_rebuilt_after_sales_views_equal_incremental_ones(container: Container) 
     runner = container.runner
     before = {name: container.views.dump(name) for name in runner.projections}
     assert len(before["after_sales"]) > 0
+    kinds = [
+        line["kind"] for row in before["points"].values() for line in row["doc"].get("ledger", [])
+    ]
+    assert kinds[:3] == ["restored", "restored", "redeemed"]  # the redemption back in two parts
     outbox_before = container.outbox.messages()
     refunds = [m for m in outbox_before if m["kind"] == "wechatpay.refund"]
     assert len(refunds) == 2
