@@ -102,11 +102,12 @@ def rebuilds(app: Container, rows: list[Row], notes: list[str]) -> None:
                     ratio(result.events / result.seconds, read_rate)))  # fmt: skip
     notes.append(
         f"rebuild limit: one raw read of the whole log ({result.log_length:,} events), the "
-        f"recorder's own SELECT in pages of {result.page} rows (the runner's page) fetched as "
+        f"recorder's own SELECT in pages of {result.page} rows (the rebuild's page) fetched as "
         "tuples, no notifications, no deserialising, no view writes; fastest of 3 passes, "
-        f"{result.read_seconds * 1000:.0f} ms. `rebuild all` reads and deserialises each page "
-        f"once for all {result.projections} projections and commits each batch's view writes "
-        "and positions in one transaction, then switches every projection at once."
+        f"{result.read_seconds * 1000:.0f} ms. `rebuild all` reads each page once for all "
+        f"{result.projections} projections, deserialises only the events one of them handles "
+        "(filtered by topic), commits each batch's view writes and positions in one "
+        "transaction, then switches every projection at once."
     )
 
 

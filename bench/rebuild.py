@@ -27,7 +27,7 @@ class Rebuilds:
 def run_rebuilds(container: Container) -> Rebuilds:
     runner = container.runner
     runner.catch_up()
-    page = runner.batch_size
+    page = runner.rebuild_batch_size
     reads = sorted(read_log(container.settings.events_db, page)[1] for _ in range(3))
     start = time.perf_counter()
     result = runner.rebuild()

@@ -104,6 +104,12 @@ class Embedded:
     """Read-your-writes: projections, then side effects, before a command answers
     (follow_on.py)."""
 
+    @property
+    def rebuild_batch_size(self) -> int:
+        """A rebuild's batches are larger than a catch-up's: a SQLite
+        transaction writes each page of the file it touches once."""
+        return self.settings.projection_rebuild_batch_size
+
     def send_due(self, dispatcher: OutboxDispatcher) -> dict[str, int]:
         return {"outbox_sent": dispatcher.dispatch_due()}
 
@@ -118,6 +124,11 @@ class Aws:
     def __init__(self, settings: Settings, clock: Clock) -> None:
         self.settings = settings
         self.clock = clock
+
+    @property
+    def rebuild_batch_size(self) -> int:
+        """A rebuild's batches are a catch-up's: a DynamoDB transaction holds 100 items."""
+        return self.settings.projection_batch_size
 
     def persistence_env(self) -> dict[str, str]:
         env = {

@@ -119,7 +119,10 @@ class Settings:
     -keys, -idempotency, -behaviour-events, -behaviour-log."""
     outbox_queue_url: str = ""
     projection_batch_size: int = 200
-    """Log events the projections' runner reads and commits at a time (catch-up and rebuild)."""
+    """Log events the projections' runner reads and commits at a time (catch-up, and
+    rebuild on aws: a DynamoDB transaction holds 100 items)."""
+    projection_rebuild_batch_size: int = 1000
+    """embedded: log events a rebuild reads and commits at a time (runtimes.py)."""
     rebuild_queue_url: str = ""
     """aws: the SQS queue through which a rebuild continues in the next invocation
     (chalicelib/rebuild_relay.py)."""
@@ -291,6 +294,7 @@ BOUNDS: Mapping[str, tuple[int, int | None]] = {
     "invite_reward_points": (0, None),
     "review_reward_points": (0, 100_000),
     "projection_batch_size": (1, 1000),
+    "projection_rebuild_batch_size": (1, 10_000),
     "rebuild_stop_margin_s": (1, 600),
     "rebuild_budget_batches": (0, None),
     "rebuild_max_continuations": (1, None),

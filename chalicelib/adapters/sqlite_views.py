@@ -19,6 +19,7 @@ from eventsourcing.persistence import IntegrityError, PersistenceError, Tracking
 
 from ..projections.base import Doc, Park, rank_time
 from .sqlite_db import SQLiteDatabase
+from .view_json import to_json
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS view_items (
@@ -78,7 +79,7 @@ class SQLiteViewWriter:
         return doc
 
     def put(self, view: str, key: str, doc: Doc, *, group: str = "", rank: str = "") -> None:
-        text = json.dumps(doc, ensure_ascii=False)
+        text = to_json(doc)
         self._pending[(self._prefix + view, key)] = (group, rank, text)
 
     def delete(self, view: str, key: str) -> None:
@@ -90,7 +91,7 @@ class SQLiteViewWriter:
         """A delayed message is an ordinary pending one whose first attempt is not
         due before `not_before`; the dispatcher's due() leaves it until then."""
         due = "" if not_before is None else rank_time(not_before)
-        text = json.dumps(payload, ensure_ascii=False)
+        text = to_json(payload)
         self._outbox.setdefault(message_id, (kind, text, due))
 
     def flush(self) -> None:

@@ -88,6 +88,7 @@ class Container:
                 self.views,
                 behaviour_projections(),
                 batch_size=self.settings.projection_batch_size,
+                rebuild_batch_size=self.runtime.rebuild_batch_size,
             ),
         )
 
@@ -248,6 +249,7 @@ class Container:
                 self.views,
                 all_projections(self.settings.order_policy.after_sales_window),
                 batch_size=self.settings.projection_batch_size,
+                rebuild_batch_size=self.runtime.rebuild_batch_size,
             ),
         )
 

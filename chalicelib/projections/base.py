@@ -5,6 +5,7 @@ ViewReader, ViewStore, BatchTooLarge, Doc, Park)."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
@@ -160,10 +161,21 @@ def day_source_rank(day: str, source: str) -> str:
     return f"{day}|{source}"
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+"""Exact types `plain` returns as they are (a str or int Enum is not one of them)."""
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
 def plain(value: Any) -> Any:
     """Event data as JSON-ready values (dataclasses, UUIDs, datetimes, enums)."""
+    if type(value) in _SCALARS:
+        return value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {name: plain(getattr(value, name)) for name in _field_names(type(value))}
     if isinstance(value, datetime):
         return value.astimezone(UTC).isoformat()
     if isinstance(value, UUID):

@@ -4,7 +4,9 @@ readers to them when complete.
 
 One pass, one transaction per batch. The projections to advance are grouped by
 the position they stand at (usually one group); the lowest group reads the
-next page of the log once, every projection of the group applies the events of
+next page of the log once, deserialising only the events whose topic names a
+type some projection of the group `handles` (decided from the topic string,
+before any JSON is parsed), every projection of the group applies the events of
 it that its `handles` name (a projection that handles none of them only moves
 its position), and all their view writes and position moves commit in one
 view-store transaction (`ViewStore.transaction`, one part per projection).
@@ -39,19 +41,18 @@ import dataclasses
 import logging
 import threading
 from collections.abc import Callable, Collection, Sequence
-from typing import Any, Protocol
+from typing import Any
 
 from eventsourcing.persistence import IntegrityError
 
-from ..clock import Clock
 from .base import BatchTooLarge, Doc, Park, Projection, ViewStore, ViewWriter
+from .log_pages import Batch, EventLog, Handles, LogPages, wanted
 from .parking import PARKED, NotParked, describe, park_for
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int], None]
 """Told the number of log events of each batch a pass moves through."""
-Batch = list[tuple[int, Any]]
 Generations = dict[str, int]
 """Projection name -> the generation a pass advances."""
 
@@ -73,22 +74,10 @@ class RebuildResult:
     `restart=True` after a fix starts it over."""
 
 
-class EventLog(Protocol):
-    """What the runner reads: an eventsourcing application's log (the order
-    log's `EventStore`, or the `BehaviourLog`) and the clock its parks are dated by."""
-
-    @property
-    def recorder(self) -> Any: ...
-
-    @property
-    def mapper(self) -> Any: ...
-
-    @property
-    def clock(self) -> Clock: ...
-
-
 @dataclasses.dataclass
 class _Pass:
+    page: int
+    """Log events read and committed at a time."""
     events: int = 0
     """Log events the pass moved through."""
     applied: int = 0
@@ -123,12 +112,19 @@ class ReadModelRunner:
         projections: Sequence[Projection],
         *,
         batch_size: int = 200,
+        rebuild_batch_size: int | None = None,
     ) -> None:
         self.app = app
         self.store = store
         self.projections: dict[str, Projection] = {p.name: p for p in projections}
         self.batch_size = batch_size
+        """Log events a catch-up reads and commits at a time."""
+        self.rebuild_batch_size = rebuild_batch_size or batch_size
+        """The same for a rebuild (default: `batch_size`). On SQLite a larger one
+        writes less: each page of the file a batch touches is written once per
+        transaction, and a rebuild rewrites the same documents batch after batch."""
         self._handles = {p.name: _handled(p) for p in projections}
+        self._pages = LogPages(app)
         self._lock = threading.Lock()
         """Held by catch-up, resume and the end of a rebuild (its tail and the
         switch), so no event lands in the old generation after the new one
@@ -177,11 +173,12 @@ class ReadModelRunner:
             if restart or self.store.position(name, generation) < 0:
                 self.store.discard(name, generation)
             targets[name] = generation
-        done = self._advance(targets, progress, should_stop)
+        page = self.rebuild_batch_size
+        done = self._advance(targets, progress, should_stop, page)
         if done.stopped:
             return RebuildResult(done.events, complete=False)
         with self._lock:
-            tail = self._advance(targets, progress, should_stop)
+            tail = self._advance(targets, progress, should_stop, page)
             if tail.stopped:
                 return RebuildResult(done.events + tail.events, complete=False)
             kept = [n for n, g in targets.items() if self.store.parked(n, g) is not None]
@@ -229,19 +226,14 @@ class ReadModelRunner:
     def log_length(self) -> int:
         return int(self.app.recorder.max_notification_id() or 0)
 
-    def _read(self, after: int) -> Batch:
-        notifications = self.app.recorder.select_notifications(
-            start=after, limit=self.batch_size, inclusive_of_start=False
-        )
-        return [(n.id, self.app.mapper.to_domain_event(n)) for n in notifications]
-
     def _advance(
         self,
         generations: Generations,
         progress: Progress | None = None,
         should_stop: Callable[[], bool] | None = None,
+        page: int | None = None,
     ) -> _Pass:
-        done = _Pass()
+        done = _Pass(page or self.batch_size)
         while True:
             try:
                 self._pass(generations, done, progress, should_stop)
@@ -266,14 +258,14 @@ class ReadModelRunner:
                 done.stopped = True
                 return
             low = min(positions.values())
-            batch = self._read(low)
+            group = {n: generations[n] for n, p in positions.items() if p == low}
+            batch = self._pages.read(low, done.page, wanted(self._handles, group))
             if not batch:
                 return
-            last_page = len(batch) < self.batch_size  # the log ended within this read
+            last_page = len(batch) < done.page  # the log ended within this read
             ahead = [p for p in positions.values() if p > low]
             if ahead:  # stop where the next group stands, to merge with it
                 batch = [item for item in batch if item[0] <= min(ahead)] or batch
-            group = {n: generations[n] for n, p in positions.items() if p == low}
             parked = self._commit(group, low, batch)
             for name in group:
                 if name in parked:
@@ -324,7 +316,7 @@ class ReadModelRunner:
         try:
             for _, event in batch:
                 index += 1
-                if handles is None or type(event) in handles:
+                if event is not None and (handles is None or type(event) in handles):
                     projection.apply(event, views)
         except self.store.storage_errors:
             raise
@@ -338,7 +330,7 @@ class ReadModelRunner:
         log.error("%s: %s", PARKED, describe(park), exc_info=error)
 
 
-def _handled(projection: Projection) -> frozenset[type] | None:
+def _handled(projection: Projection) -> Handles:
     """The exact event types a projection acts on, or None for every event (a
     projection without `handles`, or one whose `handles` names `object`)."""
     handles: frozenset[type] | None = getattr(projection, "handles", None)

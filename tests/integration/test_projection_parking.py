@@ -14,9 +14,11 @@ from typing import Any
 
 import pytest
 from eventsourcing.persistence import OperationalError
+from eventsourcing.utils import resolve_topic
 
 from chalicelib.adapters.sqlite_views import SQLiteViewStore
 from chalicelib.bootstrap import Container
+from chalicelib.domain.order import Order
 from chalicelib.domain.values import Address, Delivery
 from chalicelib.projections.base import ViewWriter
 from chalicelib.projections.catalogue import CatalogueProjection
@@ -190,3 +192,62 @@ def test_a_failed_rebuild_keeps_serving_the_current_generation(
     assert runner.rebuild("fussy", restart=True).events == len(log_of(shop))
     assert views.generation("fussy") == 2 and views.dump("fussy") == served
     assert runner.status("fussy")["rebuild_parked"] is None
+
+
+class Counted:
+    """The shop's event store as the runner reads it, counting the events it deserialises."""
+
+    def __init__(self, shop: Container) -> None:
+        self.recorder, self.clock = shop.store.recorder, shop.clock
+        self._mapper = shop.store.mapper
+        self.topics: list[str] = []
+
+    @property
+    def mapper(self) -> Counted:
+        return self
+
+    def to_domain_event(self, notification: Any) -> Any:
+        self.topics.append(notification.topic)
+        return self._mapper.to_domain_event(notification)
+
+
+class Placements(Fussy):
+    """Acts on Order.Placed only; fails on the placements `fails` picks."""
+
+    name = "placements"
+    handles = frozenset({Order.Placed})
+
+
+def test_events_no_projection_of_the_pass_handles_are_not_deserialised(
+    shop: Container, views: ReadModels
+) -> None:
+    log, placed = Counted(shop), Placements()
+    runner = ReadModelRunner(log, views, [placed], batch_size=3)
+    runner.catch_up()
+    assert len(views.dump("placements")) == 2  # two orders placed among the log's events
+    assert set(log.topics) == {"chalicelib.domain.order:Order.Placed"} and len(log.topics) == 2
+    assert views.position("placements", 1) == len(log_of(shop))  # it moved past the others
+
+    log.topics.clear()
+    both = ReadModelRunner(log, views, [CatalogueProjection(), placed], batch_size=3)
+    assert both.rebuild().complete
+    handled = CatalogueProjection.handles | Placements.handles
+    topics = [n.topic for n in shop.store.recorder.select_notifications(start=None, limit=10_000)]
+    assert log.topics == [t for t in topics if resolve_topic(t) in handled]
+    assert len(log.topics) < len(topics)
+
+
+def test_a_projection_fed_filtered_pages_parks_at_the_exact_event(
+    shop: Container, views: ReadModels
+) -> None:
+    placed = Placements()
+    runner = ReadModelRunner(Counted(shop), views, [CatalogueProjection(), placed], batch_size=4)
+    notes = shop.store.recorder.select_notifications(start=None, limit=10_000)
+    bad = [n for n in notes if n.topic.endswith("Order.Placed")][1]
+    placed.fails.add((str(bad.originator_id), bad.originator_version))
+    runner.catch_up()
+    park = views.parked("placements", 1)
+    assert park is not None and park.position == bad.id
+    assert views.position("placements", 1) == bad.id - 1
+    assert len(views.dump("placements")) == 1  # the first placement committed
+    assert views.position("catalogue", 1) == len(notes)  # the other carried on

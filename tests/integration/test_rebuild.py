@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chalicelib.bootstrap import Container
 from chalicelib.domain.values import Address, Delivery
-from chalicelib.projections.runner import RebuildResult
+from chalicelib.projections.runner import ReadModelRunner, RebuildResult
 
 from .conftest import list_tea
 
@@ -81,3 +81,20 @@ def test_rebuild_keeps_serving_the_old_view_until_it_switches(container: Contain
     assert container.views.generation("order_status") == 2
     assert container.views.generation("members") == 2
     assert container.views.generation("catalogue") == 1
+
+
+def test_a_rebuild_reads_pages_of_its_own_size_and_equals_the_catch_up(
+    container: Container,
+) -> None:
+    make_history(container)
+    assert container.runner.rebuild_batch_size == container.settings.projection_rebuild_batch_size
+    projections = list(container.runner.projections.values())
+    runner = ReadModelRunner(
+        container.store, container.views, projections, batch_size=5, rebuild_batch_size=40
+    )
+    before = {name: container.views.dump(name) for name in runner.projections}
+    pages: list[int] = []
+    result = runner.rebuild(progress=pages.append)
+    assert result.complete and result.events == runner.log_length() > 80
+    assert pages[:-1] == [40] * (len(pages) - 1) and 0 < pages[-1] <= 40
+    assert {name: container.views.dump(name) for name in runner.projections} == before

@@ -22,6 +22,7 @@ from typing import Any
 from eventsourcing.persistence import PersistenceError
 
 from ...projections.base import BatchTooLarge, Doc, Park, rank_time
+from ..view_json import to_json
 from .connection import MAX_TRANSACTION_ITEMS, Tables, transact
 
 Enqueued = Callable[[list[str]], None]
@@ -73,7 +74,7 @@ class DynamoDBViewWriter:
 
     def put(self, view: str, key: str, doc: Doc, *, group: str = "", rank: str = "") -> None:
         pk = self._pk(view, key)
-        text = json.dumps(doc, ensure_ascii=False)
+        text = to_json(doc)
         item = {
             "pk": {"S": pk},
             "pg": {"S": generation_name(self._projection, self._generation)},
@@ -109,7 +110,7 @@ class DynamoDBViewWriter:
         item = {
             "id": {"S": message_id},
             "kind": {"S": kind},
-            "payload": {"S": json.dumps(payload, ensure_ascii=False)},
+            "payload": {"S": to_json(payload)},
             "status": {"S": "pending"},
             "due": {"S": due},
             "attempts": {"N": "0"},
