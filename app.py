@@ -1,5 +1,8 @@
 """Miniloop: the Chalice app. Wiring only; the logic lives in chalicelib/.
 
+Importing it registers every route, and loads none of the shop: each view
+imports what it uses when first called (README, "Lazy imports").
+
 The event sources below name placeholders: Terraform (infra/) owns the real
 event source mappings, with the failure settings Chalice cannot express."""
 

@@ -3,22 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from chalice.app import Blueprint, Response
 
-from ..adapters.outbox_dispatch import OUTBOX_STATUSES
-from ..application.orders import OrderUseCases
 from ..bootstrap import container
-from ..domain.values import SkuSpec
-from ..projections import fresh, order_search, queries
 from .inputs import body, choice_param, path_id, require_admin
-from .order_export import csv_export
-from .order_filters import admin_search
-from .order_pages import order_page
-from .personal import reveal_order
 from .responses import handles_errors, json_response
-from .schemas import ProductIn, ReasonIn, RestockIn, ShipIn
+
+if TYPE_CHECKING:
+    from ..application.orders import OrderUseCases
 
 bp = Blueprint(__name__)
 ORDER_FORMATS = ("json", "csv")
@@ -29,6 +24,10 @@ PRODUCT_BODY_LIMIT = 256 * 1024
 @bp.route("/admin/products", methods=["POST"])
 @handles_errors
 def list_product() -> Response:
+    from ..domain.values import SkuSpec
+    from ..projections import fresh
+    from .schemas import ProductIn
+
     require_admin(bp)
     p = body(bp, ProductIn, limit=PRODUCT_BODY_LIMIT)
     c = container()
@@ -46,6 +45,8 @@ def list_product() -> Response:
 @bp.route("/admin/skus/{sku_id}/restock", methods=["POST"])
 @handles_errors
 def restock(sku_id: str) -> Response:
+    from .schemas import RestockIn
+
     require_admin(bp)
     available = container().shop.catalogue.restock(sku_id, body(bp, RestockIn).quantity)
     return json_response({"sku_id": sku_id, "available": available})
@@ -55,6 +56,11 @@ def restock(sku_id: str) -> Response:
 @handles_errors
 def orders() -> Response:
     """The operators' order search, a page at a time or (`format=csv`) whole."""
+    from ..projections import order_search
+    from .order_export import csv_export
+    from .order_filters import admin_search
+    from .order_pages import order_page
+
     require_admin(bp)
     csv_wanted = choice_param(bp, "format", ORDER_FORMATS) == "csv"
     search = admin_search(bp.current_request.query_params)
@@ -67,12 +73,18 @@ def orders() -> Response:
 @bp.route("/admin/orders/{order_id}", methods=["GET"])
 @handles_errors
 def order(order_id: str) -> Response:
+    from ..projections import queries
+    from .personal import reveal_order
+
     require_admin(bp)
     return json_response(reveal_order(queries.order(container().views, path_id(order_id))))
 
 
 def _order_command(order_id: str, command: Callable[[OrderUseCases, UUID], object]) -> Response:
     """Runs an operator's order command, then answers the order as it now stands."""
+    from ..projections import fresh
+    from .personal import reveal_order
+
     require_admin(bp)
     c = container()
     oid = path_id(order_id)
@@ -83,6 +95,8 @@ def _order_command(order_id: str, command: Callable[[OrderUseCases, UUID], objec
 @bp.route("/admin/orders/{order_id}/ship", methods=["POST"])
 @handles_errors
 def ship(order_id: str) -> Response:
+    from .schemas import ShipIn
+
     require_admin(bp)  # before reading the body: strangers get 401, not a 400
     s = body(bp, ShipIn)
     return _order_command(
@@ -94,18 +108,24 @@ def ship(order_id: str) -> Response:
 @bp.route("/admin/orders/{order_id}/ready-for-pickup", methods=["POST"])
 @handles_errors
 def ready_for_pickup(order_id: str) -> Response:
+    from ..application.orders import OrderUseCases
+
     return _order_command(order_id, OrderUseCases.mark_ready_for_pickup)
 
 
 @bp.route("/admin/orders/{order_id}/picked-up", methods=["POST"])
 @handles_errors
 def picked_up(order_id: str) -> Response:
+    from ..application.orders import OrderUseCases
+
     return _order_command(order_id, OrderUseCases.record_pickup)
 
 
 @bp.route("/admin/orders/{order_id}/refund/approve", methods=["POST"])
 @handles_errors
 def approve_refund(order_id: str) -> Response:
+    from ..application.orders import OrderUseCases
+
     return _order_command(order_id, OrderUseCases.approve_refund)
 
 
@@ -113,6 +133,8 @@ def approve_refund(order_id: str) -> Response:
 @handles_errors
 def refund_by_shop(order_id: str) -> Response:
     """The shop refunds on its own initiative, even a completed order."""
+    from .schemas import ReasonIn
+
     require_admin(bp)
     reason = body(bp, ReasonIn).reason
     return _order_command(order_id, lambda orders, oid: orders.refund_by_shop(oid, reason=reason))
@@ -121,6 +143,8 @@ def refund_by_shop(order_id: str) -> Response:
 @bp.route("/admin/orders/{order_id}/refund/reject", methods=["POST"])
 @handles_errors
 def reject_refund(order_id: str) -> Response:
+    from .schemas import ReasonIn
+
     require_admin(bp)
     reason = body(bp, ReasonIn).reason
     return _order_command(order_id, lambda orders, oid: orders.reject_refund(oid, reason=reason))
@@ -136,6 +160,8 @@ def run_jobs() -> Response:
 @bp.route("/admin/outbox", methods=["GET"])
 @handles_errors
 def outbox() -> Response:
+    from ..adapters.outbox_dispatch import OUTBOX_STATUSES
+
     require_admin(bp)
     status = choice_param(bp, "status", OUTBOX_STATUSES)
     container().follow_on.before_read()  # the projections that enqueue side effects

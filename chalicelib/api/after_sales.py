@@ -9,15 +9,9 @@ from uuid import UUID
 from chalice.app import Blueprint, Response
 
 from ..bootstrap import container
-from ..domain.after_sale import AfterSaleKind, AfterSaleStatus
-from ..projections import after_sales, after_sales_queries
-from ..projections.fresh import MemoryViews
-from .after_sale_schemas import AfterSaleIn, ReturnIn
-from .cursors import decode_cursor, encode_cursor, parse_limit
 from .idempotency import idempotent
 from .inputs import body, choice_param, current_member, path_id, query_param, require_admin
 from .responses import handles_errors, json_response
-from .schemas import ReasonIn
 
 bp = Blueprint(__name__)
 WHAT = "after-sales request"
@@ -25,6 +19,9 @@ WHAT = "after-sales request"
 
 def as_written(after_sale_id: UUID) -> Response:
     """The request as its events now make it (read-your-writes: fresh.py)."""
+    from ..projections import after_sales
+    from ..projections.fresh import MemoryViews
+
     projection, views = after_sales.AfterSalesProjection(), MemoryViews()
     for event in container().events_of(after_sale_id):
         projection.apply(event, views)
@@ -35,6 +32,9 @@ def as_written(after_sale_id: UUID) -> Response:
 @handles_errors
 @idempotent(bp)
 def request_after_sale(order_id: str) -> Response:
+    from ..domain.after_sale import AfterSaleKind
+    from .after_sale_schemas import AfterSaleIn
+
     member = current_member(bp)
     oid = path_id(order_id)
     given = body(bp, AfterSaleIn)
@@ -60,6 +60,8 @@ def show_after_sale(after_sale_id: str) -> Response:
 @bp.route("/after-sales/{after_sale_id}/return", methods=["POST"])
 @handles_errors
 def send_back(after_sale_id: str) -> Response:
+    from .after_sale_schemas import ReturnIn
+
     member = current_member(bp)
     aid = path_id(after_sale_id, WHAT)
     parcel = body(bp, ReturnIn)
@@ -81,6 +83,8 @@ def approve(after_sale_id: str) -> Response:
 @bp.route("/admin/after-sales/{after_sale_id}/reject", methods=["POST"])
 @handles_errors
 def reject(after_sale_id: str) -> Response:
+    from .schemas import ReasonIn
+
     require_admin(bp)
     aid = path_id(after_sale_id, WHAT)
     reason = body(bp, ReasonIn).reason
@@ -100,6 +104,10 @@ def received(after_sale_id: str) -> Response:
 @bp.route("/admin/after-sales", methods=["GET"])
 @handles_errors
 def list_after_sales() -> Response:
+    from ..domain.after_sale import AfterSaleStatus
+    from ..projections import after_sales_queries
+    from .cursors import decode_cursor, encode_cursor, parse_limit
+
     require_admin(bp)
     status = choice_param(bp, "status", [s.value for s in AfterSaleStatus])
     limit = parse_limit(query_param(bp, "limit"))

@@ -19,18 +19,10 @@ from typing import Any
 from urllib.parse import unquote
 
 from chalice.app import Blueprint, Response
-from pydantic import Field
 
-from ..application.errors import InvalidInput
 from ..bootstrap import container
-from ..domain import funnel
-from ..domain.calendar import beijing_date
-from ..domain.retention import COHORTS
-from ..projections import analytics_queries, behaviour_queries, funnel_queries
-from .csv_cells import cell
 from .inputs import body, choice_param, query_param, require_admin
 from .responses import handles_errors, json_response
-from .schemas import Strict, plausible_day
 
 bp = Blueprint(__name__)
 MAX_DAYS = 366
@@ -38,12 +30,10 @@ DEFAULT_DAYS = 30
 FORMATS = ("json", "csv")
 
 
-class LabelIn(Strict):
-    label: str = Field(min_length=1, max_length=200)
-    """Checked again, trimmed, by the domain: 1-40 characters."""
-
-
 def _day(name: str) -> date | None:
+    from ..application.errors import InvalidInput
+    from .schemas import plausible_day
+
     text = query_param(bp, name)
     if text is None:
         return None
@@ -56,6 +46,9 @@ def _day(name: str) -> date | None:
 def _range() -> tuple[date, date]:
     """`from` and `to` (Beijing days, inclusive, at most MAX_DAYS days); by
     default the last DEFAULT_DAYS days up to today."""
+    from ..application.errors import InvalidInput
+    from ..domain.calendar import beijing_date
+
     end = _day("to") or beijing_date(container().now())
     start = _day("from") or end - timedelta(days=DEFAULT_DAYS - 1)
     if start > end:
@@ -68,6 +61,8 @@ def _range() -> tuple[date, date]:
 def csv_response(
     name: str, columns: Sequence[str], rows: Iterable[Mapping[str, Any]], start: date, end: date
 ) -> Response:
+    from .csv_cells import cell
+
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(columns)
@@ -95,6 +90,8 @@ def _caught_up() -> None:
 @bp.route("/admin/analytics/overview", methods=["GET"])
 @handles_errors
 def overview() -> Response:
+    from ..projections import behaviour_queries
+
     require_admin(bp)
     start, end = _range()
     csv_wanted = choice_param(bp, "format", FORMATS) == "csv"
@@ -109,6 +106,8 @@ def overview() -> Response:
 @bp.route("/admin/analytics/sources", methods=["GET"])
 @handles_errors
 def sources() -> Response:
+    from ..projections import behaviour_queries
+
     require_admin(bp)
     start, end = _range()
     csv_wanted = choice_param(bp, "format", FORMATS) == "csv"
@@ -121,6 +120,9 @@ def sources() -> Response:
 
 
 def _window_days() -> int:
+    from ..application.errors import InvalidInput
+    from ..domain import funnel
+
     text = query_param(bp, "window_days")
     if text is None:
         return funnel.DEFAULT_WINDOW_DAYS
@@ -135,6 +137,8 @@ def funnel_answer() -> Response:
     """`acquisition`: the people first seen in the range, step by step within
     `window_days` (funnel_queries.acquisition_funnel); `daily`: the shopping
     funnel per day and source (behaviour_queries.daily_funnel). CSV: the daily rows."""
+    from ..projections import behaviour_queries, funnel_queries
+
     require_admin(bp)
     start, end = _range()
     window_days = _window_days()
@@ -160,6 +164,10 @@ def funnel_answer() -> Response:
 @bp.route("/admin/analytics/retention", methods=["GET"])
 @handles_errors
 def retention() -> Response:
+    from ..domain.calendar import beijing_date
+    from ..domain.retention import COHORTS
+    from ..projections import analytics_queries
+
     require_admin(bp)
     start, end = _range()
     cohort = choice_param(bp, "cohort", COHORTS) or "day"
@@ -176,6 +184,8 @@ def retention() -> Response:
 @bp.route("/admin/analytics/sources/labels", methods=["GET"])
 @handles_errors
 def labels() -> Response:
+    from ..projections import analytics_queries
+
     require_admin(bp)
     container().follow_on.before_read()
     return json_response(analytics_queries.label_list(container().views))
@@ -184,6 +194,8 @@ def labels() -> Response:
 @bp.route("/admin/analytics/sources/{source}", methods=["PUT"])
 @handles_errors
 def label_source(source: str) -> Response:
+    from .analytics_schemas import LabelIn
+
     require_admin(bp)
     request = body(bp, LabelIn)
     key, label = container().shop.source_labels.label_source(unquote(source), request.label)

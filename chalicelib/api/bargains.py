@@ -6,29 +6,22 @@ model, api/member_faces.py)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from chalice.app import Blueprint, Response
-from pydantic import Field
 
-from ..application.bargains import BargainUseCases
 from ..bootstrap import container
-from ..domain.bargain import Bargain
-from ..projections.base import plain
-from .campaign_orders import OneUnitOrderIn, order_args, placed
 from .idempotency import idempotent
 from .inputs import body, current_member, path_id
-from .member_faces import MemberFaces
 from .responses import handles_errors, json_response
-from .schemas import Strict
+
+if TYPE_CHECKING:
+    from ..application.bargains import BargainUseCases
+    from ..domain.bargain import Bargain
+    from .member_faces import MemberFaces
 
 bp = Blueprint(__name__)
-
-
-class StartBargainIn(Strict):
-    sku_id: str | None = Field(default=None, min_length=1, max_length=64)
-    """Optional: a bargain campaign has one SKU."""
 
 
 def bargain_page(
@@ -36,6 +29,8 @@ def bargain_page(
 ) -> Any:
     """What the bargain page shows the starter or a friend; each helper as their
     sealed profile says now (a placeholder once they closed their account)."""
+    from ..projections.base import plain
+
     campaign = bargains.campaign_of(bargain)
     open_now = campaign.is_open(now)
     mine = bargain.member_id == viewer
@@ -70,6 +65,8 @@ def bargain_page(
 
 
 def _page(bargain: Bargain, viewer: UUID, status: int = 200, **extra: Any) -> Response:
+    from .member_faces import MemberFaces
+
     c = container()
     page = bargain_page(c.shop.bargains, bargain, viewer, c.now(), MemberFaces(c.views, c.vault))
     return json_response(page | extra, status)
@@ -78,6 +75,8 @@ def _page(bargain: Bargain, viewer: UUID, status: int = 200, **extra: Any) -> Re
 @bp.route("/campaigns/{code}/bargains", methods=["POST"])
 @handles_errors
 def start_bargain(code: str) -> Response:
+    from .campaign_schemas import StartBargainIn
+
     member_id = current_member(bp)
     request = body(bp, StartBargainIn)
     bargain, started = container().shop.bargains.start_bargain(
@@ -107,6 +106,8 @@ def help_bargain(bargain_id: str) -> Response:
 @handles_errors
 @idempotent(bp)
 def buy_bargain(bargain_id: str) -> Response:
+    from .campaign_orders import OneUnitOrderIn, order_args, placed
+
     member_id = current_member(bp)
     request = body(bp, OneUnitOrderIn)
     order_id = container().shop.bargains.buy_bargain(

@@ -33,6 +33,12 @@ class CampaignOrderIn(OneUnitOrderIn):
     quantity: int = Field(default=1, ge=1, le=99)
 
 
+class JoinTeamIn(CampaignOrderIn):
+    """A joiner buys the team's SKU: sku_id may be left out."""
+
+    sku_id: str | None = Field(default=None, min_length=1, max_length=64)  # type: ignore[assignment]
+
+
 def order_args(request: OneUnitOrderIn) -> dict[str, Any]:
     """Keyword arguments the campaign order use cases take."""
     address = request.delivery.address

@@ -42,3 +42,8 @@ class CampaignIn(Strict):
 
 class EndIn(Strict):
     reason: str = Field(default="ended by the shop", min_length=1, max_length=200)
+
+
+class StartBargainIn(Strict):
+    sku_id: str | None = Field(default=None, min_length=1, max_length=64)
+    """Optional: a bargain campaign has one SKU."""

@@ -8,23 +8,23 @@ from __future__ import annotations
 from chalice.app import Blueprint, Response
 
 from ..bootstrap import container
-from ..domain.campaign import CampaignKind
-from ..projections import campaign_queries as q
 from .inputs import path_id, query_param, require_admin
-from .member_faces import MemberFaces
 from .responses import ApiError, handles_errors, json_response
 
 bp = Blueprint(__name__)
-KINDS = [kind.value for kind in CampaignKind]
 MAX_TEAMS = 50
 
 
 @bp.route("/campaigns", methods=["GET"])
 @handles_errors
 def list_campaigns() -> Response:
+    from ..domain.campaign import CampaignKind
+    from ..projections import campaign_queries as q
+
+    kinds = [k.value for k in CampaignKind]
     kind = query_param(bp, "kind")
-    if kind is not None and kind not in KINDS:
-        raise ApiError(400, "invalid_request", f"kind: one of {', '.join(KINDS)}")
+    if kind is not None and kind not in kinds:
+        raise ApiError(400, "invalid_request", f"kind: one of {', '.join(kinds)}")
     c = container()
     return json_response({"items": q.campaigns_for_members(c.views, c.now(), kind)})
 
@@ -32,6 +32,8 @@ def list_campaigns() -> Response:
 @bp.route("/campaigns/{code}", methods=["GET"])
 @handles_errors
 def show_campaign(code: str) -> Response:
+    from ..projections import campaign_queries as q
+
     c = container()
     return json_response(q.campaign(c.views, code, c.now()))
 
@@ -39,6 +41,8 @@ def show_campaign(code: str) -> Response:
 @bp.route("/campaigns/{code}/progress", methods=["GET"])
 @handles_errors
 def campaign_progress(code: str) -> Response:
+    from ..projections import campaign_queries as q
+
     c = container()
     return json_response(q.campaign_progress(c.views, code, c.now()))
 
@@ -46,6 +50,9 @@ def campaign_progress(code: str) -> Response:
 @bp.route("/teams/{team_id}", methods=["GET"])
 @handles_errors
 def show_team(team_id: str) -> Response:
+    from ..projections import campaign_queries as q
+    from .member_faces import MemberFaces
+
     c = container()
     faces = MemberFaces(c.views, c.vault)
     return json_response(q.team(c.views, path_id(team_id, "team"), c.now(), faces))
@@ -55,6 +62,9 @@ def show_team(team_id: str) -> Response:
 @handles_errors
 def joinable_teams(product_id: str) -> Response:
     """Teams of the product a member can join now, fewest seats left first."""
+    from ..projections import campaign_queries as q
+    from .member_faces import MemberFaces
+
     limit = _limit(query_param(bp, "limit"))
     c = container()
     faces = MemberFaces(c.views, c.vault)
@@ -73,6 +83,8 @@ def _limit(raw: str | None) -> int:
 @bp.route("/admin/campaigns", methods=["GET"])
 @handles_errors
 def admin_campaigns() -> Response:
+    from ..projections import campaign_queries as q
+
     require_admin(bp)
     c = container()
     return json_response({"items": q.admin_campaigns(c.views, c.now())})
@@ -82,6 +94,8 @@ def admin_campaigns() -> Response:
 @handles_errors
 def admin_campaign(code: str) -> Response:
     """The read model, with each SKU's exact stock read from its shards."""
+    from ..projections import campaign_queries as q
+
     require_admin(bp)
     c = container()
     doc = q.admin_campaign(c.views, code, c.now())

@@ -6,7 +6,6 @@ from __future__ import annotations
 from chalice.app import Blueprint, Response
 
 from ..bootstrap import container
-from .campaign_orders import CampaignOrderIn, order_args, placed
 from .idempotency import idempotent
 from .inputs import body, current_member
 from .responses import handles_errors
@@ -18,6 +17,8 @@ bp = Blueprint(__name__)
 @handles_errors
 @idempotent(bp)
 def place_flash_order(code: str) -> Response:
+    from .campaign_orders import CampaignOrderIn, order_args, placed
+
     member_id = current_member(bp)
     request = body(bp, CampaignOrderIn)
     order_id = container().shop.flash_sale.place_flash_order(

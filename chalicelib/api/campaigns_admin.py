@@ -3,21 +3,24 @@ resume, end. Reading campaigns is in campaign_views.py."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalice.app import Blueprint, Response
 
 from ..bootstrap import container
-from ..domain.campaign import Campaign
-from ..domain.values import CampaignItem, CampaignRules
-from ..projections.base import plain
-from .campaign_schemas import CampaignIn, EndIn
 from .inputs import body, require_admin
 from .responses import handles_errors, json_response
+
+if TYPE_CHECKING:
+    from ..domain.campaign import Campaign
 
 bp = Blueprint(__name__)
 
 
 def summary(campaign: Campaign) -> dict[str, object]:
     """The campaign as the command left it (read models catch up on their own)."""
+    from ..projections.base import plain
+
     return {
         "id": str(campaign.id),
         "code": campaign.code,
@@ -36,6 +39,9 @@ def summary(campaign: Campaign) -> dict[str, object]:
 @bp.route("/admin/campaigns", methods=["POST"])
 @handles_errors
 def define_campaign() -> Response:
+    from ..domain.values import CampaignItem, CampaignRules
+    from .campaign_schemas import CampaignIn
+
     require_admin(bp)
     c = body(bp, CampaignIn)
     campaign = container().shop.campaigns.define_campaign(
@@ -76,6 +82,8 @@ def resume_campaign(code: str) -> Response:
 @bp.route("/admin/campaigns/{code}/end", methods=["POST"])
 @handles_errors
 def end_campaign(code: str) -> Response:
+    from .campaign_schemas import EndIn
+
     require_admin(bp)
     reason = body(bp, EndIn).reason
     return json_response(summary(container().shop.campaigns.end_campaign(code, reason)))

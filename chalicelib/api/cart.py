@@ -4,23 +4,20 @@ selected lines with the `quote_id` protocol. Every change answers the cart."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from chalice.app import Blueprint, Response
 
-from ..application.cart_checkout import CartView, OfferChoice
-from ..application.cart_lines import ShownLine
 from ..bootstrap import container
-from ..domain.values import Address, Delivery
-from ..projections import fresh
-from ..projections.base import plain
-from .cart_schemas import CartLineIn, CartLinePatchIn, CartOrderIn, CartQuoteIn, CartSelectIn
 from .idempotency import idempotent
 from .inputs import body, choice_param, current_member
-from .offers import quote_doc
-from .personal import reveal_order
 from .responses import handles_errors, json_response
+
+if TYPE_CHECKING:
+    from ..application.cart_checkout import CartView, OfferChoice
+    from ..application.cart_lines import ShownLine
+    from .cart_schemas import CartOrderIn, CartQuoteIn
 
 bp = Blueprint(__name__)
 
@@ -36,6 +33,8 @@ def show_cart() -> Response:
 @bp.route("/cart/lines", methods=["POST"])
 @handles_errors
 def add_line() -> Response:
+    from .cart_schemas import CartLineIn
+
     member_id = current_member(bp)
     request = body(bp, CartLineIn)
     container().shop.cart.add(member_id, request.sku_id, request.quantity)
@@ -45,6 +44,8 @@ def add_line() -> Response:
 @bp.route("/cart/lines/{sku_id}", methods=["PATCH"])
 @handles_errors
 def change_line(sku_id: str) -> Response:
+    from .cart_schemas import CartLinePatchIn
+
     member_id = current_member(bp)
     request = body(bp, CartLinePatchIn)
     container().shop.cart.change(
@@ -64,6 +65,8 @@ def remove_line(sku_id: str) -> Response:
 @bp.route("/cart/select", methods=["POST"])
 @handles_errors
 def select_lines() -> Response:
+    from .cart_schemas import CartSelectIn
+
     member_id = current_member(bp)
     request = body(bp, CartSelectIn)
     container().shop.cart.select(member_id, request.sku_ids, request.selected)
@@ -81,6 +84,9 @@ def acknowledge_prices() -> Response:
 @bp.route("/cart/quote", methods=["POST"])
 @handles_errors
 def quote_cart() -> Response:
+    from .cart_schemas import CartQuoteIn
+    from .offers import quote_doc
+
     member_id = current_member(bp)
     request = body(bp, CartQuoteIn)
     shop = container().shop
@@ -96,6 +102,11 @@ def quote_cart() -> Response:
 @handles_errors
 @idempotent(bp)
 def order_cart() -> Response:
+    from ..domain.values import Address, Delivery
+    from ..projections import fresh
+    from .cart_schemas import CartOrderIn
+    from .personal import reveal_order
+
     member_id = current_member(bp)
     request = body(bp, CartOrderIn)
     address = request.delivery.address
@@ -113,6 +124,8 @@ def order_cart() -> Response:
 
 def _choice(request: CartQuoteIn | CartOrderIn) -> OfferChoice:
     """The coupon asked for; leaving `coupon_id` out picks the best, `null` asks for none."""
+    from ..application.cart_checkout import OfferChoice
+
     return OfferChoice(
         coupon_id=request.coupon_id,
         pick_best="coupon_id" not in request.model_fields_set,
@@ -125,6 +138,8 @@ def _cart(member_id: UUID, *, pickup: bool = False) -> Response:
 
 
 def _cart_doc(view: CartView) -> dict[str, Any]:
+    from .offers import quote_doc
+
     summary = None
     if view.checkout is not None and view.offers is not None:
         summary = quote_doc(view.checkout, view.offers)
@@ -137,6 +152,8 @@ def _cart_doc(view: CartView) -> dict[str, Any]:
 
 
 def _line_doc(shown: ShownLine) -> dict[str, Any]:
+    from ..projections.base import plain
+
     line = shown.line
     price = shown.unit_price_fen
     return {

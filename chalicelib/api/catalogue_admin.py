@@ -9,11 +9,7 @@ from uuid import UUID
 
 from chalice.app import Blueprint, Response
 
-from ..application.catalogue import ProductEdit
 from ..bootstrap import container
-from ..domain.values import SkuSpec
-from ..projections import catalogue_queries, fresh
-from .catalogue_schemas import LowStockIn, NewSkuIn, PriceIn, ProductEditIn
 from .inputs import body, path_id, require_admin
 from .responses import handles_errors, json_response
 
@@ -21,6 +17,8 @@ bp = Blueprint(__name__)
 
 
 def _product(product_id: UUID, status: int = 200) -> Response:
+    from ..projections import catalogue_queries, fresh
+
     c = container()
     doc = catalogue_queries.priced(fresh.product(c.events_of, product_id), c.now())
     return json_response(doc, status=status)
@@ -34,6 +32,9 @@ def _admin_product_id(product_id: str) -> UUID:
 @bp.route("/admin/products/{product_id}", methods=["PATCH"])
 @handles_errors
 def edit_product(product_id: str) -> Response:
+    from ..application.catalogue import ProductEdit
+    from .catalogue_schemas import ProductEditIn
+
     pid = _admin_product_id(product_id)
     edit = body(bp, ProductEditIn)
     container().shop.catalogue.edit_product(pid, ProductEdit(**edit.model_dump(exclude_unset=True)))
@@ -43,6 +44,8 @@ def edit_product(product_id: str) -> Response:
 @bp.route("/admin/products/{product_id}/skus/{sku_id}/price", methods=["PUT"])
 @handles_errors
 def reprice(product_id: str, sku_id: str) -> Response:
+    from .catalogue_schemas import PriceIn
+
     pid = _admin_product_id(product_id)
     price = body(bp, PriceIn)
     container().shop.catalogue.reprice(pid, sku_id, price.price_fen, price.effective_at)
@@ -52,6 +55,9 @@ def reprice(product_id: str, sku_id: str) -> Response:
 @bp.route("/admin/products/{product_id}/skus", methods=["POST"])
 @handles_errors
 def add_sku(product_id: str) -> Response:
+    from ..domain.values import SkuSpec
+    from .catalogue_schemas import NewSkuIn
+
     pid = _admin_product_id(product_id)
     sku = body(bp, NewSkuIn)
     spec = SkuSpec(sku.sku_id, sku.name, sku.price_fen)
@@ -94,6 +100,8 @@ def put_sku_on_sale(product_id: str, sku_id: str) -> Response:
 @bp.route("/admin/products/{product_id}/skus/{sku_id}/low-stock", methods=["PUT"])
 @handles_errors
 def low_stock(product_id: str, sku_id: str) -> Response:
+    from .catalogue_schemas import LowStockIn
+
     pid = _admin_product_id(product_id)
     threshold = body(bp, LowStockIn).threshold
     stock = container().shop.catalogue.set_low_stock_threshold(pid, sku_id, threshold)

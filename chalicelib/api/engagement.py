@@ -5,16 +5,16 @@ Session token required."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice.app import Blueprint, Response
 
 from ..bootstrap import container
-from ..domain.campaign import Campaign
-from ..projections import invites, reservations
-from ..projections.base import plain
 from .inputs import current_member
 from .responses import handles_errors, json_response
+
+if TYPE_CHECKING:
+    from ..domain.campaign import Campaign
 
 bp = Blueprint(__name__)
 
@@ -24,6 +24,8 @@ bp = Blueprint(__name__)
 def my_invite() -> Response:
     """The code and the page path to share (wx.shareAppMessage), and the counts:
     members invited, and those whose first completed order brought the reward."""
+    from ..projections import invites
+
     member_id = current_member(bp)
     return json_response(invites.my_invite(container().views, member_id))
 
@@ -50,11 +52,15 @@ def cancel_reservation(code: str) -> Response:
 @handles_errors
 def my_reservations() -> Response:
     """Reservations of campaigns not ended yet, soonest start first."""
+    from ..projections import reservations
+
     member_id = current_member(bp)
     return json_response({"items": reservations.member_reservations(container().views, member_id)})
 
 
 def _reservation(campaign: Campaign, reserved_at: datetime | None) -> dict[str, Any]:
+    from ..projections.base import plain
+
     return {
         "code": campaign.code,
         "title": campaign.title,

@@ -11,9 +11,7 @@ import re
 
 from chalice.app import Blueprint, Response
 
-from ..application.errors import InvalidInput
 from ..bootstrap import container
-from ..projections import experiments_queries
 from .inputs import current_member, query_param
 from .responses import handles_errors, json_response
 
@@ -23,6 +21,8 @@ KEY = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
 
 
 def _keys() -> list[str]:
+    from ..application.errors import InvalidInput
+
     text = query_param(bp, "keys") or ""
     keys = list(dict.fromkeys(k.strip() for k in text.split(",") if k.strip()))
     if not keys or len(keys) > MAX_KEYS or not all(KEY.fullmatch(k) for k in keys):
@@ -33,6 +33,8 @@ def _keys() -> list[str]:
 @bp.route("/experiments", methods=["GET"])
 @handles_errors
 def my_variants() -> Response:
+    from ..projections import experiments_queries
+
     member_id = current_member(bp)
     keys = _keys()
     c = container()

@@ -7,21 +7,16 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice.app import Blueprint, Response
 
-from ..application.errors import InvalidInput
 from ..bootstrap import container
-from ..domain.attribution import parse_source_key
-from ..domain.experiment import Experiment, payload_json
-from ..domain.experiment_report import report
-from ..domain.values import Audience, ExperimentVariant
-from ..projections import experiments_queries
-from ..projections.base import plain
-from .experiment_schemas import ExperimentIn, WeightsIn
 from .inputs import body, choice_param, require_admin
 from .responses import handles_errors, json_response
+
+if TYPE_CHECKING:
+    from ..domain.experiment import Experiment
 
 bp = Blueprint(__name__)
 FORMATS = ("json", "csv")
@@ -60,6 +55,8 @@ CSV_COLUMNS = (
 
 def summary(experiment: Experiment) -> dict[str, Any]:
     """The experiment as the command left it."""
+    from ..projections.base import plain
+
     return {
         "key": experiment.key,
         "hypothesis": experiment.hypothesis,
@@ -85,6 +82,9 @@ def summary(experiment: Experiment) -> dict[str, Any]:
 
 
 def _audience_source(text: str) -> str:
+    from ..application.errors import InvalidInput
+    from ..domain.attribution import parse_source_key
+
     if not text:
         return ""
     try:
@@ -96,6 +96,10 @@ def _audience_source(text: str) -> str:
 @bp.route("/admin/experiments", methods=["POST"])
 @handles_errors
 def define_experiment() -> Response:
+    from ..domain.experiment import payload_json
+    from ..domain.values import Audience, ExperimentVariant
+    from .experiment_schemas import ExperimentIn
+
     require_admin(bp)
     e = body(bp, ExperimentIn)
     experiment = container().shop.experiments.define_experiment(
@@ -163,6 +167,8 @@ def stop_experiment(key: str) -> Response:
 @bp.route("/admin/experiments/{key}/weights", methods=["PUT"])
 @handles_errors
 def reweigh_experiment(key: str) -> Response:
+    from .experiment_schemas import WeightsIn
+
     require_admin(bp)
     weights = body(bp, WeightsIn).weights
     return json_response(summary(container().shop.experiments.reweigh_experiment(key, weights)))
@@ -188,6 +194,9 @@ def _csv_row(row: dict[str, Any]) -> dict[str, Any]:
 @bp.route("/admin/experiments/{key}/results", methods=["GET"])
 @handles_errors
 def results(key: str) -> Response:
+    from ..domain.experiment_report import report
+    from ..projections import experiments_queries
+
     require_admin(bp)
     csv_wanted = choice_param(bp, "format", FORMATS) == "csv"
     c = container()

@@ -7,10 +7,7 @@ from __future__ import annotations
 from chalice.app import Blueprint, Response
 
 from ..bootstrap import container
-from ..projections.base import plain
-from .cursors import decode_cursor, encode_cursor, parse_limit
 from .inputs import current_member, path_id, query_param
-from .product_cards import product_card
 from .responses import handles_errors, json_response
 
 bp = Blueprint(__name__)
@@ -37,6 +34,10 @@ def unfavourite(product_id: str) -> Response:
 @bp.route("/me/favourites", methods=["GET"])
 @handles_errors
 def favourites() -> Response:
+    from ..projections.base import plain
+    from .cursors import decode_cursor, encode_cursor, parse_limit
+    from .product_cards import product_card
+
     member_id = current_member(bp)
     limit = parse_limit(query_param(bp, "limit"))
     after = decode_cursor(query_param(bp, "cursor"))

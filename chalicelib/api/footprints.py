@@ -8,10 +8,7 @@ from __future__ import annotations
 from chalice.app import Blueprint, Response
 
 from ..bootstrap import container
-from ..projections import footprints_queries
-from .cursors import decode_cursor, encode_cursor, parse_limit
 from .inputs import current_member, query_param
-from .product_cards import product_card
 from .responses import handles_errors, json_response
 
 bp = Blueprint(__name__)
@@ -20,6 +17,10 @@ bp = Blueprint(__name__)
 @bp.route("/me/footprints", methods=["GET"])
 @handles_errors
 def footprints() -> Response:
+    from ..projections import footprints_queries
+    from .cursors import decode_cursor, encode_cursor, parse_limit
+    from .product_cards import product_card
+
     member_id = current_member(bp)
     limit = parse_limit(query_param(bp, "limit"))
     after = decode_cursor(query_param(bp, "cursor"))

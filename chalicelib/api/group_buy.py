@@ -8,30 +8,22 @@ from typing import Any
 from uuid import UUID
 
 from chalice.app import Blueprint, Response
-from pydantic import Field
 
 from ..bootstrap import container
-from ..domain.team import Team
-from ..projections import fresh
-from .campaign_orders import CampaignOrderIn, order_args
 from .idempotency import idempotent
 from .inputs import body, current_member, path_id
-from .personal import reveal_order
 from .responses import handles_errors, json_response
 
 bp = Blueprint(__name__)
-
-
-class JoinTeamIn(CampaignOrderIn):
-    """A joiner buys the team's SKU: sku_id may be left out."""
-
-    sku_id: str | None = Field(default=None, min_length=1, max_length=64)  # type: ignore[assignment]
 
 
 @bp.route("/campaigns/{code}/teams", methods=["POST"])
 @handles_errors
 @idempotent(bp)
 def open_team(code: str) -> Response:
+    from ..domain.team import Team
+    from .campaign_orders import CampaignOrderIn, order_args
+
     member_id = current_member(bp)
     request = body(bp, CampaignOrderIn)
     order_id = container().shop.group_buy.open_team(
@@ -44,6 +36,8 @@ def open_team(code: str) -> Response:
 @handles_errors
 @idempotent(bp)
 def join_team(team_id: str) -> Response:
+    from .campaign_orders import JoinTeamIn, order_args
+
     member_id = current_member(bp)
     team = path_id(team_id, "team")
     request = body(bp, JoinTeamIn)
@@ -54,6 +48,9 @@ def join_team(team_id: str) -> Response:
 
 def _placed(order_id: UUID, member_id: UUID, team_id: UUID) -> Response:
     """201 with the order as the member sees it, and what the payment page needs."""
+    from ..projections import fresh
+    from .personal import reveal_order
+
     order = reveal_order(fresh.order(container().events_of, order_id, member_id))
     summary = {
         "order_id": str(order_id),

@@ -9,7 +9,6 @@ the header nothing changes."""
 from __future__ import annotations
 
 import functools
-import hashlib
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
@@ -63,6 +62,8 @@ def _check(key: str) -> None:
 
 def fingerprint(request: Request) -> str:
     """Method, path (its template and values) and the body's bytes."""
+    import hashlib
+
     digest = hashlib.sha256()
     params = sorted((request.uri_params or {}).items())
     for part in (request.method, request.path, repr(params)):

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import hmac
 import json
 import re
 from collections.abc import Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 from chalice.app import Blueprint
-from pydantic import BaseModel
 
-from ..adapters.tokens import InvalidToken
-from ..application.errors import InvalidInput
 from ..bootstrap import container
 from .responses import ApiError
 
-M = TypeVar("M", bound=BaseModel)
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+M = TypeVar("M", bound="BaseModel")
 
 BODY_LIMIT = 64 * 1024
 """Bytes a JSON body may have; a route that needs more passes its own `limit`."""
@@ -79,6 +78,8 @@ def path_id(value: str, what: str = "order") -> UUID:
 
 
 def current_member(bp: Blueprint) -> UUID:
+    from ..adapters.tokens import InvalidToken
+
     header = bp.current_request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
@@ -94,6 +95,8 @@ def current_member(bp: Blueprint) -> UUID:
 
 
 def require_admin(bp: Blueprint) -> None:
+    import hmac
+
     given = bp.current_request.headers.get("x-admin-token", "")
     if not given:
         raise ApiError(401, "unauthenticated", "admin endpoints need the X-Admin-Token header")
@@ -110,6 +113,8 @@ def query_param(bp: Blueprint, name: str) -> str | None:
 
 def choice_param(bp: Blueprint, name: str, choices: Sequence[str]) -> str | None:
     """A query parameter that must be one of `choices` when given (400 naming it)."""
+    from ..application.errors import InvalidInput
+
     value = query_param(bp, name)
     if value is not None and value not in choices:
         raise InvalidInput(name, f"one of {', '.join(choices)}")

@@ -13,14 +13,17 @@ import logging
 import time
 from collections.abc import Callable
 from datetime import timedelta
+from typing import TYPE_CHECKING
 from uuid import uuid4
 
 from chalice.app import Response
 from eventsourcing.persistence import OperationalError
 
-from ..adapters.idempotency import Claim, IdempotencyKeys, StoredAnswer
 from ..clock import Clock
 from .responses import ApiError
+
+if TYPE_CHECKING:
+    from ..adapters.idempotency import IdempotencyKeys, StoredAnswer
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +44,8 @@ class KeyedCommands:
         self.keys, self.clock, self.wait_s, self.poll_s = keys, clock, wait_s, poll_s
 
     def run(self, scope: str, fingerprint: str, command: Callable[[], Response]) -> Response:
+        from ..adapters.idempotency import Claim
+
         deadline = time.monotonic() + self.wait_s
         pause = self.poll_s
         while True:
@@ -104,6 +109,8 @@ def _error_code(response: Response) -> object:
 
 
 def _stored(response: Response) -> StoredAnswer:
+    from ..adapters.idempotency import StoredAnswer
+
     body = response.body if isinstance(response.body, str) else json.dumps(response.body)
     headers = {k: v for k, v in response.headers.items() if isinstance(v, str)}
     return StoredAnswer(response.status_code, body, headers)

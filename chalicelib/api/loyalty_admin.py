@@ -5,11 +5,7 @@ from __future__ import annotations
 from chalice.app import Blueprint, Response
 
 from ..bootstrap import container
-from ..domain.values import CouponTerms, Level
-from ..projections import loyalty_queries as q
-from ..projections.base import plain
 from .inputs import body, require_admin
-from .loyalty_schemas import CouponTemplateIn, LevelsIn
 from .responses import handles_errors, json_response
 
 bp = Blueprint(__name__)
@@ -18,6 +14,8 @@ bp = Blueprint(__name__)
 @bp.route("/admin/levels", methods=["GET"])
 @handles_errors
 def levels() -> Response:
+    from ..projections.base import plain
+
     require_admin(bp)
     return json_response({"levels": plain(container().shop.accounts.levels())})
 
@@ -25,6 +23,10 @@ def levels() -> Response:
 @bp.route("/admin/levels", methods=["PUT"])
 @handles_errors
 def define_levels() -> Response:
+    from ..domain.values import Level
+    from ..projections.base import plain
+    from .loyalty_schemas import LevelsIn
+
     require_admin(bp)
     request = body(bp, LevelsIn)
     shop = container().shop
@@ -35,6 +37,10 @@ def define_levels() -> Response:
 @bp.route("/admin/coupon-templates", methods=["POST"])
 @handles_errors
 def define_coupon_template() -> Response:
+    from ..domain.values import CouponTerms
+    from ..projections import loyalty_queries as q
+    from .loyalty_schemas import CouponTemplateIn
+
     require_admin(bp)
     t = body(bp, CouponTemplateIn)
     shop = container().shop
@@ -55,6 +61,8 @@ def define_coupon_template() -> Response:
 @bp.route("/admin/coupon-templates", methods=["GET"])
 @handles_errors
 def coupon_templates() -> Response:
+    from ..projections import loyalty_queries as q
+
     require_admin(bp)
     c = container()
     return json_response({"items": q.coupon_templates(c.views, c.now(), claimable_only=False)})
@@ -63,6 +71,8 @@ def coupon_templates() -> Response:
 @bp.route("/admin/coupon-templates/{code}/stop", methods=["POST"])
 @handles_errors
 def stop_coupon_template(code: str) -> Response:
+    from ..projections import loyalty_queries as q
+
     require_admin(bp)
     shop = container().shop
     shop.coupons.stop_coupon_template(code)

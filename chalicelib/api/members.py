@@ -5,14 +5,9 @@ from __future__ import annotations
 
 from chalice.app import Blueprint, Response
 
-from ..adapters.wechat import WeChatError
 from ..bootstrap import container
-from ..projections import loyalty_queries as q
-from ..projections.base import plain
 from .idempotency import idempotent
 from .inputs import body, choice_param, current_member
-from .loyalty_schemas import PhoneIn, ProfileIn
-from .personal import reveal_orders, reveal_phone, reveal_profile
 from .responses import ApiError, handles_errors, json_response
 
 bp = Blueprint(__name__)
@@ -21,6 +16,9 @@ bp = Blueprint(__name__)
 @bp.route("/me", methods=["GET"])
 @handles_errors
 def me() -> Response:
+    from ..projections import loyalty_queries as q
+    from .personal import reveal_phone, reveal_profile
+
     member_id = current_member(bp)
     c = container()
     doc = reveal_profile(q.me(c.views, member_id, c.now(), c.shop.accounts.levels()))
@@ -35,6 +33,8 @@ def _masked(phone: str | None) -> str | None:
 @bp.route("/me/profile", methods=["POST"])
 @handles_errors
 def update_profile() -> Response:
+    from .loyalty_schemas import ProfileIn
+
     member_id = current_member(bp)
     request = body(bp, ProfileIn)
     profile = container().shop.members.update_profile(
@@ -56,6 +56,9 @@ def update_profile() -> Response:
 @handles_errors
 def bind_phone() -> Response:
     """getuserphonenumber: the code from the button; the number is sealed at once."""
+    from ..adapters.wechat import WeChatError
+    from .loyalty_schemas import PhoneIn
+
     member_id = current_member(bp)
     code = body(bp, PhoneIn).code
     c = container()
@@ -88,6 +91,8 @@ def check_in() -> Response:
 @bp.route("/me/points", methods=["GET"])
 @handles_errors
 def points_ledger() -> Response:
+    from ..projections import loyalty_queries as q
+
     member_id = current_member(bp)
     c = container()
     return json_response(q.points_ledger(c.views, member_id, c.now()))
@@ -96,6 +101,8 @@ def points_ledger() -> Response:
 @bp.route("/me/coupons", methods=["GET"])
 @handles_errors
 def my_coupons() -> Response:
+    from ..projections import loyalty_queries as q
+
     member_id = current_member(bp)
     c = container()
     status = choice_param(bp, "status", q.COUPON_STATUSES)
@@ -106,6 +113,8 @@ def my_coupons() -> Response:
 @bp.route("/coupons", methods=["GET"])
 @handles_errors
 def claimable_coupons() -> Response:
+    from ..projections import loyalty_queries as q
+
     c = container()
     return json_response({"items": q.coupon_templates(c.views, c.now(), claimable_only=True)})
 
@@ -114,6 +123,8 @@ def claimable_coupons() -> Response:
 @handles_errors
 @idempotent(bp)
 def claim_coupon(code: str) -> Response:
+    from ..projections.base import plain
+
     member_id = current_member(bp)
     coupon = container().shop.coupons.claim_coupon(member_id, code)
     return json_response(plain(coupon), status=201)
@@ -123,6 +134,9 @@ def claim_coupon(code: str) -> Response:
 @handles_errors
 def export() -> Response:
     """Everything the shop holds on the member, personal data opened."""
+    from ..projections import loyalty_queries as q
+    from .personal import reveal_orders, reveal_phone, reveal_profile
+
     member_id = current_member(bp)
     c = container()
     profile = reveal_profile(q.me(c.views, member_id, c.now(), c.shop.accounts.levels()))

@@ -20,12 +20,7 @@ import logging
 
 from chalice.app import Blueprint, Response
 
-from ..adapters.wechat import NotificationRejected
-from ..adapters.wechat.oa_crypto import open_push_xml
-from ..adapters.wechat.oa_xml import parse_push, parse_push_list
 from ..bootstrap import Container, container
-from ..domain.errors import DomainError
-from ..projections.members import member_for_openid
 from . import push_webhooks as push
 
 bp = Blueprint(__name__)
@@ -42,6 +37,9 @@ def handshake() -> Response:
 
 @bp.route(PATH, methods=["POST"], content_types=push.XML_TYPES)
 def receive() -> Response:
+    from ..adapters.wechat import NotificationRejected
+    from ..adapters.wechat.oa_crypto import open_push_xml
+
     c = container()
     query = push.query(bp)
     try:
@@ -60,6 +58,9 @@ def receive() -> Response:
 
 def _receive(c: Container, xml_text: str) -> Response:
     """Busy propagates: the pair is given back and WeChat asked to retry."""
+    from ..adapters.wechat.oa_xml import parse_push, parse_push_list
+    from ..domain.errors import DomainError
+
     message = parse_push(xml_text)
     event = message.get("Event", "")
     if event == CHANGE:
@@ -75,6 +76,8 @@ def _receive(c: Container, xml_text: str) -> Response:
 
 def _popup(c: Container, message: dict[str, str], entries: list[dict[str, str]]) -> None:
     """Credits for the accepted templates; a redelivered push grants nothing more."""
+    from ..projections.members import member_for_openid
+
     openid = message.get("FromUserName", "")
     member_id = member_for_openid(c.views, openid)
     if member_id is None:

@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from chalice.app import Blueprint, Response
 
-from ..adapters.wechat import Session, WeChatError
-from ..application.orders import OrderUseCases
 from ..bootstrap import container
-from ..domain.order import OrderStatus
-from ..domain.values import Address, Delivery
-from ..projections import catalogue_queries, fresh, queries
-from ..projections.order_search import OrderSearch
 from .idempotency import idempotent
 from .inputs import body, choice_param, current_member, path_id
-from .offers import quote_doc
-from .order_pages import order_page
-from .personal import reveal_order
 from .responses import ApiError, handles_errors, json_response
-from .schemas import LoginIn, PlaceOrderIn, QuoteIn, ReasonIn
+
+if TYPE_CHECKING:
+    from ..adapters.wechat import Session
+    from ..application.orders import OrderUseCases
 
 bp = Blueprint(__name__)
 
@@ -28,6 +23,8 @@ bp = Blueprint(__name__)
 @bp.route("/auth/login", methods=["POST"])
 @handles_errors
 def log_in() -> Response:
+    from .schemas import LoginIn
+
     request = body(bp, LoginIn)
     c = container()
     session = _code2session(request.code)
@@ -53,6 +50,8 @@ def log_in() -> Response:
 
 
 def _code2session(code: str) -> Session:
+    from ..adapters.wechat import WeChatError
+
     try:
         return container().clients.wechat.code2session(code)
     except WeChatError as error:
@@ -73,6 +72,8 @@ def _code2session(code: str) -> Session:
 @bp.route("/products/{product_id}", methods=["GET"])
 @handles_errors
 def show_product(product_id: str) -> Response:
+    from ..projections import catalogue_queries
+
     c = container()
     return json_response(
         catalogue_queries.product(c.views, c.now(), path_id(product_id, "product"))
@@ -85,6 +86,9 @@ def quote() -> Response:
     """The full price breakdown the mini-program shows before the member pays,
     and the offers at checkout; leaving `coupon_id` out applies the member's
     best coupon, `"coupon_id": null` applies none."""
+    from .offers import quote_doc
+    from .schemas import QuoteIn
+
     member_id = current_member(bp)
     request = body(bp, QuoteIn)
     checkout = container().shop.checkout
@@ -103,6 +107,11 @@ def quote() -> Response:
 @handles_errors
 @idempotent(bp)
 def place_order() -> Response:
+    from ..domain.values import Address, Delivery
+    from ..projections import fresh
+    from .personal import reveal_order
+    from .schemas import PlaceOrderIn
+
     member_id = current_member(bp)
     request = body(bp, PlaceOrderIn)
     address = request.delivery.address
@@ -124,6 +133,10 @@ def place_order() -> Response:
 @bp.route("/orders", methods=["GET"])
 @handles_errors
 def my_orders() -> Response:
+    from ..domain.order import OrderStatus
+    from ..projections.order_search import OrderSearch
+    from .order_pages import order_page
+
     member_id = current_member(bp)
     status = choice_param(bp, "status", list(OrderStatus))
     statuses = () if status is None else (status,)
@@ -133,6 +146,9 @@ def my_orders() -> Response:
 @bp.route("/orders/{order_id}", methods=["GET"])
 @handles_errors
 def show_order(order_id: str) -> Response:
+    from ..projections import queries
+    from .personal import reveal_order
+
     member_id = current_member(bp)
     return json_response(
         reveal_order(queries.order(container().views, path_id(order_id), member_id))
@@ -143,6 +159,9 @@ def _member_command(
     order_id: str, command: Callable[[OrderUseCases, UUID, UUID], object]
 ) -> Response:
     """Runs the member's command on their own order, then answers the order as it now stands."""
+    from ..projections import fresh
+    from .personal import reveal_order
+
     member_id = current_member(bp)
     c = container()
     oid = path_id(order_id)
@@ -173,6 +192,8 @@ def confirm_receipt(order_id: str) -> Response:
 @handles_errors
 @idempotent(bp)
 def request_refund(order_id: str) -> Response:
+    from .schemas import ReasonIn
+
     reason = body(bp, ReasonIn).reason
     return _member_command(
         order_id,

@@ -7,7 +7,6 @@ from chalice.app import Blueprint, Response
 
 from ..bootstrap import container
 from .inputs import body, current_member
-from .notification_schemas import PreferencesIn, SubscribeResultsIn
 from .responses import handles_errors, json_response
 
 bp = Blueprint(__name__)
@@ -18,6 +17,8 @@ bp = Blueprint(__name__)
 def report_subscriptions() -> Response:
     """Each accepted template is one credit for one message of it; rejections
     and templates the shop does not use grant nothing."""
+    from .notification_schemas import SubscribeResultsIn
+
     member_id = current_member(bp)
     results = body(bp, SubscribeResultsIn).results
     return json_response(
@@ -35,6 +36,8 @@ def preferences() -> Response:
 @bp.route("/me/notification-preferences", methods=["PUT"])
 @handles_errors
 def set_preferences() -> Response:
+    from .notification_schemas import PreferencesIn
+
     member_id = current_member(bp)
     opted_out = body(bp, PreferencesIn).opted_out
     shop = container().shop

@@ -5,13 +5,9 @@ from __future__ import annotations
 
 from chalice.app import Blueprint, Response
 
-from ..application.errors import InvalidInput
 from ..bootstrap import container
-from ..domain.calendar import beijing_date
-from ..projections import notification_queries as q
 from .inputs import choice_param, query_param, require_admin
 from .responses import handles_errors, json_response
-from .schemas import plausible_day
 
 bp = Blueprint(__name__)
 STATUSES = ("sent", "failed", "suppressed", "dispatched")
@@ -19,6 +15,10 @@ STATUSES = ("sent", "failed", "suppressed", "dispatched")
 
 def _day() -> str:
     """`?day=YYYY-MM-DD`, today in Beijing when absent."""
+    from ..application.errors import InvalidInput
+    from ..domain.calendar import beijing_date
+    from .schemas import plausible_day
+
     given = query_param(bp, "day")
     if given is None:
         return beijing_date(container().now()).isoformat()
@@ -33,6 +33,8 @@ def _day() -> str:
 def notifications() -> Response:
     """The day's notifications, newest first; `?status=` one of sent, failed,
     suppressed, dispatched (sent but not yet confirmed)."""
+    from ..projections import notification_queries as q
+
     require_admin(bp)
     status = choice_param(bp, "status", STATUSES)
     day = _day()
@@ -45,6 +47,8 @@ def notifications() -> Response:
 @handles_errors
 def stats() -> Response:
     """Per template: sent, failed, suppressed by reason, delivery reports."""
+    from ..projections import notification_queries as q
+
     require_admin(bp)
     day = _day()
     container().follow_on.before_read("notification_log")

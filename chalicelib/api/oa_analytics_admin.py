@@ -11,10 +11,7 @@ from __future__ import annotations
 from chalice.app import Blueprint, Response
 
 from ..bootstrap import container
-from ..domain.calendar import beijing_date
-from ..projections import oa_metrics_queries
 from .analytics_admin import FORMATS, csv_response
-from .day_range import day_range
 from .inputs import choice_param, require_admin
 from .responses import handles_errors, json_response
 
@@ -24,6 +21,10 @@ bp = Blueprint(__name__)
 @bp.route("/admin/analytics/official-account", methods=["GET"])
 @handles_errors
 def official_account() -> Response:
+    from ..domain.calendar import beijing_date
+    from ..projections import oa_metrics_queries
+    from .day_range import day_range
+
     require_admin(bp)
     start, end = day_range(bp)
     csv_wanted = choice_param(bp, "format", FORMATS) == "csv"

@@ -13,18 +13,10 @@ new nonce) is recognised by the shop and changes nothing more.
 from __future__ import annotations
 
 import logging
-import secrets
 
 from chalice.app import Blueprint, Response
 
-from ..adapters.wechat import NotificationRejected
-from ..adapters.wechat.oa_crypto import (
-    encrypted_reply_xml,
-    open_push,
-    text_reply_xml,
-)
 from ..bootstrap import Container, container
-from ..domain.errors import DomainError
 from . import push_webhooks as push
 
 bp = Blueprint(__name__)
@@ -40,6 +32,9 @@ def handshake() -> Response:
 
 @bp.route(PATH, methods=["POST"], content_types=push.XML_TYPES)
 def receive() -> Response:
+    from ..adapters.wechat import NotificationRejected
+    from ..adapters.wechat.oa_crypto import open_push
+
     c = container()
     query = push.query(bp)
     try:
@@ -58,6 +53,8 @@ def receive() -> Response:
 
 def _receive(c: Container, message: dict[str, str], safe: bool) -> Response:
     """Busy propagates: the pair is given back and WeChat asked to retry."""
+    from ..domain.errors import DomainError
+
     try:
         reply = c.shop.official_account.receive_push(message)
     except DomainError as error:
@@ -69,6 +66,10 @@ def _receive(c: Container, message: dict[str, str], safe: bool) -> Response:
 
 
 def _reply_xml(c: Container, message: dict[str, str], reply: str, safe: bool) -> str:
+    import secrets
+
+    from ..adapters.wechat.oa_crypto import encrypted_reply_xml, text_reply_xml
+
     now = int(c.now().timestamp())
     xml = text_reply_xml(
         to_user=message.get("FromUserName", ""),

@@ -9,12 +9,8 @@ from datetime import timedelta
 
 from chalice.app import Blueprint, Response
 
-from ..application.errors import InvalidInput
 from ..bootstrap import container
-from ..domain.calendar import beijing_date
-from ..projections import behaviour_queries, product_search_queries
 from .inputs import choice_param, query_param
-from .product_cursors import decode_position, encode_position
 from .responses import handles_errors, json_response
 
 bp = Blueprint(__name__)
@@ -31,6 +27,8 @@ one-off search (someone's own phone number, say)."""
 
 
 def _limit(name: str, default: int, most: int) -> int:
+    from ..application.errors import InvalidInput
+
     text = query_param(bp, name)
     if text is None:
         return default
@@ -40,6 +38,8 @@ def _limit(name: str, default: int, most: int) -> int:
 
 
 def _query() -> str | None:
+    from ..application.errors import InvalidInput
+
     q = query_param(bp, "q")
     if q is not None and not 1 <= len(q) <= MAX_QUERY:
         raise InvalidInput("q", f"from 1 to {MAX_QUERY} characters")
@@ -51,6 +51,9 @@ def _query() -> str | None:
 def list_products() -> Response:
     """Products on sale: `q` searches titles, categories and SKU names;
     `sort` (default sales), `cursor` and `limit` page them."""
+    from ..projections import product_search_queries
+    from .product_cursors import decode_position, encode_position
+
     q = _query()
     category = query_param(bp, "category")
     sort = choice_param(bp, "sort", product_search_queries.SORTS) or "sales"
@@ -68,6 +71,9 @@ def list_products() -> Response:
 @handles_errors
 def hot_searches() -> Response:
     """The most searched terms of the last seven Beijing days (today included)."""
+    from ..domain.calendar import beijing_date
+    from ..projections import behaviour_queries
+
     limit = _limit("limit", DEFAULT_HOT, behaviour_queries.HOT_SEARCHES)
     c = container()
     today = beijing_date(c.now())

@@ -6,13 +6,17 @@ carry on (chalicelib/projections/runner.py, "Failure isolation")."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalice.app import Blueprint, Response
 
 from ..bootstrap import container
-from ..projections.runner import NotParked, ReadModelRunner
-from ..projections.runners import BEHAVIOUR_LOG, ORDER_LOG, Runners
 from .inputs import require_admin
 from .responses import ApiError, handles_errors, json_response
+
+if TYPE_CHECKING:
+    from ..projections.runner import ReadModelRunner
+    from ..projections.runners import Runners
 
 bp = Blueprint(__name__)
 
@@ -36,6 +40,8 @@ def projections() -> Response:
     (`log_position`), its generation, position and park (the error and the
     event). At the top, `log_position` is the order log's length and
     `behaviour_log_position` the behaviour log's."""
+    from ..projections.runners import BEHAVIOUR_LOG, ORDER_LOG
+
     require_admin(bp)
     runners = container().runners
     ends = {log: runner.log_length() for log, runner in runners.by_log().items()}
@@ -54,6 +60,8 @@ def projections() -> Response:
 def resume(name: str) -> Response:
     """Retries from the event the projection is parked at (after a fix is
     deployed); if it fails again it parks again, and the answer shows it."""
+    from ..projections.runner import NotParked
+
     require_admin(bp)
     runners = container().runners
     try:

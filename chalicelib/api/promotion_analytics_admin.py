@@ -12,19 +12,18 @@ from datetime import date, timedelta
 
 from chalice.app import Blueprint, Response
 
-from ..application.errors import InvalidInput
 from ..bootstrap import container
-from ..domain.calendar import beijing_date
-from ..projections import promotion_queries
 from .analytics_admin import DEFAULT_DAYS, FORMATS, MAX_DAYS, csv_response
 from .inputs import choice_param, query_param, require_admin
 from .responses import handles_errors, json_response
-from .schemas import plausible_day
 
 bp = Blueprint(__name__)
 
 
 def _day(name: str) -> date | None:
+    from ..application.errors import InvalidInput
+    from .schemas import plausible_day
+
     text = query_param(bp, name)
     try:
         return None if text is None else plausible_day(text)
@@ -35,6 +34,9 @@ def _day(name: str) -> date | None:
 def _range() -> tuple[date, date]:
     """`from` and `to`, Beijing days, inclusive: as the other analytics answers
     take them (by default the last DEFAULT_DAYS days, at most MAX_DAYS)."""
+    from ..application.errors import InvalidInput
+    from ..domain.calendar import beijing_date
+
     end = _day("to") or beijing_date(container().now())
     start = _day("from") or end - timedelta(days=DEFAULT_DAYS - 1)
     if start > end:
@@ -47,6 +49,8 @@ def _range() -> tuple[date, date]:
 @bp.route("/admin/analytics/campaigns/{code}", methods=["GET"])
 @handles_errors
 def campaign(code: str) -> Response:
+    from ..projections import promotion_queries
+
     require_admin(bp)
     start, end = _range()
     csv_wanted = choice_param(bp, "format", FORMATS) == "csv"
@@ -63,6 +67,8 @@ def campaign(code: str) -> Response:
 @bp.route("/admin/analytics/coupons", methods=["GET"])
 @handles_errors
 def coupons() -> Response:
+    from ..projections import promotion_queries
+
     require_admin(bp)
     start, end = _range()
     csv_wanted = choice_param(bp, "format", FORMATS) == "csv"

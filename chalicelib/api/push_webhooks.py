@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice.app import Blueprint, Response
 
-from ..adapters.wechat import NotificationRejected
-from ..adapters.wechat.oa_crypto import handshake_echo
-from ..application.errors import Busy
-from ..application.push_replays import PushReplays
+if TYPE_CHECKING:
+    from ..application.push_replays import PushReplays
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +40,8 @@ def raw_body(bp: Blueprint) -> bytes:
 
 def required(token: str, what: str) -> str:
     """Without a token anyone could sign a push: the endpoint stays closed."""
+    from ..adapters.wechat import NotificationRejected
+
     if not token:
         raise NotificationRejected(f"no {what} push token is configured")
     return token
@@ -49,6 +49,9 @@ def required(token: str, what: str) -> str:
 
 def handshake(bp: Blueprint, token: str, what: str) -> Response:
     """403 when no token is configured or the signature is wrong."""
+    from ..adapters.wechat import NotificationRejected
+    from ..adapters.wechat.oa_crypto import handshake_echo
+
     try:
         return text(handshake_echo(query(bp), required(token, what)))
     except NotificationRejected as error:
@@ -61,6 +64,8 @@ def first_delivery(
     """Runs `process` for the first request carrying this signed (timestamp, nonce);
     a replay is answered `success` with no effect. A push the shop was too busy for
     (503, WeChat retries) gives its pair back, so the retry is not taken for a replay."""
+    from ..application.errors import Busy
+
     timestamp, nonce = signed["timestamp"], signed["nonce"]
     try:
         first = replays.claim(endpoint, timestamp, nonce)

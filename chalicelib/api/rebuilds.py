@@ -6,12 +6,13 @@ continues it. Plain functions app.py wires up."""
 from __future__ import annotations
 
 import logging
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from uuid import uuid4
 
-from ..adapters.rebuild_queue import RebuildQueue
 from ..bootstrap import container
-from ..rebuild_relay import Budget, Continuation, LambdaContext, Leg, RebuildRelay
+
+if TYPE_CHECKING:
+    from ..rebuild_relay import Budget, LambdaContext, Leg, RebuildRelay
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +30,9 @@ class LambdaEvent(Protocol):
 
 
 def relay() -> RebuildRelay:
+    from ..adapters.rebuild_queue import RebuildQueue
+    from ..rebuild_relay import RebuildRelay
+
     c = container()
     s = c.settings
 
@@ -49,6 +53,8 @@ def relay() -> RebuildRelay:
 def budget(context: LambdaContext | None) -> Budget:
     """This invocation's share: Lambda's time left less the margin, and at most
     MINILOOP_REBUILD_BUDGET_BATCHES batches when that is set."""
+    from ..rebuild_relay import Budget
+
     s = container().settings
     return Budget(context, margin_s=s.rebuild_stop_margin_s, max_batches=s.rebuild_budget_batches)
 
@@ -61,6 +67,8 @@ def start_rebuild(event: Any = None) -> Leg:
 def continue_rebuild(event: LambdaEvent) -> BatchResponse:
     """Advances the rebuild each message names (the event source mapping hands
     over one at a time), and hands it over again if it is still unfinished."""
+    from ..rebuild_relay import Continuation
+
     records: list[dict[str, Any]] = event.to_dict().get("Records", [])
     share = budget(getattr(event, "context", None))
     for record in records:

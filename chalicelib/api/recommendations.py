@@ -10,11 +10,8 @@ import re
 
 from chalice.app import Blueprint, Response
 
-from ..application.errors import InvalidInput
 from ..bootstrap import container
-from ..projections import recommendation_queries
 from .inputs import current_member, path_id, query_param
-from .product_cards import product_card
 from .responses import handles_errors, json_response
 
 bp = Blueprint(__name__)
@@ -24,6 +21,8 @@ MAX_LIMIT = 20
 
 
 def _limit() -> int:
+    from ..application.errors import InvalidInput
+
     text = query_param(bp, "limit")
     if text is None:
         return DEFAULT_LIMIT
@@ -35,6 +34,8 @@ def _limit() -> int:
 def _cards(product_ids: list[str]) -> Response:
     """The products as cards, leaving out any the catalogue's view has off
     sale (it may lag the search view a moment on AWS)."""
+    from .product_cards import product_card
+
     c = container()
     now = c.now()
     cards = [dict(product_card(c.views, pid, now), product_id=pid) for pid in product_ids]
@@ -44,6 +45,8 @@ def _cards(product_ids: list[str]) -> Response:
 @bp.route("/products/{product_id}/recommendations", methods=["GET"])
 @handles_errors
 def product_recommendations(product_id: str) -> Response:
+    from ..projections import recommendation_queries
+
     pid = path_id(product_id, "product")
     limit = _limit()
     return _cards(recommendation_queries.for_product(container().views, pid, limit))
@@ -53,6 +56,8 @@ def product_recommendations(product_id: str) -> Response:
 @handles_errors
 def home_recommendations() -> Response:
     """A member's when the request carries a session (a bad one is a 401), else anyone's."""
+    from ..projections import recommendation_queries
+
     limit = _limit()
     signed_in = bool(bp.current_request.headers.get("authorization"))
     member_id = str(current_member(bp)) if signed_in else None

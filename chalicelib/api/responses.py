@@ -10,15 +10,12 @@ import json
 import logging
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice.app import BadRequestError, Request, Response
-from eventsourcing.persistence import OperationalError
-from pydantic import ValidationError
 
-from ..adapters.wechat import WeChatError, WeChatUnavailable
-from ..application.errors import Busy, InvalidInput, NotFound
-from ..domain.errors import DomainError
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +93,13 @@ def validation_details(error: ValidationError) -> list[dict[str, str]]:
 
 
 def _translate(error: Exception) -> Response:
+    from eventsourcing.persistence import OperationalError
+    from pydantic import ValidationError
+
+    from ..adapters.wechat import WeChatError, WeChatUnavailable
+    from ..application.errors import Busy, InvalidInput, NotFound
+    from ..domain.errors import DomainError
+
     if isinstance(error, ApiError):
         return error_response(error.status, error.code, error.message, error.details)
     if isinstance(error, ValidationError):
@@ -122,18 +126,30 @@ def _translate(error: Exception) -> Response:
     raise error
 
 
-HANDLED = (
-    ApiError,
-    ValidationError,
-    InvalidInput,
-    BadRequestError,
-    NotFound,
-    DomainError,
-    Busy,
-    WeChatError,
-    WeChatUnavailable,
-    OperationalError,
-)
+@functools.cache
+def handled_errors() -> tuple[type[Exception], ...]:
+    """The errors `_translate` answers. Imported when the first error is
+    raised, not with the app: each comes from a module that only some routes
+    use (the WeChat clients, pydantic's models, the event store)."""
+    from eventsourcing.persistence import OperationalError
+    from pydantic import ValidationError
+
+    from ..adapters.wechat import WeChatError, WeChatUnavailable
+    from ..application.errors import Busy, InvalidInput, NotFound
+    from ..domain.errors import DomainError
+
+    return (
+        ApiError,
+        ValidationError,
+        InvalidInput,
+        BadRequestError,
+        NotFound,
+        DomainError,
+        Busy,
+        WeChatError,
+        WeChatUnavailable,
+        OperationalError,
+    )
 
 
 def _storage_errors() -> tuple[type[Exception], ...]:
@@ -151,7 +167,7 @@ def handles_errors(view: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return view(*args, **kwargs)
-        except HANDLED as error:
+        except handled_errors() as error:
             return _translate(error)
         except _storage_errors() as error:
             log.warning("storage error: %s", error)

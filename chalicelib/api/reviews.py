@@ -7,12 +7,8 @@ from __future__ import annotations
 from chalice.app import Blueprint, Response
 
 from ..bootstrap import container
-from ..projections import reviews_queries
-from .cursors import decode_cursor, parse_limit
 from .inputs import body, current_member, path_id, query_param
 from .responses import handles_errors, json_response
-from .review_pages import as_written, page_answer, public
-from .review_schemas import FollowUpIn, ReviewIn
 
 bp = Blueprint(__name__)
 
@@ -20,6 +16,9 @@ bp = Blueprint(__name__)
 @bp.route("/orders/{order_id}/reviews", methods=["POST"])
 @handles_errors
 def write_review(order_id: str) -> Response:
+    from .review_pages import as_written
+    from .review_schemas import ReviewIn
+
     member_id = current_member(bp)
     oid = path_id(order_id, "order")
     given = body(bp, ReviewIn)
@@ -37,6 +36,9 @@ def write_review(order_id: str) -> Response:
 @bp.route("/reviews/{review_id}/follow-up", methods=["POST"])
 @handles_errors
 def follow_up(review_id: str) -> Response:
+    from .review_pages import as_written
+    from .review_schemas import FollowUpIn
+
     member_id = current_member(bp)
     rid = path_id(review_id, "review")
     given = body(bp, FollowUpIn)
@@ -47,6 +49,10 @@ def follow_up(review_id: str) -> Response:
 @bp.route("/products/{product_id}/reviews", methods=["GET"])
 @handles_errors
 def product_reviews(product_id: str) -> Response:
+    from ..projections import reviews_queries
+    from .cursors import decode_cursor, parse_limit
+    from .review_pages import page_answer, public
+
     pid = str(path_id(product_id, "product"))
     limit = parse_limit(query_param(bp, "limit"))
     after = decode_cursor(query_param(bp, "cursor"))

@@ -8,14 +8,9 @@ from uuid import UUID
 
 from chalice.app import Blueprint, Response
 
-from ..application.errors import InvalidInput
 from ..bootstrap import container
-from ..projections import reviews_queries
-from .cursors import decode_cursor, parse_limit
 from .inputs import body, choice_param, path_id, query_param, require_admin
 from .responses import handles_errors, json_response
-from .review_pages import as_written, page_answer
-from .review_schemas import HideIn, ReplyIn, UnhideIn
 
 bp = Blueprint(__name__)
 
@@ -23,6 +18,9 @@ bp = Blueprint(__name__)
 @bp.route("/admin/reviews/{review_id}/reply", methods=["PUT"])
 @handles_errors
 def reply(review_id: str) -> Response:
+    from .review_pages import as_written
+    from .review_schemas import ReplyIn
+
     require_admin(bp)
     rid = path_id(review_id, "review")
     given = body(bp, ReplyIn)
@@ -32,6 +30,9 @@ def reply(review_id: str) -> Response:
 @bp.route("/admin/reviews/{review_id}/hide", methods=["POST"])
 @handles_errors
 def hide(review_id: str) -> Response:
+    from .review_pages import as_written
+    from .review_schemas import HideIn
+
     require_admin(bp)
     rid = path_id(review_id, "review")
     given = body(bp, HideIn)
@@ -41,6 +42,9 @@ def hide(review_id: str) -> Response:
 @bp.route("/admin/reviews/{review_id}/unhide", methods=["POST"])
 @handles_errors
 def unhide(review_id: str) -> Response:
+    from .review_pages import as_written
+    from .review_schemas import UnhideIn
+
     require_admin(bp)
     rid = path_id(review_id, "review")
     given = body(bp, UnhideIn)
@@ -50,6 +54,10 @@ def unhide(review_id: str) -> Response:
 @bp.route("/admin/reviews", methods=["GET"])
 @handles_errors
 def reviews() -> Response:
+    from ..projections import reviews_queries
+    from .cursors import decode_cursor, parse_limit
+    from .review_pages import page_answer
+
     require_admin(bp)
     product = query_param(bp, "product")
     hidden = choice_param(bp, "hidden", ("true", "false"))
@@ -62,6 +70,8 @@ def reviews() -> Response:
 
 
 def _product_id(text: str) -> str:
+    from ..application.errors import InvalidInput
+
     try:
         return str(UUID(text))
     except ValueError:

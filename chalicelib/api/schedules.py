@@ -7,7 +7,6 @@ import logging
 from typing import Any
 
 from ..bootstrap import container
-from ..projections.runner import PARKED
 from .rebuilds import start_rebuild
 
 log = logging.getLogger(__name__)
@@ -21,6 +20,8 @@ def run_due_jobs(event: Any = None) -> dict[str, int]:
 
     Every round repeats the "projection parked" line of each projection still
     parked, so its alarm (infra/monitoring.tf) stays raised until it resumes."""
+    from ..projections.runner import PARKED
+
     c = container()
     done = c.scheduler.tick()
     log.info("scheduled jobs: %s", done)

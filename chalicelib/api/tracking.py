@@ -8,30 +8,22 @@ the events are recorded and rate-limited under."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from chalice.app import Blueprint, Response
-from pydantic import Field
 
-from ..application.tracking import RateLimited
 from ..bootstrap import container
-from ..domain.behaviour import INSTALL_ID_PATTERN, MAX_ITEMS, install_subject, member_subject
 from .inputs import body, current_member
 from .responses import ApiError, error_response, handles_errors, json_response
-from .schemas import Strict
 
 bp = Blueprint(__name__)
-
-
-class TrackIn(Strict):
-    events: list[Any] = Field(min_length=1, max_length=MAX_ITEMS)
-    install_id: str | None = Field(default=None, pattern=INSTALL_ID_PATTERN)
-    """Who reports before login (8–64 of A-Z a-z 0-9 _ -); ignored with a session."""
 
 
 @bp.route("/track", methods=["POST"])
 @handles_errors
 def track() -> Response:
+    from ..application.tracking import RateLimited
+    from ..domain.behaviour import install_subject, member_subject
+    from .analytics_schemas import TrackIn
+
     has_session = bool(bp.current_request.headers.get("authorization", "").strip())
     subject = member_subject(current_member(bp)) if has_session else None
     request = body(bp, TrackIn)

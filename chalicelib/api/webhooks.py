@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice.app import Blueprint, Response
 
-from ..adapters.wechat import NotificationRejected, PayNotification, parse_notification
-from ..application.errors import Busy, NotFound
 from ..bootstrap import Container, container
-from ..domain.errors import DomainError
 from .responses import json_response
+
+if TYPE_CHECKING:
+    from ..adapters.wechat import PayNotification
 
 bp = Blueprint(__name__)
 log = logging.getLogger(__name__)
@@ -29,6 +29,10 @@ def _fail(status: int, message: str) -> Response:
 
 @bp.route("/webhooks/wechatpay/notify", methods=["POST"])
 def wechatpay_notify() -> Response:
+    from ..adapters.wechat import NotificationRejected, parse_notification
+    from ..application.errors import Busy, NotFound
+    from ..domain.errors import DomainError
+
     request = bp.current_request
     c = container()
     raw = request.raw_body or b""

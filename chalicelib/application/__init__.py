@@ -15,13 +15,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..domain.points_policy import PointsPolicy
-from ..domain.policy import OrderPolicy
-from ..domain.template_book import DEFAULT_TEMPLATES, TemplateBook
-
 if TYPE_CHECKING:
     from ..clock import Clock
+    from ..domain.points_policy import PointsPolicy
+    from ..domain.policy import OrderPolicy
     from ..domain.referral import InvitePolicy
+    from ..domain.template_book import TemplateBook
     from .accounts import Accounts
     from .after_sales import AfterSalesUseCases
     from .bargains import BargainUseCases
@@ -72,6 +71,24 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+def _order_policy() -> OrderPolicy:
+    from ..domain.policy import OrderPolicy
+
+    return OrderPolicy()
+
+
+def _points_policy() -> PointsPolicy:
+    from ..domain.points_policy import PointsPolicy
+
+    return PointsPolicy()
+
+
+def _template_book() -> TemplateBook:
+    from ..domain.template_book import DEFAULT_TEMPLATES, TemplateBook
+
+    return TemplateBook.from_json(DEFAULT_TEMPLATES)
+
+
 def _invite_policy() -> InvitePolicy:
     from ..domain.referral import InvitePolicy
 
@@ -88,13 +105,11 @@ def _keyword_replies() -> Mapping[str, str]:
 class ShopRules:
     """The shop's own settings the use cases follow (settings.py reads them)."""
 
-    order_policy: OrderPolicy = field(default_factory=OrderPolicy)
-    points_policy: PointsPolicy = field(default_factory=PointsPolicy)
+    order_policy: OrderPolicy = field(default_factory=_order_policy)
+    points_policy: PointsPolicy = field(default_factory=_points_policy)
     invite_policy: InvitePolicy = field(default_factory=_invite_policy)
     welcome_coupons: tuple[str, ...] = ("welcome",)
-    template_book: TemplateBook = field(
-        default_factory=lambda: TemplateBook.from_json(DEFAULT_TEMPLATES)
-    )
+    template_book: TemplateBook = field(default_factory=_template_book)
     credits_from: str = "client"
     """subscriptions.CLIENT: the mini-program reports accepted subscribe messages."""
     keyword_replies: Mapping[str, str] = field(default_factory=_keyword_replies)

@@ -19,13 +19,6 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder, Recording
 from eventsourcing.utils import EnvType
 
 from ..clock import Clock, SystemClock
-from ..domain.campaign_stock import CampaignStock
-from ..domain.cart import Cart, CartLine
-from ..domain.catalogue import Stock
-from ..domain.favourites import Favourites
-from ..domain.inbox import Inbox
-from ..domain.member import Member
-from ..domain.values import VALUE_TYPES
 from .aggregate_cache import CachingRepository
 from .errors import Busy, NotFound
 from .transcodings import register_value_types
@@ -59,6 +52,18 @@ def retry_on_conflict(fn: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+def snapshot_intervals() -> dict[type[Any], int]:
+    """A snapshot every 50 versions of the aggregates that live long."""
+    from ..domain.campaign_stock import CampaignStock
+    from ..domain.cart import Cart
+    from ..domain.catalogue import Stock
+    from ..domain.favourites import Favourites
+    from ..domain.inbox import Inbox
+    from ..domain.member import Member
+
+    return {Stock: 50, Member: 50, CampaignStock: 50, Inbox: 50, Favourites: 50, Cart: 50}
+
+
 class EventStore(Application[UUID]):
     """The `eventsourcing` application: load, find and save aggregates.
 
@@ -70,14 +75,9 @@ class EventStore(Application[UUID]):
     and brings each up to date from the store on every load
     (application/aggregate_cache.py); 0 turns the cache off."""
 
-    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {
-        Stock: 50,
-        Member: 50,
-        CampaignStock: 50,
-        Inbox: 50,
-        Favourites: 50,
-        Cart: 50,
-    }
+    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {}
+    """Set by the first store built (`snapshot_intervals`): the aggregates it
+    names are imported then, not with this module (README, "Cold start")."""
 
     def __init__(
         self,
@@ -88,6 +88,8 @@ class EventStore(Application[UUID]):
         aggregate_cache: int = AGGREGATE_CACHE_SIZE,
     ) -> None:
         self._aggregate_cache = aggregate_cache  # read by construct_repository, below
+        if not EventStore.snapshotting_intervals:
+            EventStore.snapshotting_intervals = snapshot_intervals()
         super().__init__(env)
         self.clock: Clock = clock or SystemClock()
         self._on_commit = on_commit
@@ -98,6 +100,9 @@ class EventStore(Application[UUID]):
         )
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        from ..domain.cart import CartLine
+        from ..domain.values import VALUE_TYPES
+
         super().register_transcodings(transcoder)
         register_value_types(transcoder, (*VALUE_TYPES, CartLine))
 

@@ -3,9 +3,12 @@ Lambda calls them: `handler(event, context)` with Lambda's own event.
 
 infra/package.py points each function at its module instead of app.py, so a
 function imports what it uses and no more (README, "Cold start"): never the
-Chalice app, its blueprints or the request schemas. What a function uses it
-imports here, during Lambda's init, not on its first batch. app.py's Chalice
-handlers (`chalice local`, the aws runtime's tests) call the same functions."""
+Chalice app, its blueprints or the request schemas. What every batch uses
+(boto3, the DynamoDB adapters, the projections' runner) a function imports
+here, during Lambda's init; what the records decide (the domain's event
+classes, the use cases behind an outbox message) is imported when first
+needed. app.py's Chalice handlers (`chalice local`, the aws runtime's tests)
+call the same functions."""
 
 from __future__ import annotations
 

@@ -2,9 +2,10 @@
 once each: WeChat Pay refunds, notifications, and looking up a follower's
 unionid (outbox_handlers.py).
 
-Uses the dispatcher and the use cases its handlers call, which it builds on the
-first message; the WeChat clients (and WeChat Pay's cryptography) are built
-when a message needs them."""
+Uses the dispatcher and the use cases its handlers call, which it imports and
+builds on the first message (container.py); the WeChat clients (and WeChat
+Pay's cryptography) are built when a message needs them. Its init imports what
+the indexer's does."""
 
 from __future__ import annotations
 
@@ -14,10 +15,8 @@ import boto3  # noqa: F401  (the function's client, imported during init)
 from botocore.exceptions import BotoCoreError, ClientError
 from eventsourcing.persistence import OperationalError
 
-from .. import outbox_handlers  # noqa: F401  (imported during init)
-from ..adapters.dynamodb import factory, outbox  # noqa: F401  (imported during init)
 from ..adapters.sqs_queue import message_id
-from ..bootstrap import container, shop  # noqa: F401  (imported during init)
+from ..bootstrap import container
 from . import BatchResponse, LambdaEvent, records
 
 log = logging.getLogger(__name__)
