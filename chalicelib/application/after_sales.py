@@ -14,7 +14,10 @@ of the redeemed points come back and the member's spend is reversed
 (`Order.paid_goods_fen`).
 
 A whole-order refund holds the same ledger (orders.py), so a whole-order
-refund and a request racing on one order never both pass.
+refund and a request racing on one order never both pass. The shop's own
+refund of a paid order it cannot fulfil (`refund_unclaimed`: closing an
+account, members.py) goes through the ledger as well, so it never refunds a
+unit a request claims.
 """
 
 from __future__ import annotations
@@ -27,11 +30,56 @@ from eventsourcing.domain import Aggregate
 from ..domain.after_sale import AfterSale, AfterSaleKind, after_sale_id_from_refund_no
 from ..domain.catalogue import Stock
 from ..domain.ids import stock_id_for
+from ..domain.order import Order
 from ..domain.refund_ledger import RefundLedger, ledger_id_for
 from .benefits import Benefits
 from .errors import NotFound
 from .orders import OrderUseCases
 from .store import EventStore, retry_on_conflict
+from .teams import refund_automatically
+
+
+def refund_unclaimed(
+    order: Order, ledger: RefundLedger | None, reason: str, now: datetime
+) -> list[Aggregate]:
+    """The shop refunds on its own what no after-sales request of the order
+    claims; returns what changed, for the caller to save in one write with the
+    order's ledger (a request racing it writes the same ledger: one of the two
+    is retried and meets the other).
+
+    Nothing claimed (no ledger, or every claim released): the whole order is
+    refunded (a whole refund the member asked for is approved as it is) and
+    the ledger holds for it, as orders.py does. Some units claimed: only the
+    unclaimed rest, by a refund_only request on behalf of the order's member,
+    claimed and approved at once; its refund goes out and settles like any
+    approved request, and the claims keep their own flow. Every unit claimed,
+    or a whole refund already under way: nothing."""
+    if ledger is None or not ledger.has_claims:
+        if not refund_automatically(order, reason, now):
+            return []
+        held = ledger or RefundLedger(order_id=order.id)
+        if held.whole_refund:  # the member's own whole refund holds it already
+            return [order]
+        held.hold_for_whole_refund(at=now)
+        return [order, held]
+    rest = ledger.unclaimed(order.lines)
+    if not rest:
+        return []
+    worth, shipping = ledger.price(rest, order.lines, order.price)
+    after_sale = AfterSale(
+        order_id=order.id,
+        member_id=order.member_id,
+        kind=AfterSaleKind.REFUND_ONLY,
+        reason=reason,
+        units=rest,
+        worth=worth,
+        shipping_fen=shipping,
+        total_fen=order.price.payable_fen,
+        at=now,
+    )
+    ledger.claim(after_sale.id, rest, worth, shipping, now)
+    after_sale.approve(at=now)
+    return [ledger, after_sale]
 
 
 class AfterSalesUseCases:

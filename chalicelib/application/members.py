@@ -6,16 +6,20 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from uuid import UUID
 
+from eventsourcing.domain import Aggregate
+
 from ..domain.errors import DomainError
 from ..domain.member import Member
 from ..domain.order import Order, OrderStatus
+from ..domain.refund_ledger import RefundLedger, ledger_id_for
 from .accounts import Accounts
+from .after_sales import refund_unclaimed
 from .official_account import OfficialAccountUseCases
 from .order_reactions import ACCOUNT_CLOSED
 from .ports import Vault
 from .profiles import Profiles
 from .store import EventStore, retry_on_conflict
-from .teams import refund_automatically
+from .teams import TeamReactions
 
 
 class AddressStillNeeded(DomainError):
@@ -38,12 +42,14 @@ class MemberUseCases:
         store: EventStore,
         accounts: Accounts,
         official_account: OfficialAccountUseCases,
+        teams: TeamReactions,
         *,
         vault: Vault,
     ) -> None:
         self.store = store
         self.accounts = accounts
         self.official_account = official_account
+        self.teams = teams
         self.vault = vault
         self.profiles = Profiles(vault)
 
@@ -108,7 +114,12 @@ class MemberUseCases:
         A payment recorded after the key's deletion but before that write (the
         write then conflicts and this runs again), or a closing interrupted after
         the deletion, leaves paid orders whose address can no longer be opened:
-        they cannot ship, so closing goes on and refunds them in its write."""
+        they cannot ship, so closing goes on and refunds them in its write,
+        through each order's refund ledger (after_sales.refund_unclaimed): whole
+        when no after-sales request claims a unit, else only the unclaimed units
+        (a request the shop makes for them and approves at once), while the
+        member's own requests go on as usual; a request racing the closing
+        writes the same ledger, so no unit is refunded twice."""
         member = self.accounts.member(member_id)
         if member.closed:
             self.vault.shred(member_id)
@@ -123,7 +134,14 @@ class MemberUseCases:
             )
         self.vault.shred(member_id)
         now = self.store.clock.now()
-        refunded = [order for order in waiting if refund_automatically(order, ACCOUNT_CLOSED, now)]
+        refunded: list[Aggregate] = []
+        for order in waiting:
+            ledger = self.store.find(RefundLedger, ledger_id_for(order.id))
+            changed = refund_unclaimed(order, ledger, ACCOUNT_CLOSED, now)
+            if any(one is order for one in changed):  # refunded whole
+                # a group-buy order leaves its team, as any approved refund does
+                changed += self.teams.on_refund_approved(order)
+            refunded += changed
         member.close(now)
         wallet = self.accounts.wallet_of(member_id)
         wallet.close(now)

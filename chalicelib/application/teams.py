@@ -35,7 +35,15 @@ def team_id_of(order: Order) -> UUID | None:
 
 def refund_automatically(order: Order, reason: str, now: datetime) -> bool:
     """Approves the order's refund unless one is already in flight or done;
-    a refund the member asked for is approved as it is."""
+    a refund the member asked for is approved as it is.
+
+    It refunds the whole order without looking at its refund ledger, so its
+    callers are those whose orders no after-sales request can claim a unit of:
+    campaign orders (this module and group_buy.py; Order.require_after_sales
+    refuses them) and a payment refunded in the write that records it
+    (order_reactions.py), before any request could exist. Closing an account
+    refunds through after_sales.refund_unclaimed, which calls this only when
+    the ledger has no claims, and holds the ledger with it."""
     if order.status not in REFUNDABLE:
         return False
     if order.refund_status == RefundStatus.REQUESTED:

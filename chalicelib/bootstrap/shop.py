@@ -80,13 +80,8 @@ def build_shop(store: EventStore, rules: ShopRules, ports: ShopPorts) -> Shop:
     campaign_orders = CampaignOrders(store, accounts, checkout)
     experiments = ExperimentUseCases(store, accounts)
     benefits = Benefits(store, accounts, invites, points_policy=rules.points_policy)
-    reactions = OrderReactions(
-        store,
-        benefits,
-        campaign_orders,
-        TeamReactions(store),
-        BargainReactions(store),
-    )
+    teams = TeamReactions(store)
+    reactions = OrderReactions(store, benefits, campaign_orders, teams, BargainReactions(store))
     orders = OrderUseCases(store, checkout, reactions, policy=rules.order_policy)
     campaigns = CampaignAdminUseCases(store, checkout, campaign_orders)
     group_buy = GroupBuyUseCases(store, campaign_orders)
@@ -109,7 +104,7 @@ def build_shop(store: EventStore, rules: ShopRules, ports: ShopPorts) -> Shop:
         logins=LoginUseCases(
             store, accounts, coupons, invites, experiments, pseudonyms=ports.pseudonyms
         ),
-        members=MemberUseCases(store, accounts, official_account, vault=ports.vault),
+        members=MemberUseCases(store, accounts, official_account, teams, vault=ports.vault),
         coupons=coupons,
         loyalty=loyalty,
         invites=invites,

@@ -18,7 +18,10 @@ retried, and meets the first (409). A rejected whole-order refund releases the
 hold. The refunds approved automatically for campaign orders (teams.py,
 group_buy.py) need no hold, campaign orders being refunded whole only; nor
 does one approved in the same write as the order's payment
-(order_reactions.py), before any request could be made. A ledger that does
+(order_reactions.py), before any request could be made. Closing an account
+refunds the paid orders it strands through the ledger too (after_sales.py
+`refund_unclaimed`): whole and held when nothing is claimed, else only the
+unclaimed units, by a request the shop makes and approves. A ledger that does
 not exist yet (every order before its first request or whole-order refund)
 holds nothing and has claimed nothing.
 """
@@ -203,6 +206,11 @@ class RefundLedger(Aggregate):
     @event(WholeRefundReleased)
     def _whole_refund_released(self, at: datetime) -> None:
         self.whole_refund = False
+
+    def unclaimed(self, lines: list[OrderLine]) -> dict[str, int]:
+        """The units no request claims, by SKU (none: every unit is claimed)."""
+        rest = {line.sku_id: self.left(line.sku_id, line.quantity) for line in lines}
+        return {sku_id: units for sku_id, units in rest.items() if units > 0}
 
     def everything_refunded(self, lines: list[OrderLine]) -> bool:
         return not self.open and all(self.left(line.sku_id, line.quantity) == 0 for line in lines)

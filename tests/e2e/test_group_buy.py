@@ -2,7 +2,8 @@
 a team fills and ships; a team expiring unfilled refunds each paid member
 exactly once however often (and however concurrently) the jobs run; a payment
 after expiry is refunded; a refunded member frees the seat and a refunded
-leader hands the lead to the earliest remaining member."""
+leader hands the lead to the earliest remaining member, also when the refund
+is a closing account's."""
 
 from __future__ import annotations
 
@@ -13,6 +14,10 @@ from uuid import UUID
 import requests
 
 from tests.support.stack import ADMIN, Stack
+
+from .test_account_deletion import log_in
+from .test_after_sales import ADDRESS
+from .test_closing_with_after_sales import interrupted_closing
 
 PICKUP = {"method": "pickup", "store_id": "s1"}
 GROUP_PRICE = 1990
@@ -215,3 +220,28 @@ def test_refunded_members_free_their_seats_and_the_earliest_remaining_leads(
     joined(stack, team_id, "dave", "erin")
     team = stack.container.shop.group_buy.team(UUID(team_id))
     assert (team.status, team.leader_order_id) == ("succeeded", carol_order)
+
+
+def test_a_closing_that_refunds_a_seat_frees_it(stack: Stack) -> None:
+    """注销 interrupted after the member's key went: closing again refunds the
+    paid express order that can no longer ship, and its seat is free again."""
+    stack.list_product("tea", [("TEA", 6800, 50)])
+    define(stack, size=3)
+    alice = stack.login("alice")
+    leader = open_team(stack, alice)
+    pay(stack, alice, leader["id"])
+    team_id = leader["team_id"]
+    bob = log_in(stack, "bob")
+    express = {"delivery": {"method": "express", "address": ADDRESS}}
+    status, order = stack.call("POST", f"/teams/{team_id}/orders", token=bob["token"], body=express)
+    assert status == 201, order
+    pay(stack, bob["token"], order["id"])
+    interrupted_closing(stack, bob["member_id"])
+
+    assert stack.call("DELETE", "/me", token=bob["token"]) == (200, {"closed": True})
+
+    assert order_of(stack, order["id"])["refund_status"] == "approved"
+    team = stack.container.shop.group_buy.team(UUID(team_id))
+    assert team.paid_order_ids == [leader["id"]] and team.is_forming
+    joined(stack, team_id, "carol", "dave")  # bob's seat, free again
+    assert stack.container.shop.group_buy.team(UUID(team_id)).status == "succeeded"
