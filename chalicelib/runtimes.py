@@ -10,7 +10,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .clock import Clock
-from .projections.base import Doc, ViewReader, ViewStore, rank_time
+from .projections.base import Doc, PagedViewReader, ViewStore, rank_time
 from .settings import Settings
 
 if TYPE_CHECKING:
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from .adapters.sqs_queue import OutboxQueue
 
 
-class ReadModels(ViewStore, ViewReader, Protocol):
+class ReadModels(ViewStore, PagedViewReader, Protocol):
     """A view store: written by the projection runner, read by the API and jobs."""
 
     def dump(self, projection: str, generation: int | None = None) -> dict[str, Doc]: ...

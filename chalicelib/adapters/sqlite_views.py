@@ -42,6 +42,10 @@ CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (status, next_attempt_at);
 """
 
 
+GET_MANY = 500
+"""Keys one `get_many` statement asks for (SQLite binds at most 32,766 values)."""
+
+
 def namespace(projection: str, generation: int, view: str) -> str:
     return f"{projection}@{generation}/{view}"
 
@@ -308,6 +312,31 @@ class SQLiteViewStore(TrackingRecorder):
         sql += f" ORDER BY rank {'DESC' if descending else 'ASC'}, key LIMIT ?"
         params.append(limit)
         return [json.loads(r[0]) for r in self.db.read().execute(sql, params).fetchall()]
+
+    def query_after(
+        self, projection: str, view: str, group: str, *, after: str | None, limit: int
+    ) -> list[Doc]:
+        ns = namespace(projection, self.generation(projection), view)
+        above = "" if after is None else " AND rank > ?"
+        params = [ns, group] if after is None else [ns, group, after]
+        rows = self.db.read().execute(
+            f"SELECT doc FROM view_items WHERE ns=? AND grp=?{above} ORDER BY rank, key LIMIT ?",
+            [*params, limit],
+        )
+        return [json.loads(r[0]) for r in rows.fetchall()]
+
+    def get_many(self, projection: str, view: str, keys: Sequence[str]) -> dict[str, Doc]:
+        ns = namespace(projection, self.generation(projection), view)
+        found: dict[str, Doc] = {}
+        unique = list(dict.fromkeys(keys))
+        for start in range(0, len(unique), GET_MANY):
+            chunk = unique[start : start + GET_MANY]
+            marks = ",".join("?" * len(chunk))  # placeholders only: the keys are bound
+            rows = self.db.read().execute(
+                f"SELECT key, doc FROM view_items WHERE ns=? AND key IN ({marks})", [ns, *chunk]
+            )
+            found.update((str(key), json.loads(doc)) for key, doc in rows.fetchall())
+        return found
 
     def dump(self, projection: str, generation: int | None = None) -> dict[str, Doc]:
         """Every item of a projection's generation, for comparisons and debugging."""

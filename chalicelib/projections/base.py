@@ -1,6 +1,6 @@
 """What a projection is: a named mapping from events to view writes; and all
 a projection needs from the view stores that keep its documents (ViewWriter,
-ViewReader, ViewStore, BatchTooLarge, Doc, Park)."""
+ViewReader, PagedViewReader, ViewStore, BatchTooLarge, Doc, Park)."""
 
 from __future__ import annotations
 
@@ -74,6 +74,22 @@ class ViewReader(Protocol):
     ) -> list[Doc]: ...
 
 
+class PagedViewReader(ViewReader, Protocol):
+    """A view reader that also reads a group a page at a time, past any limit,
+    and many keys at once (the view stores; a reader that only counts or
+    wraps reads need not)."""
+
+    def query_after(
+        self, projection: str, view: str, group: str, *, after: str | None, limit: int
+    ) -> list[Doc]:
+        """Up to `limit` documents of the group in ascending rank order whose
+        rank is above `after` (None: from the lowest). Pages a group whose
+        documents' ranks are unique (the next page starts after the last rank seen)."""
+
+    def get_many(self, projection: str, view: str, keys: Sequence[str]) -> dict[str, Doc]:
+        """The documents of those keys that exist, by key (DynamoDB: BatchGetItem)."""
+
+
 class ViewTransaction(Protocol):
     """One commit of several projections' batches: each projection's share is
     a part (its writes and the move of its tracking position)."""
@@ -108,9 +124,12 @@ class ViewStore(Protocol):
     def transaction(self) -> AbstractContextManager[ViewTransaction]:
         """Commits every part when the block ends, in one transaction where the
         store can (SQLite); DynamoDB packs whole parts into as few
-        TransactWriteItems as its 100-item limit allows, so a part is always
+        TransactWriteItems as its 100-item limit allows, so a part is
         atomic and a refused position leaves the parts of earlier
-        transactions committed (the runner re-reads the positions)."""
+        transactions committed (the runner re-reads the positions); a part
+        over 100 writes first commits the writes of items it never read, and
+        its other writes and its position move last, together (replaying its
+        events from the same position makes the same writes again)."""
 
     def discard(self, projection: str, generation: int) -> None:
         """Drops a generation: its documents, its tracking position and its park."""

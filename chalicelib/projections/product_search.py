@@ -3,9 +3,12 @@ tokens (domain/search_tokens.py), its SKUs' prices (base and scheduled, as the
 catalogue keeps them), its listing time and its sales.
 
 - `products/<product id>`: in group "on_sale" while the product and at least
-  one of its SKUs are on sale, else in group "off_sale" (a search reads the
-  "on_sale" group only); tokens from the title, the category and every SKU
-  name, recomputed on each edit and new SKU;
+  one of its SKUs are on sale, else in group "off_sale", ranked by product id;
+  tokens from the title, the category and every SKU name, recomputed on each
+  edit and new SKU;
+- beside it, while on sale, its token postings, its category membership and
+  its best-seller ranks (product_search_index.py), rewritten only where they
+  change;
 - `orders/<order id>`: units per product of an order placed and not yet paid
   or cancelled; payment adds them to the products' `sales` (units sold by paid
   orders; a refund does not subtract them, a payment after the order closed,
@@ -22,6 +25,7 @@ from ..domain.price_schedule import PriceChange, plan_of, stored
 from ..domain.search_tokens import product_tokens
 from ..domain.values import SkuSpec
 from .base import Doc, Handler, ViewWriter, rank_time
+from .product_search_index import reindex, shown
 
 PRODUCTS = "products"
 ORDERS = "orders"
@@ -39,11 +43,13 @@ def _sku(spec: SkuSpec) -> Doc:
     }
 
 
-def _put(views: ViewWriter, doc: Doc) -> None:
+def _put(views: ViewWriter, doc: Doc, old: Doc | None) -> None:
+    """Writes the summary `doc` that replaces `old` (None: a new product)."""
     texts = [doc["title"], doc["category"], *(s["name"] for s in doc["skus"])]
     doc["tokens"] = sorted(product_tokens(texts))
-    shown = doc["on_sale"] and any(s["on_sale"] for s in doc["skus"])
-    views.put(PRODUCTS, doc["id"], doc, group=ON_SALE if shown else OFF_SALE, rank=doc["id"])
+    group = ON_SALE if shown(doc) else OFF_SALE
+    views.put(PRODUCTS, doc["id"], doc, group=group, rank=doc["id"])
+    reindex(views, old, doc)
 
 
 def _listed(e: Product.Listed, views: ViewWriter) -> None:
@@ -56,20 +62,20 @@ def _listed(e: Product.Listed, views: ViewWriter) -> None:
         "sales": 0,
         "skus": [_sku(spec) for spec in e.skus],
     }
-    _put(views, doc)
+    _put(views, doc, None)
 
 
 def _change(e: Any, views: ViewWriter, **changes: Any) -> None:
     doc = views.get(PRODUCTS, str(e.originator_id))
     if doc is not None:
-        _put(views, dict(doc, **changes))
+        _put(views, dict(doc, **changes), doc)
 
 
 def _change_sku(e: Any, views: ViewWriter, sku_id: str, **changes: Any) -> None:
     doc = views.get(PRODUCTS, str(e.originator_id))
     if doc is not None:
         skus = [dict(s, **changes) if s["sku_id"] == sku_id else s for s in doc["skus"]]
-        _put(views, dict(doc, skus=skus))
+        _put(views, dict(doc, skus=skus), doc)
 
 
 def _edited(e: Product.Edited, views: ViewWriter) -> None:
@@ -89,7 +95,7 @@ def _repriced(e: Product.SkuRepriced, views: ViewWriter) -> None:
 def _sku_added(e: Product.SkuAdded, views: ViewWriter) -> None:
     doc = views.get(PRODUCTS, str(e.originator_id))
     if doc is not None and all(s["sku_id"] != e.sku.sku_id for s in doc["skus"]):
-        _put(views, dict(doc, skus=[*doc["skus"], _sku(e.sku)]))
+        _put(views, dict(doc, skus=[*doc["skus"], _sku(e.sku)]), doc)
 
 
 def _taken_off_sale(e: Product.TakenOffSale, views: ViewWriter) -> None:
@@ -122,7 +128,7 @@ def _paid(e: Order.Paid, views: ViewWriter) -> None:
     for product_id, quantity in sorted(order["products"].items()):
         doc = views.get(PRODUCTS, product_id)
         if doc is not None:
-            _put(views, dict(doc, sales=doc["sales"] + quantity))
+            _put(views, dict(doc, sales=doc["sales"] + quantity), doc)
     views.delete(ORDERS, str(e.originator_id))
 
 

@@ -1,12 +1,12 @@
 """Searching and sorting the products on sale, a page at a time.
 
-A search reads the product_search view's "on_sale" group in one ranged read
-(at most MAX_PRODUCTS summaries, the catalogue's size), keeps the products
-whose tokens hold every query token and whose category is the one asked,
-orders them, and answers the page after a position. Sorting happens here, not
-in the view's ranks, because the price in effect changes with the clock
-(scheduled prices) without an event; and a token's posting list kept as
-separate documents would cost a write per token on every edit.
+A search reads the summaries of the products that can match
+(search_candidates.py: the whole "on_sale" group a page at a time when neither
+a query nor a category narrows it, else the products of its rarest token or
+its category, read by key), keeps those whose tokens hold every query token
+and whose category is the one asked, orders them, and answers the page after
+a position. Sorting happens here, not in the view's ranks, because the price
+in effect changes with the clock (scheduled prices) without an event.
 
 The orders, each a total order (ties broken by product id):
 - `sales`: units sold by paid orders, most first;
@@ -26,13 +26,13 @@ from datetime import datetime
 from uuid import UUID
 
 from ..application.errors import NotFound
-from ..domain.search_tokens import matches, query_tokens
+from ..domain.search_tokens import query_tokens
 from . import catalogue, catalogue_queries, product_search
-from .base import Doc, ViewReader
+from .base import Doc, PagedViewReader, ViewReader
+from .search_candidates import matching
 
 SEARCH = product_search.ProductSearchProjection.name
 CATALOGUE = catalogue.CatalogueProjection.name
-MAX_PRODUCTS = 2000
 SORTS = ("sales", "price_asc", "price_desc", "new")
 
 
@@ -70,7 +70,7 @@ def _sort_key(sort: str, now: datetime) -> Callable[[Doc], int]:
 
 
 def search(
-    views: ViewReader,
+    views: PagedViewReader,
     now: datetime,
     *,
     q: str | None,
@@ -84,13 +84,7 @@ def search(
     wanted = None if q is None else query_tokens(q)
     key = _sort_key(sort, now)
     ranked: list[tuple[int, str]] = []
-    for doc in views.query(
-        SEARCH, product_search.PRODUCTS, product_search.ON_SALE, limit=MAX_PRODUCTS
-    ):
-        if category is not None and doc["category"] != category:
-            continue
-        if wanted is not None and not matches(wanted, doc["tokens"]):
-            continue
+    for doc in matching(views, wanted, category):
         ranked.append((key(doc), doc["id"]))
     ranked.sort()
     if after is not None:

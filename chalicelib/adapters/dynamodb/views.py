@@ -3,12 +3,13 @@ the move of its tracking position commit in one TransactWriteItems whose
 condition is the position the runner read, so processing is exactly-once in
 effect and a crashed projector resumes where its last commit left off. The
 parts of several projections share a TransactWriteItems as far as its
-100-item limit allows (a part is never split). A batch reads each view key
-once: later reads of it, and reads of keys it wrote or deleted, are served
-from the batch. A generation parked at an event it failed on carries the park
-on its tracking item (`park`, JSON), so dropping the generation drops the park
-too; a generation being dropped has position -1 on it until its items are gone,
-so no runner commits to it meanwhile."""
+100-item limit allows (a part over 100 spills its blind writes into
+transactions of their own first: see view_writes.py's DynamoDBViewTransaction).
+A batch reads each view key once: later reads of it, and reads of keys it
+wrote or deleted, are served from the batch. A generation parked at an event
+it failed on carries the park on its tracking item (`park`, JSON), so dropping
+the generation drops the park too; a generation being dropped has position -1
+on it until its items are gone, so no runner commits to it meanwhile."""
 
 from __future__ import annotations
 
@@ -16,137 +17,20 @@ import json
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import datetime
 from typing import Any
 
 from eventsourcing.persistence import PersistenceError
 
-from ...projections.base import BatchTooLarge, Doc, Park, rank_time
-from ..view_json import to_json
+from ...projections.base import Doc, Park
 from .connection import MAX_TRANSACTION_ITEMS, Tables, transact
+from .view_writes import DynamoDBViewTransaction, generation_name, group_key, item_key
 
 Enqueued = Callable[[list[str]], None]
-
-
-def generation_name(projection: str, generation: int) -> str:
-    return f"{projection}@{generation}"
-
-
-def item_key(projection: str, generation: int, view: str, key: str) -> str:
-    return f"view#{generation_name(projection, generation)}/{view}#{key}"
-
-
-def group_key(projection: str, generation: int, view: str, group: str) -> str:
-    return f"{generation_name(projection, generation)}/{view}#{group}"
 
 
 def _doc(item: dict[str, Any]) -> Doc:
     doc: Doc = json.loads(item["doc"]["S"])
     return doc
-
-
-class DynamoDBViewWriter:
-    """Buffers a batch's writes until the batch commits; reads see them, and a
-    key read once is not read again."""
-
-    def __init__(self, store: DynamoDBViewStore, projection: str, generation: int) -> None:
-        self._store = store
-        self._projection = projection
-        self._generation = generation
-        self.actions: dict[str, dict[str, Any]] = {}
-        self.docs: dict[str, str | None] = {}
-        """Item key -> the doc's JSON as the batch left it (None: deleted or absent)."""
-        self.enqueued: list[str] = []
-
-    def _pk(self, view: str, key: str) -> str:
-        if not key:
-            raise ValueError(f"view {view}: an item needs a non-empty key")
-        return item_key(self._projection, self._generation, view, key)
-
-    def get(self, view: str, key: str) -> Doc | None:
-        pk = self._pk(view, key)
-        if pk in self.docs:
-            text = self.docs[pk]
-        else:
-            text = self.docs[pk] = self._store.read_text(pk)
-        doc: Doc | None = None if text is None else json.loads(text)  # a fresh copy each time
-        return doc
-
-    def put(self, view: str, key: str, doc: Doc, *, group: str = "", rank: str = "") -> None:
-        pk = self._pk(view, key)
-        text = to_json(doc)
-        item = {
-            "pk": {"S": pk},
-            "pg": {"S": generation_name(self._projection, self._generation)},
-            "view": {"S": view},
-            "key": {"S": key},
-            "group": {"S": group},
-            "gk": {"S": group_key(self._projection, self._generation, view, group)},
-            "rank": {"S": "r" + rank},
-            "doc": {"S": text},
-        }
-        self.actions[pk] = {"Put": {"TableName": self._store.tables.views, "Item": item}}
-        self.docs[pk] = text
-
-    def delete(self, view: str, key: str) -> None:
-        pk = self._pk(view, key)
-        self.actions[pk] = {
-            "Delete": {"TableName": self._store.tables.views, "Key": {"pk": {"S": pk}}}
-        }
-        self.docs[pk] = None
-
-    def enqueue(
-        self, message_id: str, kind: str, payload: Doc, *, not_before: datetime | None = None
-    ) -> None:
-        """A known id is ignored; a racing writer makes the commit fail and retry.
-
-        A message due later is not put on the queue at commit: SQS cannot hold it
-        long enough, so the scheduled sweeper (send_due) queues it once due."""
-        action_id = f"outbox#{message_id}"
-        if action_id in self.actions or self._store.outbox_has(message_id):
-            return
-        now = self._store.now()
-        due = now if not_before is None else max(now, rank_time(not_before))
-        item = {
-            "id": {"S": message_id},
-            "kind": {"S": kind},
-            "payload": {"S": to_json(payload)},
-            "status": {"S": "pending"},
-            "due": {"S": due},
-            "attempts": {"N": "0"},
-            "created_at": {"S": now},
-        }
-        self.actions[action_id] = {
-            "Put": {
-                "TableName": self._store.tables.outbox,
-                "Item": item,
-                "ConditionExpression": "attribute_not_exists(#id)",
-                "ExpressionAttributeNames": {"#id": "id"},
-            }
-        }
-        if due <= now:
-            self.enqueued.append(message_id)
-
-
-class DynamoDBViewTransaction:
-    """The parts of one view commit, each a projection's actions (its writes,
-    outbox puts and the conditional move of its position)."""
-
-    def __init__(self, store: DynamoDBViewStore) -> None:
-        self._store = store
-        self.parts: list[tuple[list[dict[str, Any]], list[str]]] = []
-
-    @contextmanager
-    def part(
-        self, projection: str, generation: int, after: int, upto: int
-    ) -> Iterator[DynamoDBViewWriter]:
-        writer = DynamoDBViewWriter(self._store, projection, generation)
-        yield writer
-        move = self._store.move(projection, generation, after, upto)
-        actions = [*writer.actions.values(), move]
-        if len(actions) > MAX_TRANSACTION_ITEMS:
-            raise BatchTooLarge(f"{len(actions)} writes exceed one transaction")
-        self.parts.append((actions, writer.enqueued))
 
 
 class DynamoDBViewStore:
@@ -245,6 +129,8 @@ class DynamoDBViewStore:
         go on the queue after the transaction that wrote them."""
         transaction = DynamoDBViewTransaction(self)
         yield transaction
+        for spill in transaction.spills:
+            transact(self.ddb, spill)
         actions: list[dict[str, Any]] = []
         enqueued: list[str] = []
         for part_actions, part_enqueued in transaction.parts:
@@ -276,6 +162,18 @@ class DynamoDBViewStore:
                     ":after": {"N": str(after)},
                     ":upto": {"N": str(upto)},
                 },
+            }
+        }
+
+    def still_at(self, projection: str, generation: int, after: int) -> dict[str, Any]:
+        """The check, in a transaction, that the generation's position is `after`."""
+        update = self.move(projection, generation, after, after)["Update"]
+        return {
+            "ConditionCheck": {
+                "TableName": update["TableName"],
+                "Key": update["Key"],
+                "ConditionExpression": update["ConditionExpression"],
+                "ExpressionAttributeValues": {":after": {"N": str(after)}},
             }
         }
 
@@ -403,6 +301,34 @@ class DynamoDBViewStore:
                 break
             request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
         return docs
+
+    def query_after(
+        self, projection: str, view: str, group: str, *, after: str | None, limit: int
+    ) -> list[Doc]:
+        values = {":gk": {"S": group_key(projection, self.generation(projection), view, group)}}
+        request: dict[str, Any] = {
+            "TableName": self.tables.views,
+            "IndexName": "by_group",
+            "KeyConditionExpression": "gk = :gk",
+            "ExpressionAttributeValues": values,
+        }
+        if after is not None:
+            request["KeyConditionExpression"] += " AND #rank > :after"
+            request["ExpressionAttributeNames"] = {"#rank": "rank"}
+            values[":after"] = {"S": "r" + after}
+        docs: list[Doc] = []
+        while len(docs) < limit:
+            page = self.ddb.query(**request, Limit=limit - len(docs))
+            docs.extend(_doc(item) for item in page["Items"])
+            if "LastEvaluatedKey" not in page:
+                break
+            request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        return docs
+
+    def get_many(self, projection: str, view: str, keys: Sequence[str]) -> dict[str, Doc]:
+        generation = self.generation(projection)
+        pks = {item_key(projection, generation, view, key): key for key in keys}
+        return {pks[pk]: _doc(item) for pk, item in self._items(list(pks)).items()}
 
     def dump(self, projection: str, generation: int | None = None) -> dict[str, Doc]:
         """Every item of a projection's generation, for comparisons and debugging."""
