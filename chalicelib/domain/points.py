@@ -10,19 +10,21 @@ points records the shortfall instead. Every event carries `balance_after` for th
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
 from .calendar import beijing_date
-from .errors import AccountClosed, AlreadyCheckedIn, DomainError, InsufficientPoints
+from .errors import AccountClosed, DomainError, InsufficientPoints
 from .ids import points_account_id_for
-from .points_parts import PartRestores
+from .points_lots import lapsed_by, spendable, take_in_turn
+from .points_parts import not_back_yet, take_last_first
 from .points_policy import Lot, PointsPolicy
+from .points_streaks import streak_alive, streak_on
 
 
-class PointsAccount(PartRestores):
+class PointsAccount(Aggregate):
     @staticmethod
     def create_id(member_id: UUID) -> UUID:
         return points_account_id_for(member_id)
@@ -41,9 +43,9 @@ class PointsAccount(PartRestores):
         self.last_check_in: str | None = None
         self.streak = 0
         self.redemptions: dict[str, dict[str, int]] = {}  # order id -> points taken per lot
-        self.restored: set[str] = set()
-        self.parts_back: dict[str, dict[str, int]] = {}
-        self.parts_restored: set[str] = set()
+        self.restored: set[str] = set()  # order ids restored whole
+        self.parts_back: dict[str, dict[str, int]] = {}  # order id -> points given back per lot
+        self.parts_restored: set[str] = set()  # after-sales request ids
         self.clawed_back: set[str] = set()
         self.closed = False
 
@@ -54,7 +56,7 @@ class PointsAccount(PartRestores):
 
     def available(self, now: datetime) -> int:
         """The points that can be spent now: the balance less lots past their expiry."""
-        return sum(lot.remaining for lot in self._spendable(now))
+        return sum(lot.remaining for lot in spendable(self.lots.values(), now))
 
     def expiring_within(self, now: datetime, days: int) -> int:
         until = now + timedelta(days=days)
@@ -65,30 +67,15 @@ class PointsAccount(PartRestores):
 
     def current_streak(self, now: datetime) -> int:
         """The streak still alive now: last check-in today or yesterday (Beijing)."""
-        if self.last_check_in is None:
-            return 0
-        gap = beijing_date(now) - date.fromisoformat(self.last_check_in)
-        return self.streak if gap <= timedelta(days=1) else 0
+        return streak_alive(beijing_date(now), self.last_check_in, self.streak)
 
-    def _spendable(self, now: datetime) -> list[Lot]:
-        live = [lot for lot in self.lots.values() if lot.remaining and now < lot.expires_at]
-        return sorted(live, key=lambda lot: lot.expires_at)  # stable: earned order breaks ties
+    def redeemed_for(self, order_id: UUID) -> int:
+        """The points an order spent (0: none, or not on this account)."""
+        return sum(self.redemptions.get(str(order_id), {}).values())
 
     def _require_open(self) -> None:
         if self.closed:
             raise AccountClosed("the points account is closed")
-
-    @staticmethod
-    def _take(lots: list[Lot], points: int) -> dict[str, int]:
-        taken: dict[str, int] = {}
-        for lot in lots:
-            if points == 0:
-                break
-            n = min(lot.remaining, points)
-            if n:
-                taken[lot.lot_id] = n
-                points -= n
-        return taken
 
     # -- earning ---------------------------------------------------------------
     def earn_for_order(
@@ -140,10 +127,7 @@ class PointsAccount(PartRestores):
         """Once per Beijing day; consecutive days build a streak. Returns the points."""
         self._require_open()
         day = beijing_date(at)
-        last = date.fromisoformat(self.last_check_in) if self.last_check_in else None
-        if last is not None and day <= last:
-            raise AlreadyCheckedIn(f"already checked in on {last}", day=str(last))
-        streak = self.streak + 1 if last == day - timedelta(days=1) else 1
+        streak = streak_on(day, self.last_check_in, self.streak)
         points = policy.checkin_reward(streak)
         self._checked_in(
             day=day.isoformat(),
@@ -196,7 +180,7 @@ class PointsAccount(PartRestores):
         self._redeemed(
             order_id=key,
             points=points,
-            taken=self._take(self._spendable(at), points),
+            taken=take_in_turn(spendable(self.lots.values(), at), points),
             at=at,
             balance_after=self.balance - points,
         )
@@ -225,7 +209,7 @@ class PointsAccount(PartRestores):
         key = str(order_id)
         if key not in self.redemptions or key in self.restored:
             return False
-        taken = self._not_back_yet(key)
+        taken = not_back_yet(self.redemptions[key], self.parts_back.get(key, {}))
         if not taken:
             return False
         points = sum(taken.values())
@@ -253,6 +237,53 @@ class PointsAccount(PartRestores):
             self.lots[lot_id].remaining += n
         self.restored.add(order_id)
 
+    def restore_part(self, order_id: UUID, after_sale_id: UUID, points: int, at: datetime) -> bool:
+        """Gives back `points` of the order's redemption with one refunded after-sales
+        request, into the lots taken last first (points_parts.py). Returns False
+        when there is nothing to give or the request gave already."""
+        self._require_open()
+        key, part = str(order_id), str(after_sale_id)
+        if key not in self.redemptions or key in self.restored or part in self.parts_restored:
+            return False
+        left = not_back_yet(self.redemptions[key], self.parts_back.get(key, {}))
+        taken = take_last_first(left, points)
+        if not taken:
+            return False
+        back = sum(taken.values())
+        self._redemption_part_restored(
+            order_id=key,
+            after_sale_id=part,
+            points=back,
+            taken=taken,
+            at=at,
+            balance_after=self.balance + back,
+        )
+        return True
+
+    class RedemptionPartRestored(Aggregate.Event):
+        order_id: str
+        after_sale_id: str
+        points: int
+        taken: dict[str, int]
+        at: datetime
+        balance_after: int
+
+    @event(RedemptionPartRestored)
+    def _redemption_part_restored(
+        self,
+        order_id: str,
+        after_sale_id: str,
+        points: int,
+        taken: dict[str, int],
+        at: datetime,
+        balance_after: int,
+    ) -> None:
+        back = self.parts_back.setdefault(order_id, {})
+        for lot_id, n in taken.items():
+            self.lots[lot_id].remaining += n
+            back[lot_id] = back.get(lot_id, 0) + n
+        self.parts_restored.add(after_sale_id)
+
     def claw_back(self, order_id: UUID, at: datetime) -> bool:
         """Takes back what a refunded order earned: from its own lot first, then from
         the other lots FIFO; what cannot be found is the shortfall, never a debt.
@@ -262,8 +293,8 @@ class PointsAccount(PartRestores):
         own = self.lots.get(f"order:{key}")
         if own is None or key in self.clawed_back:
             return False
-        others = [lot for lot in self._spendable(at) if lot is not own]
-        taken = self._take([own, *others], own.points)
+        others = [lot for lot in spendable(self.lots.values(), at) if lot is not own]
+        taken = take_in_turn([own, *others], own.points)
         shortfall = own.points - sum(taken.values())
         self._clawed_back(
             order_id=key,
@@ -301,11 +332,7 @@ class PointsAccount(PartRestores):
     def expire(self, now: datetime) -> int:
         """Lapses what is left of every lot expired by now; returns the points lapsed.
         Running it again finds nothing (so does running it on a closed account)."""
-        lapsed = {
-            lot.lot_id: lot.remaining
-            for lot in self.lots.values()
-            if lot.remaining and lot.expires_at <= now
-        }
+        lapsed = lapsed_by(self.lots.values(), now)
         if not lapsed:
             return 0
         points = sum(lapsed.values())

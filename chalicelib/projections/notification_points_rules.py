@@ -18,7 +18,6 @@ from typing import Any
 from ..domain.calendar import beijing_date, start_of_beijing_day
 from ..domain.notify_triggers import page_of
 from ..domain.points import PointsAccount
-from ..domain.points_parts import PartRestores
 from .base import Doc, plain
 from .notification_intents import Intent, Intents, intent_id
 
@@ -136,7 +135,7 @@ HANDLERS: dict[type, Callable[[Any, Intents], None]] = {
     PointsAccount.Redeemed: _moved(-1, remind=True),
     PointsAccount.ClawedBack: _moved(-1, remind=True),
     PointsAccount.RedemptionRestored: _moved(1, remind=True),
-    PartRestores.RedemptionPartRestored: _moved(1, remind=True),
+    PointsAccount.RedemptionPartRestored: _moved(1, remind=True),
     PointsAccount.Expired: _moved(-1, remind=False),
     PointsAccount.Closed: _closed,
 }

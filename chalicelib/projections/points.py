@@ -21,7 +21,6 @@ from typing import Any
 from ..domain.ids import points_account_id_for
 from ..domain.member import Member
 from ..domain.points import PointsAccount
-from ..domain.points_parts import PartRestores
 from ..domain.timers import TimerKind
 from .base import Doc, Handler, ViewWriter, plain, rank_time
 
@@ -92,7 +91,7 @@ def _redeemed(e: PointsAccount.Redeemed, views: ViewWriter) -> None:
 
 
 def _restored(
-    e: PointsAccount.RedemptionRestored | PartRestores.RedemptionPartRestored, views: ViewWriter
+    e: PointsAccount.RedemptionRestored | PointsAccount.RedemptionPartRestored, views: ViewWriter
 ) -> None:
     _update(e, views, "restored", 1, e.taken)
 
@@ -172,7 +171,7 @@ HANDLERS: dict[type, Handler] = {
     PointsAccount.CheckedIn: _checked_in,
     PointsAccount.Redeemed: _redeemed,
     PointsAccount.RedemptionRestored: _restored,
-    PartRestores.RedemptionPartRestored: _restored,
+    PointsAccount.RedemptionPartRestored: _restored,
     PointsAccount.ClawedBack: _clawed_back,
     PointsAccount.Expired: _expired,
     PointsAccount.Closed: _closed,

@@ -15,7 +15,7 @@ from eventsourcing.persistence import DatetimeAsISO, JSONTranscoder, Mapper, UUI
 from chalicelib.domain.apportion import points_back
 from chalicelib.domain.errors import AccountClosed
 from chalicelib.domain.points import PointsAccount
-from chalicelib.domain.points_parts import PartRestores
+from chalicelib.domain.points_parts import not_back_yet, take_last_first
 
 from .given import then, types
 from .test_points import (
@@ -65,6 +65,31 @@ def test_the_points_rule_on_the_readme_example() -> None:
     assert points_back(500, refunded_fen=0, part_fen=0, goods_fen=0) == 0
 
 
+def test_what_is_not_back_yet_leaves_out_the_lots_given_back_whole() -> None:
+    taken = {LOT_A: 100, LOT_B: 50}
+    assert not_back_yet(taken, {}) == taken
+    assert not_back_yet(taken, {LOT_B: 50, LOT_A: 20}) == {LOT_A: 80}
+    assert not_back_yet(taken, {LOT_A: 100, LOT_B: 50}) == {}
+
+
+@pytest.mark.parametrize(
+    ("points", "taken"),
+    [
+        (30, {LOT_B: 30}),
+        (70, {LOT_B: 50, LOT_A: 20}),
+        (999, {LOT_B: 50, LOT_A: 100}),
+        (0, {}),
+        (-5, {}),
+    ],
+)
+def test_taking_last_first_empties_the_last_lot_before_the_one_before(
+    points: int, taken: dict[str, int]
+) -> None:
+    lots = {LOT_A: 100, LOT_B: 50}
+    assert take_last_first(lots, points) == taken
+    assert list(take_last_first(lots, points)) == list(taken)
+
+
 def redeemed_account() -> PointsAccount:
     """150 redeemed for ORDER_R: 100 from LOT_A (expires first), 50 from LOT_B."""
     account = given_account((ORDER_A, 100, EARNED_AT), (ORDER_B, 100, bj(2026, 5, 1)))
@@ -79,7 +104,7 @@ def test_a_part_gives_back_into_the_lots_taken_last_first() -> None:
     assert account.restore_part(ORDER_R, PART_1, 70, bj(2026, 6, 2)) is True
 
     events = then(account)
-    assert types(events) == [PartRestores.RedemptionPartRestored]
+    assert types(events) == [PointsAccount.RedemptionPartRestored]
     e = events[0]
     assert (e.order_id, e.after_sale_id, e.points) == (str(ORDER_R), str(PART_1), 70)
     assert (e.taken, e.balance_after) == ({LOT_B: 50, LOT_A: 20}, 120)
@@ -159,9 +184,14 @@ def test_parts_are_rebuilt_from_the_stored_events() -> None:
     mapper: Mapper[UUID] = Mapper(transcoder=transcoder)
 
     replayed: Any = None
+    topics = []
     for e in account.collect_events():
-        stored: Any = mapper.to_domain_event(mapper.to_stored_event(e))
+        recorded = mapper.to_stored_event(e)
+        topics.append(recorded.topic)
+        stored: Any = mapper.to_domain_event(recorded)
         replayed = stored.mutate(replayed)
+
+    assert topics[-1] == "chalicelib.domain.points:PointsAccount.RedemptionPartRestored"
 
     assert isinstance(replayed, PointsAccount)
     assert remaining(replayed) == remaining(account) == {LOT_A: 20, LOT_B: 100}
