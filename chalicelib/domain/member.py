@@ -21,21 +21,21 @@ Rules:
 
 from __future__ import annotations
 
-import re
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
 from .calendar import beijing_date
-from .errors import AccountClosed, BirthdayAlreadySet, DomainError, InvalidTransition
+from .errors import AccountClosed, DomainError, InvalidTransition
 from .ids import member_id_for
 from .levels import DEFAULT_LEVELS, level_for
+from .member_birthday import birthday_is_new, check_birthday
+from .member_spend import SPEND_WINDOW, aged_out, spend_within_year
 from .values import Level
 
-SPEND_WINDOW = timedelta(days=365)
+__all__ = ["FIRST_LEVEL", "SPEND_WINDOW", "Member", "MemberAlias"]
 FIRST_LEVEL = DEFAULT_LEVELS[0].code
-ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class Member(Aggregate):
@@ -183,23 +183,12 @@ class Member(Aggregate):
         month-day. `recorded` is the birthday set earlier as the application
         opened it (the aggregate keeps it sealed)."""
         self.require_open()
-        if not ISO_DAY.fullmatch(birthday):
-            raise DomainError("a birthday is a day written YYYY-MM-DD", birthday=birthday)
-        try:
-            day = date.fromisoformat(birthday)
-        except ValueError:
-            raise DomainError("no such day", birthday=birthday) from None
-        if day > beijing_date(at):
-            raise DomainError("a birthday cannot be in the future", birthday=birthday)
+        check_birthday(birthday, beijing_date(at))
         if not sealed_birthday:
             raise DomainError("no sealed birthday to record")
         recorded = self.birthday if self.birthday is not None else recorded
-        if self.has_birthday:
-            if recorded == birthday:
-                return
-            raise BirthdayAlreadySet(
-                "the birthday is already set and cannot be changed", birthday=recorded
-            )
+        if not birthday_is_new(birthday, recorded, self.has_birthday):
+            return
         self._birthday_sealed(sealed_birthday=sealed_birthday, month_day=birthday[5:], at=at)
 
     class BirthdaySealed(Aggregate.Event):
@@ -256,8 +245,7 @@ class Member(Aggregate):
     # -- spend and level -------------------------------------------------------
     def spend_within_year(self, now: datetime) -> int:
         """Paid spend with entries at > now - 365 days (refunded orders excluded)."""
-        since = now - SPEND_WINDOW
-        return sum(amount for amount, at in self.spend.values() if at > since)
+        return spend_within_year(self.spend, now)
 
     def record_spend(
         self, order_id: UUID, amount_fen: int, at: datetime, levels: list[Level]
@@ -305,8 +293,7 @@ class Member(Aggregate):
         """Ages spend older than the window out, then moves the level if it no longer
         matches: "spend aged out" when something aged, else "levels redefined"."""
         self.require_open()
-        since = now - SPEND_WINDOW
-        aged = sorted(order_id for order_id, (_, at) in self.spend.items() if at <= since)
+        aged = aged_out(self.spend, now)
         if aged:
             self._spend_aged_out(order_ids=aged, at=now)
         reason = "spend aged out" if aged else "levels redefined"

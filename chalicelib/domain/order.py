@@ -1,51 +1,23 @@
-"""The Order aggregate and its whole lifecycle.
-
-    pending_payment --pay--> paid --ship--> shipped --receive--> received --+
-          |                   |                                             +--> completed
-          |                   +--ready--> ready_for_pickup --pick up--> picked_up --+
-          +--cancel / payment timeout--> cancelled
-
-After-sales runs beside the main status: refund requested -> approved (an
-out_refund_no is assigned and WeChat Pay is asked) or rejected; the signed
-refund notification completes it (refunded) or fails it (can be approved again).
+"""The Order aggregate and its whole lifecycle (order_status.py draws it): paid,
+fulfilled by shipping or store pickup, completed, or cancelled; refunded whole
+beside the main status, or part by part with after-sales (after_sale.py). The
+checks that record nothing are in order_rules.py.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from enum import StrEnum
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from .errors import DomainError, InvalidTransition, PaymentMismatch
+from . import order_rules as rules
+from .errors import DomainError, InvalidTransition
+from .order_status import REFUND_OPEN, REFUNDABLE, OrderStatus, RefundStatus
 from .values import CampaignRef, Delivery, OrderLine, PriceBreakdown
 
-
-class OrderStatus(StrEnum):
-    PENDING_PAYMENT = "pending_payment"
-    PAID = "paid"
-    READY_FOR_PICKUP = "ready_for_pickup"
-    SHIPPED = "shipped"
-    RECEIVED = "received"
-    PICKED_UP = "picked_up"
-    COMPLETED = "completed"
-    CANCELLED = "cancelled"
-    REFUNDED = "refunded"
-
-
-class RefundStatus(StrEnum):
-    NONE = "none"
-    REQUESTED = "requested"
-    APPROVED = "approved"
-    REJECTED = "rejected"
-    REFUNDED = "refunded"
-    FAILED = "failed"
-
-
+__all__ = ["REFUNDABLE", "Order", "OrderStatus", "RefundStatus"]
 S = OrderStatus
-REFUNDABLE = {S.PAID, S.READY_FOR_PICKUP, S.SHIPPED, S.RECEIVED, S.PICKED_UP}
-REFUND_OPEN = {RefundStatus.REQUESTED, RefundStatus.APPROVED, RefundStatus.FAILED}
 
 
 class Order(Aggregate):
@@ -102,31 +74,17 @@ class Order(Aggregate):
         return self.price.payable_fen - self.price.shipping_fen - self.refunded_goods_fen
 
     def _require(self, *allowed: OrderStatus, action: str) -> None:
-        if self.status not in allowed:
-            raise InvalidTransition(
-                f"cannot {action} an order that is {self.status}", status=str(self.status)
-            )
+        rules.require_status(self.status, allowed, action)
 
     def _require_no_open_refund(self, action: str) -> None:
-        if self.refund_status in REFUND_OPEN:
-            raise InvalidTransition(
-                f"cannot {action} while a refund is {self.refund_status}",
-                refund_status=str(self.refund_status),
-            )
+        rules.require_no_open_refund(self.refund_status, action)
 
     # -- payment ---------------------------------------------------------------
     def record_payment(self, transaction_id: str, amount_fen: int, paid_at: datetime) -> bool:
         """Returns False when this transaction was already recorded."""
-        if self.transaction_id == transaction_id:
+        payable = self.price.payable_fen
+        if not rules.payment_is_new(self.transaction_id, transaction_id, amount_fen, payable):
             return False
-        if self.transaction_id is not None:
-            raise PaymentMismatch("order already paid by another transaction")
-        if amount_fen != self.price.payable_fen:
-            raise PaymentMismatch(
-                "paid amount differs from the order",
-                paid_fen=amount_fen,
-                payable_fen=self.price.payable_fen,
-            )
         if self.status == S.CANCELLED:
             self._paid_after_close(transaction_id=transaction_id, amount_fen=amount_fen, at=paid_at)
             self._approve_refund(reason="payment arrived after the order closed", at=paid_at)
@@ -207,11 +165,7 @@ class Order(Aggregate):
         self._received(at=at, automatic=automatic)
 
     def is_due_for_auto_receipt(self, now: datetime, after: timedelta) -> bool:
-        return (
-            self.status == S.SHIPPED
-            and self.shipped_at is not None
-            and (now >= self.shipped_at + after)
-        )
+        return self.status == S.SHIPPED and rules.is_past(self.shipped_at, after, now)
 
     class Received(Aggregate.Event):
         at: datetime
@@ -244,8 +198,7 @@ class Order(Aggregate):
         return (
             self.status in (S.RECEIVED, S.PICKED_UP)
             and self.refund_status not in REFUND_OPEN
-            and self.received_at is not None
-            and now >= self.received_at + after
+            and rules.is_past(self.received_at, after, now)
         )
 
     class Completed(Aggregate.Event):
@@ -257,11 +210,7 @@ class Order(Aggregate):
 
     # -- after-sales -----------------------------------------------------------
     def request_refund(self, reason: str, at: datetime) -> None:
-        if self.status not in REFUNDABLE:
-            raise InvalidTransition(
-                f"cannot request a refund for an order that is {self.status}",
-                status=str(self.status),
-            )
+        rules.require_status(self.status, REFUNDABLE, action="request a refund for")
         self._require_no_open_refund("request another refund")
         self._refund_requested(reason=reason, at=at)
 
@@ -276,25 +225,17 @@ class Order(Aggregate):
     def refund_by_shop(self, reason: str, at: datetime) -> None:
         """The shop refunds on its own initiative (e.g. a complaint after the
         after-sales window): also allowed once the order is completed."""
-        if self.status not in REFUNDABLE | {S.COMPLETED}:
-            raise InvalidTransition(
-                f"cannot refund an order that is {self.status}", status=str(self.status)
-            )
+        rules.require_status(self.status, REFUNDABLE | {S.COMPLETED}, action="refund")
         self._require_no_open_refund("refund again")
         self._approve_refund(reason=reason, at=at)
 
     def approve_refund(self, at: datetime) -> None:
-        if self.refund_status not in (RefundStatus.REQUESTED, RefundStatus.FAILED):
-            raise InvalidTransition(
-                f"no refund to approve (refund is {self.refund_status})",
-                refund_status=str(self.refund_status),
-            )
+        rules.require_refund_to_decide(self.refund_status, "no refund to approve")
         self._approve_refund(reason="approved by the shop", at=at)
 
     def _approve_refund(self, reason: str, at: datetime) -> None:
-        number = self.refund_count + 1
         self._refund_approved(
-            out_refund_no=f"{self.id.hex[:26]}RF{number:04d}",
+            out_refund_no=rules.out_refund_no(self.id, self.refund_count + 1),
             amount_fen=self.price.payable_fen,
             reason=reason,
             at=at,
@@ -315,11 +256,7 @@ class Order(Aggregate):
         self.refund_status = RefundStatus.APPROVED
 
     def reject_refund(self, reason: str, at: datetime) -> None:
-        if self.refund_status not in (RefundStatus.REQUESTED, RefundStatus.FAILED):
-            raise InvalidTransition(
-                f"no refund request to reject (refund is {self.refund_status})",
-                refund_status=str(self.refund_status),
-            )
+        rules.require_refund_to_decide(self.refund_status, "no refund request to reject")
         self._refund_rejected(reason=reason, at=at)
 
     class RefundRejected(Aggregate.Event):
@@ -341,13 +278,8 @@ class Order(Aggregate):
         """Returns False when this refund was already recorded."""
         if self.refund_status == RefundStatus.REFUNDED and out_refund_no == self.out_refund_no:
             return False
-        self._require_refund_in_flight(out_refund_no)
-        if amount_fen != self.price.payable_fen:
-            raise PaymentMismatch(
-                "refunded amount differs from the order",
-                refund_fen=amount_fen,
-                payable_fen=self.price.payable_fen,
-            )
+        rules.require_refund_in_flight(self.refund_status, self.out_refund_no, out_refund_no)
+        rules.require_whole_refund(amount_fen, self.price.payable_fen)
         self._refunded(
             out_refund_no=out_refund_no,
             refund_id=refund_id,
@@ -375,7 +307,7 @@ class Order(Aggregate):
     def record_refund_failure(self, out_refund_no: str, outcome: str, at: datetime) -> bool:
         if self.refund_status == RefundStatus.FAILED and out_refund_no == self.out_refund_no:
             return False
-        self._require_refund_in_flight(out_refund_no)
+        rules.require_refund_in_flight(self.refund_status, self.out_refund_no, out_refund_no)
         self._refund_failed(out_refund_no=out_refund_no, outcome=outcome, at=at)
         return True
 
@@ -388,29 +320,10 @@ class Order(Aggregate):
     def _refund_failed(self, out_refund_no: str, outcome: str, at: datetime) -> None:
         self.refund_status = RefundStatus.FAILED
 
-    def _require_refund_in_flight(self, out_refund_no: str) -> None:
-        if self.refund_status != RefundStatus.APPROVED or out_refund_no != self.out_refund_no:
-            raise InvalidTransition(
-                "no refund in flight with that number",
-                out_refund_no=out_refund_no,
-                refund_status=str(self.refund_status),
-            )
-
     # -- partial after-sales (after_sale.py) -------------------------------------
     def require_after_sales(self) -> None:
         """Some units may be asked back: paid, not completed, no whole-order refund."""
-        if self.status not in REFUNDABLE:
-            raise InvalidTransition(
-                f"cannot request after-sales for an order that is {self.status}",
-                status=str(self.status),
-            )
-        if self.refund_status not in (RefundStatus.NONE, RefundStatus.REJECTED):
-            raise InvalidTransition(
-                f"the order has a whole-order refund that is {self.refund_status}",
-                refund_status=str(self.refund_status),
-            )
-        if self.campaign is not None:
-            raise InvalidTransition("campaign orders are refunded whole")
+        rules.require_after_sales(self.status, self.refund_status, self.campaign is not None)
 
     def record_after_sale_refund(
         self,
