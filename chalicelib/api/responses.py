@@ -17,6 +17,8 @@ from chalice.app import BadRequestError, Request, Response
 if TYPE_CHECKING:
     from pydantic import ValidationError
 
+    from ..application.errors import InvalidInput
+
 log = logging.getLogger(__name__)
 
 
@@ -92,45 +94,29 @@ def validation_details(error: ValidationError) -> list[dict[str, str]]:
     ]
 
 
-def _translate(error: Exception) -> Response:
-    from eventsourcing.persistence import OperationalError
-    from pydantic import ValidationError
+Answer = Callable[[Any], Response]
+_NOT_JSON = "the request body is not valid JSON"
+_BUSY = "too many concurrent changes; try again"
+_STORE_BUSY = "the store is busy; try again"
 
-    from ..adapters.wechat import WeChatError, WeChatUnavailable
-    from ..application.errors import Busy, InvalidInput, NotFound
-    from ..domain.errors import DomainError
 
-    if isinstance(error, ApiError):
-        return error_response(error.status, error.code, error.message, error.details)
-    if isinstance(error, ValidationError):
-        fields = validation_details(error)
-        message = "; ".join(f"{f['field']}: {f['message']}" for f in fields)
-        return error_response(400, "invalid_request", message, {"errors": fields})
-    if isinstance(error, InvalidInput):
-        details = {"errors": [{"field": error.field, "message": error.message}]}
-        return error_response(400, "invalid_request", f"{error.field}: {error.message}", details)
-    if isinstance(error, BadRequestError):
-        return error_response(400, "invalid_json", "the request body is not valid JSON")
-    if isinstance(error, NotFound):
-        return error_response(404, "not_found", str(error))
-    if isinstance(error, DomainError):
-        return error_response(409, error.code, error.message, error.details)
-    if isinstance(error, Busy):
-        return error_response(409, "busy", "too many concurrent changes; try again")
-    if isinstance(error, WeChatError):
-        return error_response(502, "wechat_error", str(error))
-    if isinstance(error, WeChatUnavailable):
-        return error_response(503, "wechat_unavailable", str(error))
-    if isinstance(error, OperationalError):
-        return error_response(503, "storage_unavailable", "the store is busy; try again")
-    raise error
+def _invalid_fields(error: ValidationError) -> Response:
+    fields = validation_details(error)
+    message = "; ".join(f"{f['field']}: {f['message']}" for f in fields)
+    return error_response(400, "invalid_request", message, {"errors": fields})
+
+
+def _invalid_input(error: InvalidInput) -> Response:
+    details = {"errors": [{"field": error.field, "message": error.message}]}
+    return error_response(400, "invalid_request", f"{error.field}: {error.message}", details)
 
 
 @functools.cache
-def handled_errors() -> tuple[type[Exception], ...]:
-    """The errors `_translate` answers. Imported when the first error is
-    raised, not with the app: each comes from a module that only some routes
-    use (the WeChat clients, pydantic's models, the event store)."""
+def _answers() -> dict[type[Exception], Answer]:
+    """How each error that a view lets out is answered, the first class the
+    error is an instance of deciding. Built when the first error is raised,
+    not with the app: each comes from a module that only some routes use (the
+    WeChat clients, pydantic's models, the event store)."""
     from eventsourcing.persistence import OperationalError
     from pydantic import ValidationError
 
@@ -138,18 +124,30 @@ def handled_errors() -> tuple[type[Exception], ...]:
     from ..application.errors import Busy, InvalidInput, NotFound
     from ..domain.errors import DomainError
 
-    return (
-        ApiError,
-        ValidationError,
-        InvalidInput,
-        BadRequestError,
-        NotFound,
-        DomainError,
-        Busy,
-        WeChatError,
-        WeChatUnavailable,
-        OperationalError,
-    )
+    return {
+        ApiError: lambda e: error_response(e.status, e.code, e.message, e.details),
+        ValidationError: _invalid_fields,
+        InvalidInput: _invalid_input,
+        BadRequestError: lambda e: error_response(400, "invalid_json", _NOT_JSON),
+        NotFound: lambda e: error_response(404, "not_found", str(e)),
+        DomainError: lambda e: error_response(409, e.code, e.message, e.details),
+        Busy: lambda e: error_response(409, "busy", _BUSY),
+        WeChatError: lambda e: error_response(502, "wechat_error", str(e)),
+        WeChatUnavailable: lambda e: error_response(503, "wechat_unavailable", str(e)),
+        OperationalError: lambda e: error_response(503, "storage_unavailable", _STORE_BUSY),
+    }
+
+
+def handled_errors() -> tuple[type[Exception], ...]:
+    """The errors `_translate` answers."""
+    return tuple(_answers())
+
+
+def _translate(error: Exception) -> Response:
+    for cls, answer in _answers().items():
+        if isinstance(error, cls):
+            return answer(error)
+    raise error
 
 
 def _storage_errors() -> tuple[type[Exception], ...]:
@@ -171,6 +169,6 @@ def handles_errors(view: Callable[..., Any]) -> Callable[..., Any]:
             return _translate(error)
         except _storage_errors() as error:
             log.warning("storage error: %s", error)
-            return error_response(503, "storage_unavailable", "the store is busy; try again")
+            return error_response(503, "storage_unavailable", _STORE_BUSY)
 
     return wrapper

@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
-from typing import Any, ClassVar, ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, Repository
@@ -75,9 +75,10 @@ class EventStore(Application[UUID]):
     and brings each up to date from the store on every load
     (application/aggregate_cache.py); 0 turns the cache off."""
 
-    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {}
-    """Set by the first store built (`snapshot_intervals`): the aggregates it
-    names are imported then, not with this module (README, "Cold start")."""
+    is_snapshotting_enabled = True
+    """Each store takes snapshots of the aggregates `snapshot_intervals` names;
+    it imports them when the store is built, not with this module (README,
+    "Cold start")."""
 
     def __init__(
         self,
@@ -88,8 +89,9 @@ class EventStore(Application[UUID]):
         aggregate_cache: int = AGGREGATE_CACHE_SIZE,
     ) -> None:
         self._aggregate_cache = aggregate_cache  # read by construct_repository, below
-        if not EventStore.snapshotting_intervals:
-            EventStore.snapshotting_intervals = snapshot_intervals()
+        # eventsourcing declares the intervals a ClassVar but reads them from the
+        # instance (Application._take_snapshots): each store sets its own.
+        self.snapshotting_intervals = snapshot_intervals()  # type: ignore[misc]
         super().__init__(env)
         self.clock: Clock = clock or SystemClock()
         self._on_commit = on_commit
