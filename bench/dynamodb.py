@@ -5,18 +5,21 @@ events, in the very saves, recorded as they committed) saved through
 DynamoDBApplicationRecorder.insert_events, one TransactWriteItems per save,
 versus the same TransactWriteItems issued raw: the recorder's own actions
 (items.put_events: same items, same condition expression), built before the
-clock starts, into a second table of the events table's definition (key
-schema, billing, stream), once before and once after the recorder on ids of
-its own, the faster counting. Both use the same threads; each thread replays a
-contiguous slice of the saves with the aggregate ids renamed for that thread,
-so no stream has two writers and every stream's versions are written in
-order, as the application writes them.
+clock starts. Both write into the events table, on ids of their own, in parts
+interleaved as ORDER says, each counting the sum of its parts: on DynamoDB
+Local a write to a table with a stream costs up to several times one without,
+differently from table to table and drifting within a run, so a second table
+of the same definition is not the same engine (a limit there once put the
+recorder at 0.65 of it; the recorder into that table matched the limit). Both
+use the same threads; each thread replays a contiguous slice of the saves with
+the aggregate ids renamed for that thread, so no stream has two writers and
+every stream's versions are written in order, as the application writes them.
 
-Indexing: the backlog those appends left in the events table's stream, read
-by StreamPump (Lambda's poller on loopback) and given to the real Indexer,
-versus the append rate: the indexer keeps up only if this ratio stays above 1.
-Reading the stream alone is timed too, to tell the indexer's cost from the
-poller's.
+Indexing: the backlog those appends left in the events table's stream (the
+recorder's and the limit's events alike: the same items), read by StreamPump
+(Lambda's poller on loopback) and given to the real Indexer, versus the append
+rate: the indexer keeps up only if this ratio stays above 1. Reading the
+stream alone is timed too, to tell the indexer's cost from the poller's.
 
 DynamoDB Local is one JVM on this machine: the ratios say how much our layer
 costs on top of the engine, the absolute numbers say nothing about AWS."""
@@ -54,7 +57,11 @@ THREADS = 4
 DEFAULT_EVENTS = 2000
 WARM_UP_EVENTS = 200
 PREFIX = "bench"
-RAW_TABLE = f"{PREFIX}-raw-events"
+ORDER = "LrrLrLLrrLLrLrrL"
+"""Which side writes each part of the appends: L the limit, r the recorder. A
+Thue-Morse sequence: each side gets PARTS parts, and a drift of the engine's
+speed that is linear or quadratic over the run costs both sides the same."""
+PARTS = len(ORDER) // 2
 STREAM_BATCH = 100  # Lambda's default batch size for a DynamoDB stream
 _RENAMES = UUID("6f1d3c52-8a4e-4f0b-9c7a-2b5e0d9a7c11")
 
@@ -72,12 +79,15 @@ class Results:
     state_bytes: float
     """Mean size of an event's state."""
     recorder_s: float
+    """All the recorder's parts."""
     raw_s: float
-    """The faster of the two raw runs."""
+    """All the limit's parts."""
+    backlog: int
+    """Events in the events table's stream: the recorder's and the limit's."""
     index_s: float
     read_s: float
     indexed: int
-    """The log's last notification id after indexing: must equal `events`."""
+    """The log's last notification id after indexing: must equal `backlog`."""
     index_requests: dict[str, int]
     """The indexer's DynamoDB requests by operation."""
     start_s: float
@@ -157,14 +167,6 @@ def _in_threads(plans: list[list[W]], work: Callable[[W], object]) -> float:
         return time.perf_counter() - start
 
 
-def _create_raw_table(ddb: Any) -> None:
-    """A second table of the events table's definition: key schema, billing, stream."""
-    request = create_table_request(table_definitions(PREFIX)["events"])
-    request["TableName"] = RAW_TABLE
-    ddb.create_table(**request)
-    ddb.get_waiter("table_exists").wait(TableName=RAW_TABLE)
-
-
 def _requests_for(plans: list[list[Save]], table: str) -> list[list[Request]]:
     """Each save as the recorder's own TransactWriteItems actions, built untimed."""
     return [[put_events(table, save) for save in plan] for plan in plans]
@@ -177,14 +179,20 @@ def _raw_transact(ddb: Any) -> Callable[[Request], None]:
     return write
 
 
-def _warm_up(ddb: Any, tables: Tables, saves: Saves) -> None:
+def _warm_up(ddb: Any, saves: Saves) -> None:
     """Untimed: opens the pooled connections and lets the JVM compile both write
-    paths, so neither timed run pays for that. Writes to the snapshots table
-    (the events table's key schema, no stream), so nothing reaches the stream."""
-    scratch = DynamoDBAggregateRecorder(ddb, tables, "snapshots")
-    _in_threads(workload(saves, WARM_UP_EVENTS, space="warm"), scratch.insert_events)
+    paths, streams included, so neither timed run pays for that. Writes to a
+    scratch table of the events table's definition, so nothing reaches the
+    stream the indexer reads."""
+    scratch = Tables(f"{PREFIX}-warm")
+    request = create_table_request(table_definitions(PREFIX)["events"])
+    request["TableName"] = scratch.events
+    ddb.create_table(**request)
+    ddb.get_waiter("table_exists").wait(TableName=scratch.events)
+    recorder = DynamoDBAggregateRecorder(ddb, scratch)
+    _in_threads(workload(saves, WARM_UP_EVENTS, space="warm"), recorder.insert_events)
     raw = workload(saves, WARM_UP_EVENTS, space="warm-raw")
-    _in_threads(_requests_for(raw, tables.snapshots), _raw_transact(ddb))
+    _in_threads(_requests_for(raw, scratch.events), _raw_transact(ddb))
 
 
 def _pump(engines: Engines, ddb: Any, tables: Tables, handle: Callable[..., Any]) -> StreamPump:
@@ -220,15 +228,33 @@ def _requests(ddb: Any) -> Iterator[Counter[str]]:
         ddb.meta.events.unregister("before-call.dynamodb.*", count)
 
 
+def _parts(recorded: Saves, events: int, space: str) -> list[list[list[Save]]]:
+    """The workload of `events` events as PARTS parts, each on ids of its own."""
+    return [workload(recorded, -(-events // PARTS), space=f"{space}-{n}") for n in range(PARTS)]
+
+
+def _appends(ddb: Any, tables: Tables, recorded: Saves, events: int) -> tuple[float, float]:
+    """Seconds of the recorder and of the limit, both into the events table,
+    their parts taken in the order of ORDER, so neither meets another table or
+    another stretch of the engine's drift."""
+    recorder = DynamoDBApplicationRecorder(ddb, tables)
+    recorded_parts = iter(_parts(recorded, events, "recorder"))
+    raw_parts = iter(
+        [_requests_for(plans, tables.events) for plans in _parts(recorded, events, "raw")]
+    )
+    recorder_s = raw_s = 0.0
+    for side in ORDER:
+        if side == "r":
+            recorder_s += _in_threads(next(recorded_parts), recorder.insert_events)
+        else:
+            raw_s += _in_threads(next(raw_parts), _raw_transact(ddb))
+    return recorder_s, raw_s
+
+
 def measure(log_dir: Path, recorded: Saves, events: int) -> Results:
     """Starts the engines in `log_dir`, measures, and stops them."""
-    plans = workload(recorded, events)
-    # The limit runs twice, before and after the recorder (on ids of its own
-    # each time), and the faster counts: the order of the runs favours neither.
-    raw_rounds = [
-        _requests_for(workload(recorded, events, space=f"raw-{n}"), RAW_TABLE) for n in range(2)
-    ]
-    saves = [save for plan in plans for save in plan]
+    saves = [save for plans in _parts(recorded, events, "recorder") for plan in plans
+             for save in plan]  # fmt: skip
     count = sum(len(save) for save in saves)
     state_bytes = sum(len(e.state) for save in saves for e in save) / count
     _step("starting DynamoDB Local...")
@@ -238,28 +264,25 @@ def measure(log_dir: Path, recorded: Saves, events: int) -> Results:
         start_s = time.perf_counter() - start
         ddb = client("dynamodb", engines.dynamodb_url, REGION)
         create_tables(ddb, PREFIX)
-        _create_raw_table(ddb)
         tables = Tables(PREFIX)
-        _warm_up(ddb, tables, recorded)
-        _step("... the same TransactWriteItems, raw...")
-        raw_first = _in_threads(raw_rounds[0], _raw_transact(ddb))
-        _step(f"... appending {count} events through the recorder, {THREADS} threads...")
-        recorder = DynamoDBApplicationRecorder(ddb, tables)
-        recorder_s = _in_threads(plans, recorder.insert_events)
-        _step("... the same TransactWriteItems, raw, again...")
-        raw_s = min(raw_first, _in_threads(raw_rounds[1], _raw_transact(ddb)))
+        _warm_up(ddb, recorded)
+        _step(
+            f"... appending {count} events through the recorder and as many raw, "
+            f"{THREADS} threads, in {PARTS} parts each, interleaved ({ORDER})..."
+        )
+        recorder_s, raw_s = _appends(ddb, tables, recorded, events)
         _step("... indexing the backlog from the stream...")
         indexing = _pump(engines, ddb, tables, Indexer(ddb, tables).handle)
         with _requests(ddb) as requests:
             index_s = _timed_drain(indexing)
-        indexed = recorder.max_notification_id() or 0
+        indexed = DynamoDBApplicationRecorder(ddb, tables).max_notification_id() or 0
         _step("... reading the stream alone...")
         read_s = _timed_drain(_pump(engines, ddb, tables, lambda records: None))
     finally:
         engines.stop()
     total_s = time.perf_counter() - start
     return Results(
-        count, len(saves), state_bytes, recorder_s, raw_s, index_s, read_s, indexed,
+        count, len(saves), state_bytes, recorder_s, raw_s, 2 * count, index_s, read_s, indexed,
         dict(requests), start_s, total_s, dict(Counter(len(save) for save in saves)),
     )  # fmt: skip
 
@@ -271,11 +294,11 @@ def engine_version() -> str:
 
 def report(result: Results) -> tuple[list[Row], list[str]]:
     """The section's rows and notes."""
-    n, threads = result.events, THREADS
+    n, threads, backlog = result.events, THREADS, result.backlog
     append_rate = n / result.recorder_s
     raw_rate = n / result.raw_s
-    index_rate = n / result.index_s
-    read_rate = n / result.read_s
+    index_rate = backlog / result.index_s
+    read_rate = backlog / result.read_s
     rows = [
         Row(f"DynamoDB: events appended via recorder, {threads} threads",
             rate(n, result.recorder_s, "events"), f"{raw_rate:,.0f} events/s",
@@ -283,15 +306,15 @@ def report(result: Results) -> tuple[list[Row], list[str]]:
         Row(f"DynamoDB: saves via recorder (1 transaction each), {threads} threads",
             rate(result.saves, result.recorder_s, "saves"),
             rate(result.saves, result.raw_s, "saves"), ratio(result.raw_s, result.recorder_s)),
-        Row(f"DynamoDB: events indexed (backlog of {n}, StreamPump + Indexer)",
-            rate(n, result.index_s, "events"), f"{append_rate:,.0f} events/s appended",
+        Row(f"DynamoDB: events indexed (backlog of {backlog}, StreamPump + Indexer)",
+            rate(backlog, result.index_s, "events"), f"{append_rate:,.0f} events/s appended",
             ratio(index_rate, append_rate)),
         Row(f"DynamoDB: stream read alone, batches of {STREAM_BATCH}",
-            rate(n, result.read_s, "records"), "", ""),
+            rate(backlog, result.read_s, "records"), "", ""),
         Row("DynamoDB: indexing ÷ stream read alone", "", "", ratio(index_rate, read_rate)),
     ]  # fmt: skip
     sizes = ", ".join(f"{k} events ×{v:,}" for k, v in sorted(result.save_sizes.items()))
-    verdict = "all" if result.indexed == n else f"ONLY {result.indexed}"
+    verdict = "all" if result.indexed == backlog else f"ONLY {result.indexed}"
     requests = ", ".join(f"{op} {k}" for op, k in sorted(result.index_requests.items()))
     notes = [
         f"DynamoDB Local {engine_version()} (in memory, started in {result.start_s:.1f} s): "
@@ -303,13 +326,13 @@ def report(result: Results) -> tuple[list[Row], list[str]]:
         "events table (stream NEW_IMAGE on). Limit: the same TransactWriteItems (the "
         "recorder's own put_events actions: same items, same attribute_not_exists(#v) "
         "condition, same saves, same threads), built before the clock starts and issued "
-        "raw with boto3 into a second table of the events table's definition, stream "
-        "included; run before and after the recorder (new ids each time), the faster counts.",
+        f"raw with boto3 into the same events table, each side in {PARTS} parts on ids of its "
+        f"own, interleaved {ORDER} (L the limit, r the recorder), counting the sum of its parts.",
         f"DynamoDB absolute times: appends {result.recorder_s:.2f} s, raw transactions "
         f"{result.raw_s:.2f} s, indexing the backlog {result.index_s:.2f} s ({verdict} "
-        f"{n} events got notification ids), reading the stream alone {result.read_s:.2f} s; "
-        f"the whole DynamoDB part {result.total_s:.0f} s.",
-        f"indexer requests for the {n} events: {requests}.",
+        f"{backlog} events, the recorder's and the limit's, got notification ids), reading "
+        f"the stream alone {result.read_s:.2f} s; the whole part {result.total_s:.0f} s.",
+        f"indexer requests for the {backlog} events: {requests}.",
     ]
     return rows, notes
 
@@ -324,4 +347,4 @@ def section(log_dir: Path, saves: Saves, events: int) -> tuple[list[Row], list[s
     except EngineMissing as error:
         return [], [f"DynamoDB part not run: {error} (or pass --no-dynamodb)."], False
     table_rows, notes = report(result)
-    return table_rows, notes, result.indexed == result.events
+    return table_rows, notes, result.indexed == result.backlog

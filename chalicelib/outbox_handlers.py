@@ -13,16 +13,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 from .adapters.outbox_dispatch import Handler
-from .adapters.wechat import WeChatPayClient
-from .application.accounts import Accounts
-from .application.behaviour_log import BehaviourLog, NewBehaviour
 from .application.errors import InvalidInput, NotFound
-from .application.notify_sender import NotificationUseCases
-from .application.official_account import OfficialAccountUseCases
 from .application.ports import Deferred, FollowerView
 from .clock import Clock
 from .domain.behaviour import member_subject
@@ -41,6 +36,13 @@ from .domain.outbox_messages import (
 from .projections import notification_queries
 from .projections.base import ViewReader
 
+if TYPE_CHECKING:
+    from .adapters.wechat import WeChatPayClient
+    from .application.accounts import Accounts
+    from .application.behaviour_log import BehaviourLog
+    from .application.notify_sender import NotificationUseCases
+    from .application.official_account import OfficialAccountUseCases
+
 RECHECK_WAITING = timedelta(minutes=5)
 operator_log = logging.getLogger("miniloop.operator")
 
@@ -57,12 +59,16 @@ def read_message(parse: Callable[[Mapping[str, Any]], M], payload: Mapping[str, 
 
 
 class OutboxHandlers:
+    """The use cases come as providers, like the pay client and the behaviour
+    log: a handler asks for what it calls, so a message builds only what its
+    kind needs (bootstrap/sender_parts.py)."""
+
     def __init__(
         self,
         *,
-        notifications: NotificationUseCases,
-        official_account: OfficialAccountUseCases,
-        accounts: Accounts,
+        notifications: Callable[[], NotificationUseCases],
+        official_account: Callable[[], OfficialAccountUseCases],
+        accounts: Callable[[], Accounts],
         views: ViewReader,
         pay_client: Callable[[], WeChatPayClient],
         clock: Clock,
@@ -104,7 +110,7 @@ class OutboxHandlers:
         message = read_message(NotifyMessage.from_payload, payload)
         if status == notification_queries.WAITING:
             self._wait(message)
-        self.notifications.send_notification(
+        self.notifications().send_notification(
             message, intent_status=status, follower=self._follower(message.member_id)
         )
 
@@ -131,11 +137,13 @@ class OutboxHandlers:
 
     def identify_follower(self, payload: dict[str, Any]) -> None:
         message = read_message(IdentifyFollowerMessage.from_payload, payload)
-        self.official_account.identify_follower(message.follower_id)
+        self.official_account().identify_follower(message.follower_id)
 
     def mirror_behaviour(self, payload: dict[str, Any]) -> None:
         """An order-log fact recorded in the behaviour log, once by its id
         (domain/mirrored_facts.py)."""
+        from .application.behaviour_log import NewBehaviour
+
         fact = read_message(MirroredFact.from_payload, payload)
         at = fact.at
         subject = member_subject(fact.member_id)
@@ -144,7 +152,7 @@ class OutboxHandlers:
 
     def _follower(self, member_id: UUID) -> FollowerView | None:
         try:
-            member = self.accounts.member(member_id)
+            member = self.accounts().member(member_id)
         except NotFound:
             return None
-        return self.official_account.follower_of(member.unionid)
+        return self.official_account().follower_of(member.unionid)

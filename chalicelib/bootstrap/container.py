@@ -136,7 +136,7 @@ class Container:
 
     @property
     def rules(self) -> ShopRules:
-        from .shop import rules_from
+        from .rules import rules_from
 
         return self._once("rules", lambda: rules_from(self.settings))
 
@@ -271,12 +271,18 @@ class Container:
             MessengerUnavailable,
         )
         from ..outbox_handlers import OutboxHandlers
+        from .sender_parts import SenderParts
 
-        shop = self.shop
+        parts = SenderParts(
+            built_shop=lambda: self._once.get("shop"),
+            store=lambda: self.store,
+            rules=lambda: self.rules,
+            ports=lambda: self.ports,
+        )
         handlers = OutboxHandlers(
-            notifications=shop.notifications,
-            official_account=shop.official_account,
-            accounts=shop.accounts,
+            notifications=parts.notifications,
+            official_account=parts.official_account,
+            accounts=parts.accounts,
             views=self.views,
             pay_client=lambda: self.clients.pay_client,
             clock=self.clock,

@@ -1,9 +1,8 @@
 """Every use case of the shop, built with what it needs: the one place they are
-wired (`build_shop`), from the rules the settings give (`rules_from`)."""
+wired (`build_shop`), from the rules the settings give (`rules_from`, in
+rules.py, which the outbox sender reads without building the shop)."""
 
 from __future__ import annotations
-
-import json
 
 from ..application import Shop, ShopPorts, ShopRules
 from ..application.accounts import Accounts
@@ -20,15 +19,12 @@ from ..application.coupons import CouponUseCases
 from ..application.experiments import ExperimentUseCases
 from ..application.favourites import FavouriteUseCases
 from ..application.flash_sale import FlashSaleUseCases
-from ..application.follower_identities import FollowerIdentities
 from ..application.group_buy import GroupBuyUseCases
 from ..application.invites import InviteUseCases
 from ..application.jobs import JobUseCases
 from ..application.logins import LoginUseCases
 from ..application.loyalty import LoyaltyUseCases
 from ..application.members import MemberUseCases
-from ..application.notify_sender import NotificationUseCases
-from ..application.official_account import DEFAULT_KEYWORD_REPLIES, OfficialAccountUseCases
 from ..application.order_reactions import OrderReactions
 from ..application.orders import OrderUseCases
 from ..application.payments import PaymentUseCases
@@ -39,27 +35,10 @@ from ..application.source_labels import SourceLabelUseCases
 from ..application.store import EventStore
 from ..application.subscriptions import SubscriptionUseCases
 from ..application.teams import TeamReactions
-from ..domain.template_book import TemplateBook
-from ..settings import Settings
+from .rules import rules_from
+from .sender_parts import notification_use_cases, official_account_use_cases
 
-
-def rules_from(settings: Settings) -> ShopRules:
-    """The rules the use cases follow, as the settings give them."""
-    book = settings.notification_templates.strip()
-    replies = settings.oa_keyword_replies.strip()
-    return ShopRules(
-        order_policy=settings.order_policy,
-        points_policy=settings.points_policy,
-        invite_policy=settings.invite_policy,
-        welcome_coupons=settings.welcome_coupon_codes,
-        template_book=(
-            TemplateBook.from_json(json.loads(book)) if book else ShopRules().template_book
-        ),
-        credits_from=settings.subscribe_credits_from,
-        keyword_replies=json.loads(replies) if replies else DEFAULT_KEYWORD_REPLIES,
-        mp_appid=settings.wechat_appid,
-        review_points=settings.review_reward_points,
-    )
+__all__ = ["build_shop", "rules_from"]
 
 
 def build_shop(store: EventStore, rules: ShopRules, ports: ShopPorts) -> Shop:
@@ -86,14 +65,7 @@ def build_shop(store: EventStore, rules: ShopRules, ports: ShopPorts) -> Shop:
     campaigns = CampaignAdminUseCases(store, checkout, campaign_orders)
     group_buy = GroupBuyUseCases(store, campaign_orders)
     cart = CartUseCases(store, accounts, checkout)
-    official_account = OfficialAccountUseCases(
-        store,
-        follower_directory=ports.follower_directory,
-        followers=ports.followers,
-        identities=FollowerIdentities(ports.vault, ports.pseudonyms),
-        keyword_replies=rules.keyword_replies,
-        mp_appid=rules.mp_appid,
-    )
+    official_account = official_account_use_cases(store, rules, ports)
     return Shop(
         store=store,
         rules=rules,
@@ -120,9 +92,7 @@ def build_shop(store: EventStore, rules: ShopRules, ports: ShopPorts) -> Shop:
         subscriptions=SubscriptionUseCases(
             store, accounts, template_book=rules.template_book, credits_from=rules.credits_from
         ),
-        notifications=NotificationUseCases(
-            store, accounts, template_book=rules.template_book, messenger=ports.messenger
-        ),
+        notifications=notification_use_cases(store, accounts, rules, ports),
         official_account=official_account,
         push_replays=PushReplays(store),
         source_labels=SourceLabelUseCases(store),

@@ -35,9 +35,9 @@ def binary(attr: dict[str, Any]) -> bytes:
     return base64.b64decode(value)
 
 
-def event_attributes(event: StoredEvent) -> dict[str, Any]:
+def event_attributes(event: StoredEvent, stream: str | None = None) -> dict[str, Any]:
     return {
-        "stream": {"S": stream_of(event.originator_id)},
+        "stream": {"S": stream_of(event.originator_id) if stream is None else stream},
         "version": {"N": str(event.originator_version)},
         "topic": {"S": event.topic},
         "state": {"B": event.state},
@@ -49,24 +49,27 @@ def put_events(table: str, events: Sequence[StoredEvent]) -> list[dict[str, Any]
     """Transaction actions writing each event only if its version is free.
 
     The same (stream, version) twice in one call is refused here: DynamoDB would
-    reject the whole request as invalid rather than as a conflict."""
+    reject the whole request as invalid rather than as a conflict. One pass:
+    each event's stream text is made once, for the check and the item."""
     seen: set[tuple[str, int]] = set()
+    actions: list[dict[str, Any]] = []
     for event in events:
-        key = (stream_of(event.originator_id), event.originator_version)
+        stream = stream_of(event.originator_id)
+        key = (stream, event.originator_version)
         if key in seen:
             raise IntegrityError(f"version {key[1]} of {key[0]} appears twice in one write")
         seen.add(key)
-    return [
-        {
-            "Put": {
-                "TableName": table,
-                "Item": event_attributes(event),
-                "ConditionExpression": VERSION_NOT_TAKEN,
-                "ExpressionAttributeNames": {"#v": KEY_NAMES["#v"]},
+        actions.append(
+            {
+                "Put": {
+                    "TableName": table,
+                    "Item": event_attributes(event, stream),
+                    "ConditionExpression": VERSION_NOT_TAKEN,
+                    "ExpressionAttributeNames": {"#v": KEY_NAMES["#v"]},
+                }
             }
-        }
-        for event in events
-    ]
+        )
+    return actions
 
 
 def stored_events(originator_id: UUID | str, items: Iterable[dict[str, Any]]) -> list[StoredEvent]:
