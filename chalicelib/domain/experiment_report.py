@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .experiment import AOV, CONVERSION, REFUND_RATE, REVENUE_PER_MEMBER, SHARE_RATE, Experiment
+from .experiment_sample_sizes import sample_size_for_mean, sample_size_per_arm
 from .experiment_stats import (
     Comparison,
     Proportion,
@@ -18,8 +19,6 @@ from .experiment_stats import (
     chance_to_beat_control,
     sample_from_sums,
     sample_ratio_mismatch,
-    sample_size_for_mean,
-    sample_size_per_arm,
     two_proportion_z_test,
     welch_t_test,
 )

@@ -11,9 +11,6 @@
   exactly by a finite sum (no random draws).
 - Sample-ratio mismatch: Pearson's chi-squared of the exposures against the
   weights; flagged when its p-value is below ``SRM_THRESHOLD`` (0.001).
-- Sample size per arm for a two-sided two-proportion test (normal
-  approximation, pooled variance under the null, unpooled under the
-  alternative).
 
 Edge cases a real shop produces never raise, they return defined values: a
 comparison with no evidence (an arm without trials, an arm with fewer than two
@@ -22,7 +19,8 @@ p-value 1.0 and a zero-width confidence interval at the observed difference
 (0.0 when an arm is empty). Invalid arguments (negative counts, successes above
 trials, weights not positive, a level outside (0, 1)) raise ``ValueError``.
 
-The distributions they need are in distributions.py.
+The distributions they need are in distributions.py; the sample sizes a test
+needs are in experiment_sample_sizes.py.
 """
 
 from __future__ import annotations
@@ -170,7 +168,7 @@ def two_proportion_z_test(
     p = (s_c + s_v) / (n_c + n_v); the interval is
     (p_v - p_c) ± z_(1 - (1 - confidence)/2) * sqrt(p_c (1 - p_c)/n_c + p_v (1 - p_v)/n_v).
     """
-    _check_level("confidence", confidence)
+    check_level("confidence", confidence)
     if control.trials == 0 or variant.trials == 0:
         return _no_evidence(0.0, None)
     p_c = control.rate
@@ -201,7 +199,7 @@ def welch_t_test(control: Sample, variant: Sample, *, confidence: float = 0.95) 
     t = (m_v - m_c) / sqrt(v_c/n_c + v_v/n_v), with Welch–Satterthwaite
     df = (v_c/n_c + v_v/n_v)^2 / ((v_c/n_c)^2/(n_c - 1) + (v_v/n_v)^2/(n_v - 1));
     the interval is (m_v - m_c) ± t_(1 - (1 - confidence)/2, df) * se."""
-    _check_level("confidence", confidence)
+    check_level("confidence", confidence)
     if control.n == 0 or variant.n == 0:
         return _no_evidence(0.0, None)
     difference = variant.mean - control.mean
@@ -315,78 +313,6 @@ def sample_ratio_mismatch(exposures: Sequence[int], weights: Sequence[int | floa
     )
 
 
-def sample_size_per_arm(
-    baseline_rate: float,
-    minimum_detectable_effect: float,
-    *,
-    relative: bool = False,
-    alpha: float = 0.05,
-    power: float = 0.8,
-) -> int:
-    """Exposures each arm needs for a two-sided two-proportion z-test to
-    detect the effect with the given power (normal approximation):
-
-    n = ceil((z_(1-alpha/2) sqrt(2 p̄ (1 - p̄)) + z_power sqrt(p1 (1 - p1) + p2 (1 - p2)))^2
-             / (p2 - p1)^2),
-
-    p1 the baseline rate, p2 = p1 + effect (or p1 (1 + effect) when relative),
-    p̄ = (p1 + p2) / 2."""
-    if not 0 < baseline_rate < 1:
-        raise ValueError(f"baseline_rate must be between 0 and 1 (got {baseline_rate})")
-    _check_level("alpha", alpha)
-    _check_level("power", power)
-    if not math.isfinite(minimum_detectable_effect) or minimum_detectable_effect == 0:
-        raise ValueError(
-            f"minimum_detectable_effect must be a non-zero number (got {minimum_detectable_effect})"
-        )
-    p1 = baseline_rate
-    p2 = p1 * (1 + minimum_detectable_effect) if relative else p1 + minimum_detectable_effect
-    if not 0 < p2 < 1:
-        raise ValueError(
-            f"the rate to detect, {p2!r}, must be between 0 and 1: "
-            "minimum_detectable_effect is too large for this baseline_rate"
-        )
-    mean_rate = (p1 + p2) / 2
-    root = normal_quantile(1 - alpha / 2) * math.sqrt(
-        2 * mean_rate * (1 - mean_rate)
-    ) + normal_quantile(power) * math.sqrt(p1 * (1 - p1) + p2 * (1 - p2))
-    n = (root / (p2 - p1)) ** 2
-    # guard the ceiling against rounding just above an integer
-    return max(1, math.ceil(n - 1e-9))
-
-
-def sample_size_for_mean(
-    control: Sample,
-    minimum_detectable_effect: float,
-    *,
-    relative: bool = False,
-    alpha: float = 0.05,
-    power: float = 0.8,
-) -> int:
-    """Units each arm needs for a two-sided test of two means (Welch's, in
-    its normal approximation) to detect the effect with the given power, both
-    arms taken to have the control's variance:
-
-    n = ceil(2 (z_(1-alpha/2) + z_power)^2 s^2 / delta^2),
-
-    s^2 the control's sample variance, delta the effect (or the control's
-    mean times it when relative)."""
-    _check_level("alpha", alpha)
-    _check_level("power", power)
-    if not math.isfinite(minimum_detectable_effect) or minimum_detectable_effect == 0:
-        raise ValueError(
-            f"minimum_detectable_effect must be a non-zero number (got {minimum_detectable_effect})"
-        )
-    if control.n < 2 or control.variance <= 0:
-        raise ValueError("the control needs at least 2 units that differ to estimate a variance")
-    delta = minimum_detectable_effect * control.mean if relative else minimum_detectable_effect
-    if delta == 0:
-        raise ValueError("a relative effect of a mean of 0 is 0: nothing to detect")
-    z = normal_quantile(1 - alpha / 2) + normal_quantile(power)
-    n = 2 * z * z * control.variance / (delta * delta)
-    return max(2, math.ceil(n - 1e-9))
-
-
-def _check_level(name: str, value: float) -> None:
+def check_level(name: str, value: float) -> None:
     if not (isinstance(value, int | float) and 0 < value < 1):
         raise ValueError(f"{name} must be strictly between 0 and 1 (got {value!r})")

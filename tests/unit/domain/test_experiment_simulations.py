@@ -11,12 +11,12 @@ from __future__ import annotations
 import math
 import random
 
+from chalicelib.domain.experiment_sample_sizes import sample_size_per_arm
 from chalicelib.domain.experiment_stats import (
     Proportion,
     chance_to_beat_control,
     sample_of,
     sample_ratio_mismatch,
-    sample_size_per_arm,
     two_proportion_z_test,
     welch_t_test,
 )

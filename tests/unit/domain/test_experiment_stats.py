@@ -22,6 +22,7 @@ from chalicelib.domain.distributions import (
     student_t_quantile,
     student_t_two_sided_p,
 )
+from chalicelib.domain.experiment_sample_sizes import sample_size_for_mean, sample_size_per_arm
 from chalicelib.domain.experiment_stats import (
     SRM_THRESHOLD,
     Comparison,
@@ -31,8 +32,6 @@ from chalicelib.domain.experiment_stats import (
     sample_from_sums,
     sample_of,
     sample_ratio_mismatch,
-    sample_size_for_mean,
-    sample_size_per_arm,
     two_proportion_z_test,
     welch_t_test,
 )
