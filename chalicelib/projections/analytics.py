@@ -41,95 +41,30 @@ from datetime import date, datetime
 from typing import Any
 
 from ..domain.attribution import INVITE, Source, converts, last_touch, source_of
-from ..domain.calendar import beijing_date
 from ..domain.member import Member
 from ..domain.order import Order
 from ..domain.referral import Referral
 from ..domain.retention import (
-    DAY_COUNTERS,
-    REPURCHASE_COUNTERS,
-    WEEK_COUNTERS,
     day_offset,
     repurchases,
-    week_of,
     week_offset,
 )
-from ..domain.shop_metrics import DAY_COUNTS, SOURCE_COUNTS
 from ..domain.source_labels import SourceLabels
+from .analytics_counters import (
+    LABELS,
+    MEMBERS,
+    ORDERS,
+    RETENTION_DAYS,
+    RETENTION_WEEKS,
+    count,
+    count_cohort,
+    count_day,
+    count_source,
+    day_of,
+    source_key,
+    week_of_day,
+)
 from .base import Doc, Handler, ViewWriter, day_source_rank, plain
-
-DAYS = "days"
-SOURCE_DAYS = "source_days"
-MEMBERS = "members"
-ORDERS = "orders"
-LABELS = "labels"
-RETENTION_DAYS = "retention_days"
-RETENTION_WEEKS = "retention_weeks"
-MAX_SOURCES_PER_DAY = 200
-
-
-def day_of(moment: datetime) -> str:
-    return beijing_date(moment).isoformat()
-
-
-def _group_of(source: str) -> str:
-    return source.partition(":")[0]
-
-
-# -- counters -------------------------------------------------------------------
-def _day(views: ViewWriter, day: str) -> Doc:
-    return views.get(DAYS, day) or {"day": day, "sources": 0, **dict.fromkeys(DAY_COUNTS, 0)}
-
-
-def _count_day(views: ViewWriter, day: str, **deltas: int) -> None:
-    doc = _day(views, day)
-    for name, delta in deltas.items():
-        doc[name] += delta
-    views.put(DAYS, day, doc, group=DAYS, rank=day)
-
-
-def _source_key(views: ViewWriter, day: str, source: str) -> str:
-    """The source `source` is counted under on `day`: itself, or its group
-    once the day has MAX_SOURCES_PER_DAY sources and this one is not among them."""
-    if source == _group_of(source) or views.get(SOURCE_DAYS, day_source_rank(day, source)):
-        return source
-    return source if _day(views, day)["sources"] < MAX_SOURCES_PER_DAY else _group_of(source)
-
-
-def _count_source(views: ViewWriter, day: str, source: str, **deltas: int) -> None:
-    """Adds to the counts of `source` (as `_source_key` gave it) on `day`."""
-    rank = day_source_rank(day, source)
-    doc = views.get(SOURCE_DAYS, rank)
-    if doc is None:
-        doc = {"day": day, "source": source, **dict.fromkeys(SOURCE_COUNTS, 0)}
-        _count_day(views, day, sources=1)
-    for name, delta in deltas.items():
-        doc[name] += delta
-    views.put(SOURCE_DAYS, rank, doc, group=SOURCE_DAYS, rank=rank)
-
-
-def _count(views: ViewWriter, day: str, source: str, **deltas: int) -> str:
-    """Adds to the day's counts and to its source's; returns the source's key."""
-    key = _source_key(views, day, source)
-    _count_day(views, day, **deltas)
-    _count_source(views, day, key, **deltas)
-    return key
-
-
-def _count_cohort(views: ViewWriter, view: str, cohort: str, **deltas: int) -> None:
-    """Adds to the counts of a registration (or first-payment) cohort."""
-    names = DAY_COUNTERS if view == RETENTION_DAYS else WEEK_COUNTERS
-    doc = views.get(view, cohort) or {
-        "cohort": cohort,
-        **dict.fromkeys((*names, *REPURCHASE_COUNTERS), 0),
-    }
-    for name, delta in deltas.items():
-        doc[name] += delta
-    views.put(view, cohort, doc, group=view, rank=cohort)
-
-
-def _week(day: str) -> str:
-    return week_of(date.fromisoformat(day)).isoformat()
 
 
 # -- members --------------------------------------------------------------------
@@ -154,9 +89,9 @@ def _fresh_member(registered_at: datetime | None) -> Doc:
 def _registered(member_id: str, at: datetime, views: ViewWriter) -> None:
     views.put(MEMBERS, member_id, _fresh_member(at))
     day = day_of(at)
-    _count_day(views, day, new_members=1)
-    _count_cohort(views, RETENTION_DAYS, day, members=1)
-    _count_cohort(views, RETENTION_WEEKS, _week(day), members=1)
+    count_day(views, day, new_members=1)
+    count_cohort(views, RETENTION_DAYS, day, members=1)
+    count_cohort(views, RETENTION_WEEKS, week_of_day(day), members=1)
 
 
 def _on_registered(e: Member.Registered, views: ViewWriter) -> None:
@@ -170,8 +105,8 @@ def _on_rejoined(e: Member.Rejoined, views: ViewWriter) -> None:
 
 def _acquire(views: ViewWriter, doc: Doc, source: str) -> None:
     day = doc["registered_day"]
-    key = _source_key(views, day, source)
-    _count_source(views, day, key, new_members=1)
+    key = source_key(views, day, source)
+    count_source(views, day, key, new_members=1)
     doc["acquisition"] = key
 
 
@@ -185,9 +120,9 @@ def _visit(views: ViewWriter, member_id: str, source: Source, at: datetime) -> N
     if active:
         doc["active_days"].append(day)
         _retained(views, doc, day)
-    key = _source_key(views, day, source.key)
-    _count_day(views, day, visits=1, active_members=active)
-    _count_source(views, day, key, visits=1)
+    key = source_key(views, day, source.key)
+    count_day(views, day, visits=1, active_members=active)
+    count_source(views, day, key, visits=1)
     last = doc["last_visit_at"]
     if last is None or datetime.fromisoformat(last) <= at:
         doc["last_visit_at"], doc["last_visit_source"] = plain(at), source.key
@@ -203,13 +138,13 @@ def _retained(views: ViewWriter, doc: Doc, day: str) -> None:
     start, on = date.fromisoformat(registered), date.fromisoformat(day)
     n = day_offset(start, on)
     if n is not None:
-        _count_cohort(views, RETENTION_DAYS, registered, **{f"active_d{n}": 1})
-    week = _week(day)
+        count_cohort(views, RETENTION_DAYS, registered, **{f"active_d{n}": 1})
+    week = week_of_day(day)
     n = week_offset(start, on)
     weeks = doc.setdefault("active_weeks", [])
     if n is not None and week not in weeks:
         weeks.append(week)
-        _count_cohort(views, RETENTION_WEEKS, _week(registered), **{f"active_w{n}": 1})
+        count_cohort(views, RETENTION_WEEKS, week_of_day(registered), **{f"active_w{n}": 1})
 
 
 def _on_logged_in(e: Member.LoggedIn, views: ViewWriter) -> None:
@@ -226,7 +161,7 @@ def _on_referral(e: Referral.Recorded, views: ViewWriter) -> None:
         doc["invited"] = True
     else:
         day = doc["registered_day"]
-        _count_source(views, day, doc["acquisition"], new_members=-1)
+        count_source(views, day, doc["acquisition"], new_members=-1)
         _acquire(views, doc, INVITE)
     views.put(MEMBERS, member_id, doc)
 
@@ -245,7 +180,7 @@ def _on_placed(e: Order.Placed, views: ViewWriter) -> None:
         member.get("last_visit_source"),
         e.placed_at,
     )
-    _count(views, day_of(e.placed_at), source, orders_placed=1)
+    count(views, day_of(e.placed_at), source, orders_placed=1)
     views.put(ORDERS, str(e.originator_id), {"source": source, "member_id": member_id})
 
 
@@ -263,7 +198,7 @@ def _forget_member(views: ViewWriter, e: Any, order: Doc) -> None:
 def _on_paid(e: Order.Paid, views: ViewWriter) -> None:
     order = _order(views, e)
     day = day_of(e.at)
-    key = _source_key(views, day, order["source"])
+    key = source_key(views, day, order["source"])
     member_id = order["member_id"]
     member = None if member_id is None else views.get(MEMBERS, member_id)
     payer = payer_via = 0
@@ -272,8 +207,8 @@ def _on_paid(e: Order.Paid, views: ViewWriter) -> None:
         payer_via = 0 if day_source_rank(day, key) in member["payer_sources"] else 1
         member["payer_days"] += [day] * payer
         member["payer_sources"] += [day_source_rank(day, key)] * payer_via
-    _count_day(views, day, orders_paid=1, paid_fen=e.amount_fen, payers=payer)
-    _count_source(views, day, key, orders_paid=1, paid_fen=e.amount_fen, payers=payer_via)
+    count_day(views, day, orders_paid=1, paid_fen=e.amount_fen, payers=payer)
+    count_source(views, day, key, orders_paid=1, paid_fen=e.amount_fen, payers=payer_via)
     if member is not None and member_id is not None:
         _convert(views, member, e.at)
         _repurchase(views, member, e.at)
@@ -288,8 +223,8 @@ def _convert(views: ViewWriter, member: Doc, paid_at: datetime) -> None:
         return
     if converts(datetime.fromisoformat(registered), paid_at):
         member["converted"] = True
-        _count_day(views, member["registered_day"], converted=1)
-        _count_source(views, member["registered_day"], member["acquisition"], converted=1)
+        count_day(views, member["registered_day"], converted=1)
+        count_source(views, member["registered_day"], member["acquisition"], converted=1)
 
 
 def _repurchase(views: ViewWriter, member: Doc, paid_at: datetime) -> None:
@@ -299,21 +234,21 @@ def _repurchase(views: ViewWriter, member: Doc, paid_at: datetime) -> None:
     if first is None:
         member["first_paid_at"] = plain(paid_at)
         day = day_of(paid_at)
-        _count_cohort(views, RETENTION_DAYS, day, first_payers=1)
-        _count_cohort(views, RETENTION_WEEKS, _week(day), first_payers=1)
+        count_cohort(views, RETENTION_DAYS, day, first_payers=1)
+        count_cohort(views, RETENTION_WEEKS, week_of_day(day), first_payers=1)
         return
     first_at = datetime.fromisoformat(first)
     if member.get("repurchased") or not repurchases(first_at, paid_at):
         return
     member["repurchased"] = True
     day = day_of(first_at)
-    _count_cohort(views, RETENTION_DAYS, day, repurchasers=1)
-    _count_cohort(views, RETENTION_WEEKS, _week(day), repurchasers=1)
+    count_cohort(views, RETENTION_DAYS, day, repurchasers=1)
+    count_cohort(views, RETENTION_WEEKS, week_of_day(day), repurchasers=1)
 
 
 def _on_paid_after_close(e: Order.PaidAfterClose, views: ViewWriter) -> None:
     order = _order(views, e)
-    _count(views, day_of(e.at), order["source"], late_paid_fen=e.amount_fen)
+    count(views, day_of(e.at), order["source"], late_paid_fen=e.amount_fen)
     _forget_member(views, e, order)
 
 
@@ -325,7 +260,7 @@ def _on_cancelled(e: Order.Cancelled, views: ViewWriter) -> None:
 
 def _on_refunded(e: Order.Refunded, views: ViewWriter) -> None:
     order = _order(views, e)
-    _count(views, day_of(e.at), order["source"], refunds=1, refunded_fen=e.amount_fen)
+    count(views, day_of(e.at), order["source"], refunds=1, refunded_fen=e.amount_fen)
 
 
 # -- labels ---------------------------------------------------------------------
@@ -337,7 +272,7 @@ def _on_labelled(e: SourceLabels.Labelled, views: ViewWriter) -> None:
 def _on_after_sale_refunded(e: Order.AfterSaleRefunded, views: ViewWriter) -> None:
     """A partial refund counts as a refund of its amount (GMV = paid − refunded)."""
     order = _order(views, e)
-    _count(views, day_of(e.at), order["source"], refunds=1, refunded_fen=e.amount_fen)
+    count(views, day_of(e.at), order["source"], refunds=1, refunded_fen=e.amount_fen)
 
 
 HANDLERS: dict[type, Handler] = {

@@ -15,14 +15,8 @@ from ..domain import retention as cohorts
 from ..domain.attribution import parse_source_key
 from ..domain.shop_metrics import DAY_COUNTS, DEFINITIONS, DERIVED, SOURCE_COUNTS, derived, summed
 from ..domain.source_labels import MAX_LABELS
-from .analytics import (
-    DAYS,
-    LABELS,
-    RETENTION_DAYS,
-    RETENTION_WEEKS,
-    SOURCE_DAYS,
-    AnalyticsProjection,
-)
+from .analytics import AnalyticsProjection
+from .analytics_counters import DAYS, LABELS, RETENTION_DAYS, RETENTION_WEEKS, SOURCE_DAYS
 from .base import Doc, ViewReader, day_source_rank
 
 PROJECTION = AnalyticsProjection.name

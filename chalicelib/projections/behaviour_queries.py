@@ -16,7 +16,7 @@ from typing import Any
 from ..domain import behaviour_metrics as metrics
 from ..domain.shop_metrics import SOURCE_COUNTS, derived, summed
 from . import analytics_queries
-from .analytics import DAYS as ANALYTICS_DAYS
+from .analytics_counters import DAYS as ANALYTICS_DAYS
 from .base import Doc, ViewReader
 from .behaviour_metrics import DAYS, SEARCHES, BehaviourMetricsProjection
 

@@ -17,7 +17,7 @@ from chalicelib.domain.calendar import beijing_date
 from chalicelib.domain.referral import invite_code_for
 from chalicelib.domain.values import Delivery
 from chalicelib.projections import analytics_queries as q
-from chalicelib.projections.analytics import MAX_SOURCES_PER_DAY, MEMBERS, SOURCE_DAYS
+from chalicelib.projections.analytics_counters import MAX_SOURCES_PER_DAY, MEMBERS, SOURCE_DAYS
 from tests.support.runtimes import Running
 
 from .conftest import list_tea
