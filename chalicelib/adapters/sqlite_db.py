@@ -25,8 +25,17 @@ Synchronous = Literal["FULL", "NORMAL"]
 
 def create_private(path: Path | str) -> None:
     """Creates the file 0600 unless it exists, before any library opens it (an
-    existing file keeps the permissions its operator gave it)."""
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+    existing file keeps the permissions its operator gave it).
+
+    An existing file is never opened here: closing any descriptor of a file
+    drops every POSIX lock the process holds on it, SQLite's included, and
+    another process that then finds no lock on the database takes itself for
+    its last user and deletes the -wal and -shm files under this process's
+    open connections (a "disk I/O error", and the commits in that WAL lost)."""
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
     os.close(descriptor)
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -58,3 +60,30 @@ def test_an_existing_file_keeps_its_permissions(tmp_path: Path) -> None:
     path.chmod(0o640)
     SQLiteDatabase(path, "CREATE TABLE IF NOT EXISTS t (x)")
     assert stat.S_IMODE(path.stat().st_mode) == 0o640
+
+
+OTHER_PROCESS = """
+import sqlite3, sys
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("PRAGMA journal_mode=WAL")
+conn.execute("INSERT INTO t VALUES ('other')")
+conn.close()
+"""
+
+
+def test_opening_a_file_again_leaves_another_process_s_wal_alone(tmp_path: Path) -> None:
+    """A second store on a file this process has open (the rate limits on the
+    behaviour log's file, say) must not drop this process's SQLite locks: if it
+    did, another process closing its connection would take itself for the last
+    user and delete the -wal and -shm files under our open connection."""
+    path = tmp_path / "shared.sqlite"
+    first = SQLiteDatabase(path, "CREATE TABLE IF NOT EXISTS t (x)")
+    with first.write() as conn:
+        conn.execute("INSERT INTO t VALUES ('first')")
+    SQLiteDatabase(path, "CREATE TABLE IF NOT EXISTS t (x)")
+    subprocess.run([sys.executable, "-c", OTHER_PROCESS, str(path)], check=True)
+    assert (tmp_path / "shared.sqlite-wal").exists()
+    with first.write() as conn:
+        conn.execute("INSERT INTO t VALUES ('after')")
+    rows = [row[0] for row in first.read().execute("SELECT x FROM t ORDER BY rowid")]
+    assert rows == ["first", "other", "after"]
