@@ -3,6 +3,8 @@ cursor pages, refusals naming the parameter, and hot search terms."""
 
 from __future__ import annotations
 
+import json
+import socket
 from datetime import timedelta
 from typing import Any
 
@@ -168,3 +170,21 @@ def test_hot_terms_are_the_last_seven_days_searches(stack: Stack) -> None:
         (stack.clock.now() - timedelta(days=6)).date().isoformat(),
         stack.clock.now().date().isoformat(),
     ]
+
+
+def test_a_query_sent_as_raw_utf8_reads_as_utf8(stack: Stack) -> None:
+    """`curl 'localhost:8000/products?q=龙'` sends the bytes unencoded."""
+    list_catalogue(stack)
+    stack.settle()
+    host, port = stack.base_url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        connection.sendall(
+            "GET /products?q=龙井&sort=new HTTP/1.1\r\n".encode()
+            + f"Host: {host}\r\nConnection: close\r\n\r\n".encode()
+        )
+        received = b""
+        while chunk := connection.recv(65536):
+            received += chunk
+    head, _, body = received.partition(b"\r\n\r\n")
+    assert head.split()[1] == b"200", received
+    assert [item["title"] for item in json.loads(body)["items"]] == ["龙井绿茶"]
