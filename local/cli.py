@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> None:
         clock=c.clock,
         host=args.host,
         port=args.sandbox_port,
-        auto_complete_refunds=True,
+        auto_complete_refunds=not args.manual_refunds,
         app_url=where.app_url,
     ).start()
     added = seed_demo_catalogue(c.shop)
@@ -260,6 +260,11 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--sandbox-port", type=int, default=8001)
     p.add_argument("--tick-seconds", type=float, default=10.0)
+    p.add_argument(
+        "--manual-refunds",
+        action="store_true",
+        help="the sandbox leaves refunds PROCESSING until POST /sandbox/refunds/<no>/complete",
+    )
     p.set_defaults(func=run)
     p = sub.add_parser("rebuild", help="rebuild a projection (or all) from the event log")
     p.add_argument("name", nargs="?", default="all")

@@ -120,7 +120,9 @@ class LocalRun:
 
 
 @pytest.fixture
-def local_run(tmp_path: Path) -> Iterator[LocalRun]:
+def local_run(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[LocalRun]:
+    """`manage.py run`; a test may pass more flags: indirect parametrization."""
+    flags: tuple[str, ...] = getattr(request, "param", ())
     here = LocalRun(tmp_path / "data", _free_port(), _free_port())
     log = tmp_path / "run.log"
     with log.open("wb") as output:
@@ -129,6 +131,7 @@ def local_run(tmp_path: Path) -> Iterator[LocalRun]:
                 *(sys.executable, "manage.py", "--data-dir", str(here.data_dir), "run"),
                 *("--port", str(here.port), "--sandbox-port", str(here.sandbox_port)),
                 *("--tick-seconds", "3600"),
+                *flags,
             ],
             cwd=ROOT,
             env=_local_env(),
@@ -199,6 +202,51 @@ def test_time_travel_expires_a_group_buy_team_and_refunds_it_through_the_sandbox
 
     assert "real time" in local_run.manage("clock", "reset").stdout
     assert not (local_run.data_dir / OFFSET_FILE).exists()
+
+
+@pytest.mark.parametrize("local_run", [("--manual-refunds",)], indirect=True)
+def test_tick_beside_the_server_and_a_refund_the_sandbox_leaves_to_the_operator(
+    local_run: LocalRun,
+) -> None:
+    """`manage.py tick` opens the server's files from another process: every
+    behaviour event the server accepted before and after stays accepted (the
+    server's SQLite write-ahead log survives). With `--manual-refunds` a refund
+    waits in the sandbox until it is completed, here as CLOSED: it fails."""
+    for n in range(3):
+        event = {
+            "id": f"t{n}",
+            "kind": "launch",
+            "at": datetime.now(BEIJING).isoformat(),
+            "scene": 1001,
+            "path": "pages/index/index",
+        }
+        tracked = local_run.call(
+            "POST", "/track", body={"install_id": "inst-12345678", "events": [event]}
+        )
+        assert tracked["accepted"] == 1, tracked
+        assert local_run.manage("tick").returncode == 0
+
+    code = json.loads(local_run.manage("login-code", "alice").stdout)["code"]
+    token = local_run.call("POST", "/auth/login", body={"code": code})["token"]
+    lines = [{"sku_id": "TEA-OOLONG-50G", "quantity": 1}]
+    pickup = {"method": "pickup", "store_id": "sz-01"}
+    order = local_run.call("POST", "/orders", token, {"lines": lines, "delivery": pickup})
+    local_run.call("POST", f"/orders/{order['id']}/pay", token)
+    assert local_run.manage("pay", order["id"]).returncode == 0
+    local_run.call("POST", f"/admin/orders/{order['id']}/refund", body={"reason": "缺货"})
+    time.sleep(2)  # the sandbox would have completed it after about a second
+    refund = local_run.call("GET", f"/orders/{order['id']}", token)["refund"]
+    assert local_run.call("GET", f"/orders/{order['id']}", token)["refund_status"] == "approved"
+    closed = requests.post(
+        f"http://127.0.0.1:{local_run.sandbox_port}/sandbox/refunds/{refund['out_refund_no']}/complete",
+        json={"status": "CLOSED"},
+        timeout=30,
+    )
+    assert closed.status_code == 200, closed.text
+    deadline = time.monotonic() + 30
+    while local_run.call("GET", f"/orders/{order['id']}", token)["refund_status"] != "failed":
+        assert time.monotonic() < deadline, local_run.call("GET", f"/orders/{order['id']}", token)
+        time.sleep(0.5)
 
 
 def test_cli_errors_are_one_line_naming_the_server_run_used(local_run: LocalRun) -> None:
