@@ -13,6 +13,12 @@ of the redeemed points come back and the member's spend is reversed
 (benefits.py). Points are earned at completion on what was paid and kept
 (`Order.paid_goods_fen`).
 
+A flash-sale order takes after-sales too (group-buy and bargain orders are
+refunded whole: Order.require_after_sales): its units back on sale go to the
+campaign shard the order took them from while the shard is open, else to the
+SKU's regular stock (campaign_orders.py `stock_part_back`), and a settled
+refund frees the member's campaign limit by its units (`limit_part_back`).
+
 A whole-order refund holds the same ledger (orders.py), so a whole-order
 refund and a request racing on one order never both pass. The shop's own
 refund of a paid order it cannot fulfil (`refund_unclaimed`: closing an
@@ -33,7 +39,8 @@ from ..domain.ids import stock_id_for
 from ..domain.order import Order
 from ..domain.refund_ledger import RefundLedger, ledger_id_for
 from .benefits import Benefits
-from .errors import NotFound
+from .campaign_orders import CampaignOrders
+from .errors import InvalidInput, NotFound
 from .orders import OrderUseCases
 from .store import EventStore, retry_on_conflict
 from .teams import refund_automatically
@@ -83,10 +90,17 @@ def refund_unclaimed(
 
 
 class AfterSalesUseCases:
-    def __init__(self, store: EventStore, orders: OrderUseCases, benefits: Benefits) -> None:
+    def __init__(
+        self,
+        store: EventStore,
+        orders: OrderUseCases,
+        benefits: Benefits,
+        campaign_orders: CampaignOrders,
+    ) -> None:
         self.store = store
         self.orders = orders
         self.benefits = benefits
+        self.campaign_orders = campaign_orders
 
     def after_sale(self, after_sale_id: UUID, member_id: UUID | None = None) -> AfterSale:
         """The request; with member_id, only if it is that member's (else 404)."""
@@ -110,8 +124,11 @@ class AfterSalesUseCases:
     ) -> UUID:
         order = self.orders.order(order_id, member_id)
         order.require_after_sales()
+        skus = {line.sku_id for line in order.lines}
         wanted: dict[str, int] = {}
-        for sku_id, quantity in lines:
+        for i, (sku_id, quantity) in enumerate(lines):
+            if sku_id not in skus:
+                raise InvalidInput(f"lines[{i}].sku_id", "the order has no such line")
             wanted[sku_id] = wanted.get(sku_id, 0) + quantity
         ledger = self.ledger(order.id) or RefundLedger(order_id=order.id)
         worth, shipping = ledger.price(wanted, order.lines, order.price)
@@ -159,14 +176,19 @@ class AfterSalesUseCases:
         """The returned goods are back: on sale again, and the refund goes out."""
         after_sale = self.after_sale(after_sale_id)
         after_sale.confirm_received(at=self.store.clock.now())
-        self.store.save(after_sale, *self._units_back(after_sale))
+        order = self.orders.order(after_sale.order_id)
+        self.store.save(after_sale, *self._units_back(order, after_sale.units))
 
-    def _units_back(self, after_sale: AfterSale) -> list[Aggregate]:
+    def _units_back(self, order: Order, units: dict[str, int]) -> list[Aggregate]:
+        """The units on sale again (a flash-sale order's to its campaign shard,
+        or to regular stock once the shard closed)."""
+        if order.campaign is not None:
+            return self.campaign_orders.stock_part_back(order, units)
         stocks: list[Aggregate] = []
-        for sku_id, quantity in after_sale.units.items():
+        for sku_id, quantity in units.items():
             if quantity:
                 stock = self.store.load(Stock, stock_id_for(sku_id), "SKU")
-                stock.release(after_sale.order_id, quantity)
+                stock.release(order.id, quantity)
                 stocks.append(stock)
         return stocks
 
@@ -214,7 +236,8 @@ class AfterSalesUseCases:
         )
         changed: list[Aggregate] = [after_sale, ledger, order]
         if restock:
-            changed += self._units_back(after_sale)
+            changed += self._units_back(order, after_sale.units)
+        changed += self.campaign_orders.limit_part_back(order, after_sale.units)
         if whole:
             changed += self.benefits.returned(order, refunded=True)
         else:

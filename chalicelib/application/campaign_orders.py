@@ -171,10 +171,39 @@ class CampaignOrders:
         if restock:
             shard_id = CampaignStock.create_id(campaign_id, ref.sku_id, ref.shard)
             shard = self.store.load(CampaignStock, shard_id, "campaign stock")
-            to_regular = shard.give_back(order.id)
             changed.append(shard)
-            if to_regular:
-                stock = self.store.load(Stock, stock_id_for(ref.sku_id), "SKU")
-                stock.release(order.id, to_regular)
-                changed.append(stock)
+            changed += self._to_stock(order, shard, shard.give_back(order.id))
         return changed
+
+    def limit_part_back(self, order: Order, units: dict[str, int]) -> list[Aggregate]:
+        """A flash-sale order's after-sales refund: the member's limit frees up
+        by the refunded units."""
+        ref = order.campaign
+        quantity = units.get(ref.sku_id, 0) if ref is not None else 0
+        if ref is None or not quantity:
+            return []
+        entry_id = CampaignEntry.create_id(UUID(ref.campaign_id), order.member_id)
+        entry = self.store.find(CampaignEntry, entry_id)
+        if entry is None or not entry.give_back_part(order.id, quantity):
+            return []
+        return [entry]
+
+    def stock_part_back(self, order: Order, units: dict[str, int]) -> list[Aggregate]:
+        """Units of a flash-sale order back on sale (refunded before they left,
+        or returned): to the shard the order took them from while it is open,
+        else to the SKU's regular stock. Never more than the order still holds."""
+        ref = order.campaign
+        quantity = units.get(ref.sku_id, 0) if ref is not None else 0
+        if ref is None or not quantity:
+            return []
+        shard_id = CampaignStock.create_id(UUID(ref.campaign_id), ref.sku_id, ref.shard)
+        shard = self.store.load(CampaignStock, shard_id, "campaign stock")
+        return [shard, *self._to_stock(order, shard, shard.give_back_part(order.id, quantity))]
+
+    def _to_stock(self, order: Order, shard: CampaignStock, to_regular: int) -> list[Aggregate]:
+        """The units a closed shard hands to the SKU's regular stock."""
+        if not to_regular:
+            return []
+        stock = self.store.load(Stock, stock_id_for(shard.sku_id), "SKU")
+        stock.release(order.id, to_regular)
+        return [stock]

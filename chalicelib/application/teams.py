@@ -39,7 +39,7 @@ def refund_automatically(order: Order, reason: str, now: datetime) -> bool:
 
     It refunds the whole order without looking at its refund ledger, so its
     callers are those whose orders no after-sales request can claim a unit of:
-    campaign orders (this module and group_buy.py; Order.require_after_sales
+    group-buy orders (this module and group_buy.py; Order.require_after_sales
     refuses them) and a payment refunded in the write that records it
     (order_reactions.py), before any request could exist. Closing an account
     refunds through after_sales.refund_unclaimed, which calls this only when

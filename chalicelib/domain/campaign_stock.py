@@ -11,6 +11,11 @@ shards — is exact, and no shard ever goes below zero.
 
 `CampaignEntry` holds one member's units in one campaign, so the per-member
 limit holds even when the same member orders twice at once.
+
+A cancelled or refunded order gives all its units back (`give_back`); an
+after-sales request of a flash-sale order gives back only its units
+(`give_back_part`, a separate event), and a later whole give-back gives back
+only what the order still holds.
 """
 
 from __future__ import annotations
@@ -95,6 +100,34 @@ class CampaignStock(Aggregate):
             self.available += quantity
         del self.taken[order_id]
 
+    def give_back_part(self, order_id: UUID, quantity: int) -> int:
+        """Takes back `quantity` of the order's units (an after-sales refund or
+        return of some of them), never more than the order still holds here.
+        Returns how many must go to the SKU's regular stock instead: all of
+        them once the shard is closed, else 0."""
+        if quantity < 1:
+            raise DomainError("give back at least one unit")
+        quantity = min(quantity, self.taken.get(str(order_id), 0))
+        if not quantity:
+            return 0
+        self._part_given_back(order_id=str(order_id), quantity=quantity, to_regular=self.closed)
+        return quantity if self.closed else 0
+
+    class PartGivenBack(Aggregate.Event):
+        order_id: str
+        quantity: int
+        to_regular: bool
+
+    @event(PartGivenBack)
+    def _part_given_back(self, order_id: str, quantity: int, to_regular: bool) -> None:
+        if not to_regular:
+            self.available += quantity
+        left = self.taken[order_id] - quantity
+        if left:
+            self.taken[order_id] = left
+        else:
+            del self.taken[order_id]
+
     def holds(self, order_id: UUID) -> int:
         return self.taken.get(str(order_id), 0)
 
@@ -165,3 +198,26 @@ class CampaignEntry(Aggregate):
     @event(UnitsGivenBack)
     def _units_given_back(self, order_id: str) -> None:
         del self.units[order_id]
+
+    def give_back_part(self, order_id: UUID, quantity: int) -> bool:
+        """Frees `quantity` of the order's units (refunded by after-sales),
+        never more than the order still holds; False when it holds none."""
+        if quantity < 1:
+            raise DomainError("give back at least one unit")
+        quantity = min(quantity, self.units.get(str(order_id), 0))
+        if not quantity:
+            return False
+        self._units_part_given_back(order_id=str(order_id), quantity=quantity)
+        return True
+
+    class UnitsPartGivenBack(Aggregate.Event):
+        order_id: str
+        quantity: int
+
+    @event(UnitsPartGivenBack)
+    def _units_part_given_back(self, order_id: str, quantity: int) -> None:
+        left = self.units[order_id] - quantity
+        if left:
+            self.units[order_id] = left
+        else:
+            del self.units[order_id]

@@ -322,8 +322,10 @@ class Order(Aggregate):
 
     # -- partial after-sales (after_sale.py) -------------------------------------
     def require_after_sales(self) -> None:
-        """Some units may be asked back: paid, not completed, no whole-order refund."""
-        rules.require_after_sales(self.status, self.refund_status, self.campaign is not None)
+        """Some units may be asked back: paid, not completed, no whole-order
+        refund, not a group-buy or bargain order."""
+        kind = self.campaign.kind if self.campaign is not None else None
+        rules.require_after_sales(self.status, self.refund_status, kind)
 
     def record_after_sale_refund(
         self,

@@ -8,6 +8,7 @@ from collections.abc import Collection
 from datetime import datetime, timedelta
 from uuid import UUID
 
+from .campaign import CampaignKind
 from .errors import InvalidTransition, PaymentMismatch
 from .order_status import REFUND_OPEN, REFUNDABLE, OrderStatus, RefundStatus
 
@@ -44,17 +45,24 @@ def require_refund_in_flight(refund_status: RefundStatus, current: str | None, g
         )
 
 
-def require_after_sales(status: OrderStatus, refund_status: RefundStatus, campaign: bool) -> None:
+def require_after_sales(
+    status: OrderStatus, refund_status: RefundStatus, campaign_kind: str | None
+) -> None:
     """Some units may be asked back: paid, not completed, no whole-order refund,
-    not a campaign order."""
+    and an ordinary or flash-sale order. A group-buy order is refunded whole
+    when its team fails (teams.py `refund_automatically`, which does not read
+    the refund ledger, so a unit refunded before would be refunded twice); a
+    bargain order is one unit."""
     require_status(status, REFUNDABLE, action="request after-sales for")
     if refund_status not in (RefundStatus.NONE, RefundStatus.REJECTED):
         raise InvalidTransition(
             f"the order has a whole-order refund that is {refund_status}",
             refund_status=str(refund_status),
         )
-    if campaign:
-        raise InvalidTransition("campaign orders are refunded whole")
+    if campaign_kind not in (None, CampaignKind.FLASH_SALE):
+        raise InvalidTransition(
+            f"{campaign_kind} orders are refunded whole", campaign_kind=campaign_kind
+        )
 
 
 def payment_is_new(

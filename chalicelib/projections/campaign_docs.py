@@ -7,8 +7,9 @@ Two small lookup views name what an event leaves out: `shards` (a stock shard ->
 its campaign and SKU) and `orders` (a campaign order -> its campaign, kind and
 units, and whether those units count as sold).
 
-- units_sold: units of paid campaign orders, less those refunded. A payment
-  that reaches an order after it closed (Order.PaidAfterClose) is no sale.
+- units_sold: units of paid campaign orders, less those refunded (a flash-sale
+  order's after-sales refunds take off their units). A payment that reaches
+  an order after it closed (Order.PaidAfterClose) is no sale.
 - participants: paid places ever taken — for a group-buy each paid seat
   (counted from the Team's events), for other kinds each paid order.
 """
@@ -122,6 +123,10 @@ def _given_back(e: CampaignStock.GivenBack, views: ViewWriter) -> None:
     _stock_moved(e, views, left=0 if e.to_regular else e.quantity, taken=-e.quantity)
 
 
+def _part_given_back(e: CampaignStock.PartGivenBack, views: ViewWriter) -> None:
+    _stock_moved(e, views, left=0 if e.to_regular else e.quantity, taken=-e.quantity)
+
+
 def _closed(e: CampaignStock.Closed, views: ViewWriter) -> None:
     _stock_moved(e, views, left=-e.returned)
 
@@ -167,6 +172,20 @@ def _refunded(e: Order.Refunded, views: ViewWriter) -> None:
     _sale(e, views, sold=False)
 
 
+def _after_sale_refunded(e: Order.AfterSaleRefunded, views: ViewWriter) -> None:
+    """Units of a paid flash-sale order refunded by after-sales stop counting
+    as sold; the order's last ones end its sale."""
+    order_id = str(e.originator_id)
+    doc = views.get(ORDERS, order_id)
+    if doc is None or not doc["sold"]:
+        return
+    units = min(sum(e.units.values()), doc["quantity"])
+    doc["quantity"] -= units
+    doc["sold"] = not e.whole
+    _put_order(views, order_id, doc)
+    count(views, doc["campaign_id"], units_sold=-units)
+
+
 HANDLERS: dict[type, Handler] = {
     Campaign.Defined: _defined,
     Campaign.Started: _status(CampaignStatus.LIVE),
@@ -176,8 +195,10 @@ HANDLERS: dict[type, Handler] = {
     CampaignStock.Allocated: _allocated,
     CampaignStock.Taken: _taken,
     CampaignStock.GivenBack: _given_back,
+    CampaignStock.PartGivenBack: _part_given_back,
     CampaignStock.Closed: _closed,
     Order.Placed: _placed,
     Order.Paid: _paid,
     Order.Refunded: _refunded,
+    Order.AfterSaleRefunded: _after_sale_refunded,
 }
