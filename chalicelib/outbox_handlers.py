@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 
 RECHECK_WAITING = timedelta(minutes=5)
 operator_log = logging.getLogger("miniloop.operator")
+operator_log.setLevel(logging.WARNING)  # its own: the Chalice app sets `miniloop` to ERROR
 
 M = TypeVar("M")
 

@@ -73,7 +73,7 @@ class Embedded:
         from .adapters.sqlite_views import SQLiteViewStore
 
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
-        return SQLiteViewStore(self.settings.views_db)
+        return SQLiteViewStore(self.settings.views_db, self.clock.now)
 
     @property
     def views(self) -> ReadModels:

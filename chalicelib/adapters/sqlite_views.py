@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -59,13 +59,16 @@ class SQLiteViewWriter:
     state once; a read sees the part's own writes, reads a key from the file
     once, and always returns a fresh copy (as a read of the file would)."""
 
-    def __init__(self, conn: sqlite3.Connection, projection: str, generation: int) -> None:
+    def __init__(
+        self, conn: sqlite3.Connection, projection: str, generation: int, now: Callable[[], str]
+    ) -> None:
         self._conn = conn
+        self._now = now
         self._prefix = namespace(projection, generation, "")
         self._pending: dict[tuple[str, str], tuple[str, str, str] | None] = {}
         """(namespace, key) -> (group, rank, doc JSON), or None for a delete."""
         self._read: dict[tuple[str, str], str | None] = {}
-        self._outbox: dict[str, tuple[str, str, str]] = {}
+        self._outbox: dict[str, tuple[str, str, str, str]] = {}
 
     def get(self, view: str, key: str) -> Doc | None:
         item = (self._prefix + view, key)
@@ -96,7 +99,7 @@ class SQLiteViewWriter:
         due before `not_before`; the dispatcher's due() leaves it until then."""
         due = "" if not_before is None else rank_time(not_before)
         text = to_json(payload)
-        self._outbox.setdefault(message_id, (kind, text, due))
+        self._outbox.setdefault(message_id, (kind, text, due, self._now()))
 
     def flush(self) -> None:
         """Writes what the part holds, in the transaction it belongs to."""
@@ -111,8 +114,8 @@ class SQLiteViewWriter:
             self._conn.executemany("DELETE FROM view_items WHERE ns=? AND key=?", deletes)
         if self._outbox:
             self._conn.executemany(
-                "INSERT OR IGNORE INTO outbox (id, kind, payload, next_attempt_at) "
-                "VALUES (?,?,?,?)",
+                "INSERT OR IGNORE INTO outbox (id, kind, payload, next_attempt_at, created_at) "
+                "VALUES (?,?,?,?,?)",
                 [(message_id, *message) for message_id, message in self._outbox.items()],
             )
 
@@ -121,8 +124,9 @@ class SQLiteViewTransaction:
     """The parts of one view transaction; a part's writes are held until it
     ends, so a projection that fails drops its own writes and nothing else."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, now: Callable[[], str]) -> None:
         self._conn = conn
+        self._now = now
 
     @contextmanager
     def part(
@@ -130,7 +134,7 @@ class SQLiteViewTransaction:
     ) -> Iterator[SQLiteViewWriter]:
         name = tracking_name(projection, generation)
         conn = self._conn
-        writer = SQLiteViewWriter(conn, projection, generation)
+        writer = SQLiteViewWriter(conn, projection, generation, self._now)
         yield writer  # a part whose block raises has written nothing: it is dropped
         moved = conn.execute(
             "UPDATE tracking SET notification_id=? WHERE application_name=? AND notification_id=?",
@@ -151,8 +155,9 @@ class SQLiteViewTransaction:
 class SQLiteViewStore(TrackingRecorder):
     storage_errors: tuple[type[Exception], ...] = (sqlite3.Error, PersistenceError)
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, now: Callable[[], datetime]) -> None:
         self.db = SQLiteDatabase(path, SCHEMA, synchronous="NORMAL")  # rebuildable
+        self.now = now  # the clock an outbox message's `created_at` is read from
 
     # -- tracking (the library's TrackingRecorder contract) ---------------------
     def insert_tracking(self, tracking: Tracking) -> None:
@@ -225,7 +230,7 @@ class SQLiteViewStore(TrackingRecorder):
     def transaction(self) -> Iterator[SQLiteViewTransaction]:
         """One BEGIN IMMEDIATE ... COMMIT for every part's writes and position moves."""
         with self.db.write() as conn:
-            yield SQLiteViewTransaction(conn)
+            yield SQLiteViewTransaction(conn, lambda: rank_time(self.now()))
 
     def discard(self, projection: str, generation: int) -> None:
         with self.db.write() as conn:

@@ -17,7 +17,7 @@ bp = Blueprint(__name__)
 WHAT = "after-sales request"
 
 
-def as_written(after_sale_id: UUID) -> Response:
+def as_written(after_sale_id: UUID, status: int = 200) -> Response:
     """The request as its events now make it (read-your-writes: fresh.py)."""
     from ..projections import after_sales
     from ..projections.fresh import MemoryViews
@@ -25,7 +25,7 @@ def as_written(after_sale_id: UUID) -> Response:
     projection, views = after_sales.AfterSalesProjection(), MemoryViews()
     for event in container().events_of(after_sale_id):
         projection.apply(event, views)
-    return json_response(views.get(after_sales.VIEW, str(after_sale_id)))
+    return json_response(views.get(after_sales.VIEW, str(after_sale_id)), status)
 
 
 @bp.route("/orders/{order_id}/after-sales", methods=["POST"])
@@ -45,7 +45,7 @@ def request_after_sale(order_id: str) -> Response:
         reason=given.reason,
         lines=[(line.sku_id, line.quantity) for line in given.lines],
     )
-    return as_written(after_sale_id)
+    return as_written(after_sale_id, status=201)
 
 
 @bp.route("/after-sales/{after_sale_id}", methods=["GET"])

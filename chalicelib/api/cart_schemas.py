@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from ..domain.cart import MAX_LINE_QUANTITY, MAX_LINES
 from .schemas import DeliveryIn, Points, Strict
@@ -20,6 +20,14 @@ class CartLineIn(Strict):
 class CartLinePatchIn(Strict):
     quantity: int | None = Field(default=None, ge=1, le=MAX_LINE_QUANTITY)
     selected: bool | None = None
+
+    @field_validator("quantity", "selected")
+    @classmethod
+    def _not_null(cls, value: int | bool | None) -> int | bool | None:
+        """Runs only on a value given: a null names its field (leave it out instead)."""
+        if value is None:
+            raise ValueError("not null: leave the field out to keep it as it is")
+        return value
 
     @model_validator(mode="after")
     def _something(self) -> CartLinePatchIn:

@@ -25,8 +25,14 @@ def favourite(product_id: str) -> Response:
 @bp.route("/me/favourites/{product_id}", methods=["DELETE"])
 @handles_errors
 def unfavourite(product_id: str) -> Response:
+    """204 whether or not the product was kept (an id that is no product's never is)."""
+    from uuid import UUID
+
     member_id = current_member(bp)
-    pid = path_id(product_id, "product")
+    try:
+        pid = UUID(product_id)
+    except ValueError:
+        return Response(body="", status_code=204)
     container().shop.favourites.remove(member_id, pid)
     return Response(body="", status_code=204)
 

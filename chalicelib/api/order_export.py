@@ -75,7 +75,7 @@ def csv_export(views: ViewReader, orders: Iterable[Doc]) -> Response:
 
 
 def order_row(doc: Doc, campaign_code: str | None) -> dict[str, Any]:
-    price, refund = doc["price"], doc.get("refund") or {}
+    price = doc["price"]
     placed = datetime.fromisoformat(doc["placed_at"]).astimezone(BEIJING)
     return {
         "order_id": doc["id"],
@@ -85,10 +85,18 @@ def order_row(doc: Doc, campaign_code: str | None) -> dict[str, Any]:
         "items": "; ".join(f"{line['title']} ×{line['quantity']}" for line in doc["lines"]),
         "total_fen": price["payable_fen"],
         "paid_fen": price["payable_fen"] if doc.get("paid_at") else 0,
-        "refunded_fen": refund.get("amount_fen", 0) if doc["refund_status"] == "refunded" else 0,
+        "refunded_fen": refunded_fen(doc),
         "campaign": campaign_code,
         "coupon": price.get("coupon_id"),
     }
+
+
+def refunded_fen(doc: Doc) -> int:
+    """The money refunded for the order in total: its confirmed after-sales
+    refunds and, once WeChat Pay confirmed it, a whole-order refund."""
+    refund = doc.get("refund") or {}
+    whole = refund.get("amount_fen", 0) if "refunded_at" in refund else 0
+    return int(doc.get("refunded_fen", 0)) + whole
 
 
 def _campaign_code(views: ViewReader, doc: Doc, known: dict[str, str]) -> str | None:

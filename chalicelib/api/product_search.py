@@ -18,7 +18,7 @@ bp = Blueprint(__name__)
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 50
 MAX_QUERY = 50
-"""Characters a search query may have."""
+"""Characters a search query (`q`) or a `category` may have (a category is at most 50)."""
 HOT_DAYS = 7
 DEFAULT_HOT = 10
 MIN_SEARCHES = 3
@@ -37,13 +37,14 @@ def _limit(name: str, default: int, most: int) -> int:
     return int(text)
 
 
-def _query() -> str | None:
+def _text(name: str) -> str | None:
+    """`q` or `category`: absent, or 1 to MAX_QUERY characters (empty is a 400)."""
     from ..application.errors import InvalidInput
 
-    q = query_param(bp, "q")
-    if q is not None and not 1 <= len(q) <= MAX_QUERY:
-        raise InvalidInput("q", f"from 1 to {MAX_QUERY} characters")
-    return q
+    text = query_param(bp, name)
+    if text is not None and not 1 <= len(text) <= MAX_QUERY:
+        raise InvalidInput(name, f"from 1 to {MAX_QUERY} characters")
+    return text
 
 
 @bp.route("/products", methods=["GET"])
@@ -54,8 +55,8 @@ def list_products() -> Response:
     from ..projections import product_search_queries
     from .product_cursors import decode_position, encode_position
 
-    q = _query()
-    category = query_param(bp, "category")
+    q = _text("q")
+    category = _text("category")
     sort = choice_param(bp, "sort", product_search_queries.SORTS) or "sales"
     limit = _limit("limit", DEFAULT_LIMIT, MAX_LIMIT)
     after = decode_position(query_param(bp, "cursor"), sort)

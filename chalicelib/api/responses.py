@@ -87,11 +87,20 @@ def in_documented_shape(request: Request, get_response: Callable[[Request], Resp
     return answer
 
 
+def field_path(loc: tuple[int | str, ...]) -> str:
+    """A pydantic location as the API names fields: `lines[0].quantity`
+    (`body` for the body as a whole)."""
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else part
+    return path or "body"
+
+
 def validation_details(error: ValidationError) -> list[dict[str, str]]:
-    return [
-        {"field": ".".join(str(p) for p in e["loc"]) or "body", "message": e["msg"]}
-        for e in error.errors()
-    ]
+    return [{"field": field_path(e["loc"]), "message": e["msg"]} for e in error.errors()]
 
 
 Answer = Callable[[Any], Response]

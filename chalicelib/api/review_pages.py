@@ -16,6 +16,7 @@ from .cursors import encode_cursor
 from .member_faces import MemberFaces
 
 PUBLIC = ("id", "product_id", "sku_id", "line_title", "stars", "text", "images", "written_at")
+INTERNAL = frozenset({"written_at_rank"})
 
 
 def public(docs: list[Doc]) -> list[Doc]:
@@ -30,6 +31,11 @@ def public(docs: list[Doc]) -> list[Doc]:
         )
         for doc, face in zip(docs, faces, strict=True)
     ]
+
+
+def for_operators(docs: list[Doc]) -> list[Doc]:
+    """Everything, but the rank the pages are read in (projections/reviews.py)."""
+    return [{k: v for k, v in doc.items() if k not in INTERNAL} for doc in docs]
 
 
 def page_answer(page: Page, items: list[Doc]) -> dict[str, Any]:

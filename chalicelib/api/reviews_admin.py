@@ -56,7 +56,7 @@ def unhide(review_id: str) -> Response:
 def reviews() -> Response:
     from ..projections import reviews_queries
     from .cursors import decode_cursor, parse_limit
-    from .review_pages import page_answer
+    from .review_pages import for_operators, page_answer
 
     require_admin(bp)
     product = query_param(bp, "product")
@@ -66,7 +66,7 @@ def reviews() -> Response:
     after = decode_cursor(query_param(bp, "cursor"))
     shown = None if hidden is None else hidden == "true"
     page = reviews_queries.operator_page(container().views, product_id, shown, after, limit)
-    return json_response(page_answer(page, page.items))
+    return json_response(page_answer(page, for_operators(page.items)))
 
 
 def _product_id(text: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Annotated, Literal
 from urllib.parse import parse_qsl
@@ -51,8 +52,10 @@ def zoned_time(value: object) -> object:
 
 def plausible_day(text: str, earliest: int = EARLIEST_YEAR) -> date:
     """A YYYY-MM-DD day (a query parameter, a birthday) in the years above;
-    ValueError says what is wanted."""
+    ValueError says what is wanted (ISO's basic form, 20261201, is not it)."""
     try:
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+            raise ValueError(text)
         day = date.fromisoformat(text)
     except ValueError:
         raise ValueError("a day as YYYY-MM-DD") from None

@@ -90,7 +90,7 @@ class ExperimentUseCases:
             template = self.store.find(CouponTemplate, coupon_template_id_for(code))
             if template is None or template.trigger != FIRST_LOGIN:
                 raise InvalidInput(
-                    f"variants.{n}.welcome_coupon_templates",
+                    f"variants[{n}].welcome_coupon_templates",
                     f"{code!r} is not a coupon template issued at first login",
                 )
 

@@ -70,9 +70,9 @@ def definition_problem(
         return "variants", "exactly one variant is the control"
     for n, variant in enumerate(variants):
         if variant.weight < 1:
-            return f"variants.{n}.weight", "a positive whole number"
+            return f"variants[{n}].weight", "a positive whole number"
         if len(variant.payload_json.encode()) > MAX_PAYLOAD_BYTES:
-            return f"variants.{n}.payload", f"at most {MAX_PAYLOAD_BYTES} bytes of JSON"
+            return f"variants[{n}].payload", f"at most {MAX_PAYLOAD_BYTES} bytes of JSON"
     if (audience.kind == SOURCE) != bool(audience.source):
         return "audience.source", "a source key when (and only when) kind is source"
     if len(set(guardrails)) != len(guardrails):

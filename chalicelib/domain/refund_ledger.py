@@ -181,7 +181,7 @@ class RefundLedger(Aggregate):
         """A whole-order refund is asked for or made: refused once some units
         are claimed (the rest goes through after-sales requests too)."""
         if self.has_claims:
-            raise InvalidTransition("some units are refunded by after-sales requests already")
+            raise InvalidTransition(self._claims_said())
         if not self.whole_refund:  # held already: the order refuses a second refund
             self._whole_refund_held(at=at)
 
@@ -218,3 +218,10 @@ class RefundLedger(Aggregate):
     @property
     def has_claims(self) -> bool:
         return any(self.units.values())
+
+    def _claims_said(self) -> str:
+        """What the claims are: asked for (open), refunded (settled), or both."""
+        refunded = "some units are refunded by after-sales requests already"
+        if all(claim in self.open for claim in self.claim_units):
+            return "some units are requested by after-sales requests"
+        return f"{refunded} and more are requested" if self.open else refunded

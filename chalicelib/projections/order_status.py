@@ -24,7 +24,7 @@ def member_group(member_id: str) -> str:
 
 
 def _placed(e: Order.Placed, views: ViewWriter) -> None:
-    lines = [dict(plain(line), total_fen=line.total_fen) for line in e.lines]
+    lines = [dict(plain(line), total_fen=line.total_fen, refunded_quantity=0) for line in e.lines]
     doc: Doc = {
         "id": str(e.originator_id),
         "member_id": str(e.member_id),
@@ -44,6 +44,8 @@ def _placed(e: Order.Placed, views: ViewWriter) -> None:
         "completed_at": None,
         "cancellation": None,
         "refund": None,
+        "refunded_fen": 0,
+        "partially_refunded": False,
         "history": [{"event": "placed", "at": plain(e.placed_at)}],
     }
     _save(views, doc)

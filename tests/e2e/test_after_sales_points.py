@@ -54,7 +54,7 @@ def paid_order_with_points(stack: Stack, token: str) -> str:
 def refunded(stack: Stack, token: str, oid: str, lines: dict[str, int]) -> dict[str, Any]:
     """A refund_only request approved and its refund confirmed (delivered twice)."""
     status, request = ask(stack, token, oid, "refund_only", lines)
-    assert status == 200, request
+    assert status == 201, request
     status, approved = admin(stack, request["id"], "approve")
     assert status == 200, approved
     assert stack.sandbox.complete_refund(approved["out_refund_no"], times=2) == [204, 204]

@@ -45,7 +45,7 @@ def test_an_edit_changes_only_the_fields_given_and_validates_like_listing(stack:
         ({"title": ""}, "title"),
         ({"title": None}, "title"),
         ({"category": "x" * 51}, "category"),
-        ({"images": ["http://insecure.example.com/a.jpg"]}, "images.0"),
+        ({"images": ["http://insecure.example.com/a.jpg"]}, "images[0]"),
         ({"images": ["https://a.example.com/x.jpg"] * 10}, "images"),
         ({"image_url": "javascript:alert(1)"}, "image_url"),
         ({"slug": "renamed"}, "slug"),

@@ -156,7 +156,7 @@ def test_illegal_transitions_and_bad_definitions(stack: Stack) -> None:
     before = stack.event_count()
     bad = {
         "variants": {**BUY_COPY, "variants": BUY_COPY["variants"][:1]},
-        "variants.1.payload": {
+        "variants[1].payload": {
             **BUY_COPY,
             "variants": [
                 BUY_COPY["variants"][0],
@@ -168,7 +168,7 @@ def test_illegal_transitions_and_bad_definitions(stack: Stack) -> None:
         "conversion_window_days": {**BUY_COPY, "conversion_window_days": 61},
         "minimum_detectable_effect": {**BUY_COPY, "minimum_detectable_effect": 0},
         "key": {**BUY_COPY, "key": "Not A Slug"},
-        "variants.1.welcome_coupon_templates": {
+        "variants[1].welcome_coupon_templates": {
             **BUY_COPY,
             "variants": [
                 BUY_COPY["variants"][0],

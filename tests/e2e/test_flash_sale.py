@@ -73,7 +73,7 @@ def test_bad_definitions_and_callers_are_refused_and_change_nothing(stack: Stack
     before = stack.event_count()
     cases = [
         (flash(kind="lottery"), "kind"),
-        (flash(items=[{"sku_id": "TEA", "price_fen": 9.9, "stock": 3}]), "items.0.price_fen"),
+        (flash(items=[{"sku_id": "TEA", "price_fen": 9.9, "stock": 3}]), "items[0].price_fen"),
         (flash(starts_at="2026-01-01T00:00:00"), "starts_at"),
         (flash(ends_at=STARTS), "ends_at"),
         (flash(items=[{"sku_id": "NOPE", "price_fen": 1, "stock": 1}]), "items[0].sku_id"),

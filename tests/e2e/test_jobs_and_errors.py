@@ -78,9 +78,9 @@ def test_shipped_orders_are_received_after_7_days_then_completed(stack: Stack) -
     ("body", "field"),
     [
         ({"lines": [], "delivery": PICKUP}, "lines"),
-        ({"lines": [{"sku_id": "TEA", "quantity": 0}], "delivery": PICKUP}, "lines.0.quantity"),
-        ({"lines": [{"sku_id": "TEA", "quantity": 1.5}], "delivery": PICKUP}, "lines.0.quantity"),
-        ({"lines": [{"sku_id": "TEA", "quantity": "1"}], "delivery": PICKUP}, "lines.0.quantity"),
+        ({"lines": [{"sku_id": "TEA", "quantity": 0}], "delivery": PICKUP}, "lines[0].quantity"),
+        ({"lines": [{"sku_id": "TEA", "quantity": 1.5}], "delivery": PICKUP}, "lines[0].quantity"),
+        ({"lines": [{"sku_id": "TEA", "quantity": "1"}], "delivery": PICKUP}, "lines[0].quantity"),
         ({"lines": [{"sku_id": "NOPE", "quantity": 1}], "delivery": PICKUP}, "lines[0].sku_id"),
         (
             {"lines": [{"sku_id": "TEA", "quantity": 1}], "delivery": {"method": "express"}},

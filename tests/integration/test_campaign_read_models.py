@@ -140,7 +140,7 @@ class World:
 @pytest.fixture
 def world(runtime: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
     if runtime == "embedded":
-        yield World(tmp_path, SQLiteViewStore(tmp_path / "views.sqlite"))
+        yield World(tmp_path, SQLiteViewStore(tmp_path / "views.sqlite", FixedClock(START).now))
         return
     engines = request.getfixturevalue("engines")
     stage = create_stage(engines, f"cv{uuid4().hex[:10]}")

@@ -41,7 +41,7 @@ class World:
         self.shop = new_shop(
             self.clock, vault=PersonalData(SQLiteKeyStore(tmp_path / "keys.sqlite"))
         )
-        self.views = SQLiteViewStore(tmp_path / "views.sqlite")
+        self.views = SQLiteViewStore(tmp_path / "views.sqlite", self.clock.now)
         self.runner = ReadModelRunner(self.shop.store, self.views, all_projections())
         self.timers = DueTimers(self.views, OrderPolicy())
         skus = [(SkuSpec(f"P{fen}", "", fen), 100) for fen in (99_999, 100_000, 6800)]

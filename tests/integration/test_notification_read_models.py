@@ -65,7 +65,7 @@ class World:
         self.pushed: list[str] = []  # what the AWS store put on the SQS queue at commit
         self.stage: Any = None
         if runtime == "embedded":
-            store = SQLiteViewStore(tmp_path / "views.sqlite")
+            store = SQLiteViewStore(tmp_path / "views.sqlite", self.clock.now)
             self.views: Any = store
             self.outbox: Any = SQLiteOutbox(store)
         else:

@@ -70,7 +70,7 @@ def shop(tmp_path: Path) -> Iterator[Container]:
 def views(runtime: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ReadModels]:
     """A fresh view store of the runtime under test."""
     if runtime == "embedded":
-        yield SQLiteViewStore(tmp_path / "views.db")
+        yield SQLiteViewStore(tmp_path / "views.db", request.getfixturevalue("clock").now)
         return
     engines = request.getfixturevalue("engines")
     stage = create_stage(engines, f"park{next(_stages)}")

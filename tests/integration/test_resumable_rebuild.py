@@ -44,7 +44,7 @@ def history(tmp_path: Path) -> Iterator[Container]:
 def store(runtime: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ReadModels]:
     """A fresh view store of the runtime under test."""
     if runtime == "embedded":
-        yield SQLiteViewStore(tmp_path / "views.db")
+        yield SQLiteViewStore(tmp_path / "views.db", request.getfixturevalue("clock").now)
         return
     engines = request.getfixturevalue("engines")
     stage = create_stage(engines, f"rebuild{next(_stages)}")

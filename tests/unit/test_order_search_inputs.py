@@ -160,7 +160,7 @@ def test_a_csv_row_states_money_in_fen_and_time_in_beijing() -> None:
         ],
         "price": {"payable_fen": 13600, "coupon_id": "c1"},
         "refund_status": "refunded",
-        "refund": {"amount_fen": 13600},
+        "refund": {"amount_fen": 13600, "refunded_at": "2026-11-12T02:00:00+00:00"},
         "campaign": None,
     }
     row = order_row(doc, "double-11")

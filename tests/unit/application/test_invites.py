@@ -284,7 +284,7 @@ def test_points_only_policy_and_no_reward_policy(
 def test_the_invite_page_counts_invited_and_rewarded(
     shop: Shop, member_id: UUID, clock: FixedClock, tmp_path: Path
 ) -> None:
-    views = SQLiteViewStore(tmp_path / "views.sqlite")
+    views = SQLiteViewStore(tmp_path / "views.sqlite", clock.now)
     runner = ReadModelRunner(shop.store, views, all_projections())
     bob = invited(shop, "o-bob", member_id)
     invited(shop, "o-carol", member_id)

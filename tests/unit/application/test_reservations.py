@@ -128,7 +128,7 @@ def test_a_closed_account_cannot_reserve(shop: Shop, member_id: UUID) -> None:
 def test_the_read_model_lists_reservers_per_campaign_and_campaigns_per_member(
     shop: Shop, member_id: UUID, clock: FixedClock, tmp_path: Path
 ) -> None:
-    views = SQLiteViewStore(tmp_path / "views.sqlite")
+    views = SQLiteViewStore(tmp_path / "views.sqlite", clock.now)
     runner = ReadModelRunner(shop.store, views, all_projections())
     later = define(shop, "later", starts_in=timedelta(days=3))
     sooner = define(shop, "sooner", starts_in=timedelta(days=1))

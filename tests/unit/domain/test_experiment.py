@@ -70,7 +70,7 @@ def test_a_definition_names_the_field_that_is_wrong() -> None:
     assert definition_problem(same, everyone, [])[0] == "variants"  # type: ignore[index]
     big = ExperimentVariant("b", 1, False, payload_json({"x": "长" * 1400}))
     assert definition_problem([variant("a", control=True), big], everyone, [])[0] == (  # type: ignore[index]
-        "variants.1.payload"
+        "variants[1].payload"
     )
     fine = [variant("a", control=True), variant("b")]
     assert definition_problem(fine, Audience("source", 100), [])[0] == "audience.source"  # type: ignore[index]
