@@ -293,14 +293,7 @@ class DynamoDBViewStore:
         }
         if rank_upto is not None:
             request["ExpressionAttributeNames"] = {"#rank": "rank"}
-        docs: list[Doc] = []
-        while len(docs) < limit:
-            page = self.ddb.query(**request, Limit=limit - len(docs))
-            docs.extend(_doc(item) for item in page["Items"])
-            if "LastEvaluatedKey" not in page:
-                break
-            request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-        return docs
+        return self._query_up_to(request, limit)
 
     def query_after(
         self, projection: str, view: str, group: str, *, after: str | None, limit: int
@@ -316,6 +309,10 @@ class DynamoDBViewStore:
             request["KeyConditionExpression"] += " AND #rank > :after"
             request["ExpressionAttributeNames"] = {"#rank": "rank"}
             values[":after"] = {"S": "r" + after}
+        return self._query_up_to(request, limit)
+
+    def _query_up_to(self, request: dict[str, Any], limit: int) -> list[Doc]:
+        """Up to `limit` documents of the query, page after page."""
         docs: list[Doc] = []
         while len(docs) < limit:
             page = self.ddb.query(**request, Limit=limit - len(docs))
