@@ -72,21 +72,37 @@ def refund_unclaimed(
     rest = ledger.unclaimed(order.lines)
     if not rest:
         return []
-    worth, shipping = ledger.price(rest, order.lines, order.price)
+    after_sale = _claim(
+        ledger, order, order.member_id, AfterSaleKind.REFUND_ONLY, reason, rest, now
+    )
+    after_sale.approve(at=now)
+    return [ledger, after_sale]
+
+
+def _claim(
+    ledger: RefundLedger,
+    order: Order,
+    member_id: UUID,
+    kind: AfterSaleKind,
+    reason: str,
+    units: dict[str, int],
+    now: datetime,
+) -> AfterSale:
+    """A new request for the units, priced and claimed on the order's ledger."""
+    worth, shipping = ledger.price(units, order.lines, order.price)
     after_sale = AfterSale(
         order_id=order.id,
-        member_id=order.member_id,
-        kind=AfterSaleKind.REFUND_ONLY,
+        member_id=member_id,
+        kind=kind,
         reason=reason,
-        units=rest,
+        units=units,
         worth=worth,
         shipping_fen=shipping,
         total_fen=order.price.payable_fen,
         at=now,
     )
-    ledger.claim(after_sale.id, rest, worth, shipping, now)
-    after_sale.approve(at=now)
-    return [ledger, after_sale]
+    ledger.claim(after_sale.id, units, worth, shipping, now)
+    return after_sale
 
 
 class AfterSalesUseCases:
@@ -131,20 +147,8 @@ class AfterSalesUseCases:
                 raise InvalidInput(f"lines[{i}].sku_id", "the order has no such line")
             wanted[sku_id] = wanted.get(sku_id, 0) + quantity
         ledger = self.ledger(order.id) or RefundLedger(order_id=order.id)
-        worth, shipping = ledger.price(wanted, order.lines, order.price)
         now = self.store.clock.now()
-        after_sale = AfterSale(
-            order_id=order.id,
-            member_id=member_id,
-            kind=kind,
-            reason=reason,
-            units=wanted,
-            worth=worth,
-            shipping_fen=shipping,
-            total_fen=order.price.payable_fen,
-            at=now,
-        )
-        ledger.claim(after_sale.id, wanted, worth, shipping, now)
+        after_sale = _claim(ledger, order, member_id, kind, reason, wanted, now)
         self.store.save(ledger, after_sale)
         return after_sale.id
 
