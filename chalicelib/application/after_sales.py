@@ -13,7 +13,8 @@ of the redeemed points come back and the member's spend is reversed
 (benefits.py). Points are earned at completion on what was paid and kept
 (`Order.paid_goods_fen`).
 
-A flash-sale order takes after-sales too (group-buy and bargain orders are
+A flash-sale order takes after-sales too, and a group-buy order once its team
+has formed (teams.py `require_after_sales`; a bargain order, one unit, is
 refunded whole: Order.require_after_sales): its units back on sale go to the
 campaign shard the order took them from while the shard is open, else to the
 SKU's regular stock (campaign_orders.py `stock_part_back`), and a settled
@@ -43,7 +44,7 @@ from .campaign_orders import CampaignOrders
 from .errors import InvalidInput, NotFound
 from .orders import OrderUseCases
 from .store import EventStore, retry_on_conflict
-from .teams import refund_automatically
+from .teams import TeamReactions, refund_automatically
 
 
 def refund_unclaimed(
@@ -112,11 +113,13 @@ class AfterSalesUseCases:
         orders: OrderUseCases,
         benefits: Benefits,
         campaign_orders: CampaignOrders,
+        teams: TeamReactions,
     ) -> None:
         self.store = store
         self.orders = orders
         self.benefits = benefits
         self.campaign_orders = campaign_orders
+        self.teams = teams
 
     def after_sale(self, after_sale_id: UUID, member_id: UUID | None = None) -> AfterSale:
         """The request; with member_id, only if it is that member's (else 404)."""
@@ -140,6 +143,7 @@ class AfterSalesUseCases:
     ) -> UUID:
         order = self.orders.order(order_id, member_id)
         order.require_after_sales()
+        self.teams.require_after_sales(order)
         skus = {line.sku_id for line in order.lines}
         wanted: dict[str, int] = {}
         for i, (sku_id, quantity) in enumerate(lines):

@@ -176,7 +176,7 @@ class CampaignOrders:
         return changed
 
     def limit_part_back(self, order: Order, units: dict[str, int]) -> list[Aggregate]:
-        """A flash-sale order's after-sales refund: the member's limit frees up
+        """A campaign order's after-sales refund: the member's limit frees up
         by the refunded units."""
         ref = order.campaign
         quantity = units.get(ref.sku_id, 0) if ref is not None else 0
@@ -189,7 +189,7 @@ class CampaignOrders:
         return [entry]
 
     def stock_part_back(self, order: Order, units: dict[str, int]) -> list[Aggregate]:
-        """Units of a flash-sale order back on sale (refunded before they left,
+        """Units of a campaign order back on sale (refunded before they left,
         or returned): to the shard the order took them from while it is open,
         else to the SKU's regular stock. Never more than the order still holds."""
         ref = order.campaign

@@ -39,11 +39,13 @@ def refund_automatically(order: Order, reason: str, now: datetime) -> bool:
 
     It refunds the whole order without looking at its refund ledger, so its
     callers are those whose orders no after-sales request can claim a unit of:
-    group-buy orders (this module and group_buy.py; Order.require_after_sales
-    refuses them) and a payment refunded in the write that records it
-    (order_reactions.py), before any request could exist. Closing an account
-    refunds through after_sales.refund_unclaimed, which calls this only when
-    the ledger has no claims, and holds the ledger with it."""
+    the orders of a group-buy team that fails (this module and group_buy.py;
+    no request claims units of a group-buy order before its team formed,
+    TeamReactions.require_after_sales, and a formed team never fails) and a
+    payment refunded in the write that records it (order_reactions.py),
+    before any request could exist. Closing an account refunds through
+    after_sales.refund_unclaimed, which calls this only when the ledger has no
+    claims, and holds the ledger with it."""
     if order.status not in REFUNDABLE:
         return False
     if order.refund_status == RefundStatus.REQUESTED:
@@ -116,13 +118,27 @@ class TeamReactions:
 
     def require_fulfillable(self, order: Order) -> None:
         """Raises TeamNotFormed while a group-buy order's team is not complete."""
+        self._require_formed(order, "this group-buy order ships once its team is complete")
+
+    def require_after_sales(self, order: Order) -> None:
+        """Raises TeamNotFormed while a group-buy order's team is not complete:
+        a team that fails refunds its orders whole (`refund_automatically`, which
+        reads no refund ledger), and a formed team never fails, so no unit a
+        request claims can be refunded twice."""
+        self._require_formed(
+            order,
+            "a group-buy order takes after-sales once its team is complete; "
+            "a team that fails refunds it whole",
+        )
+
+    def _require_formed(self, order: Order, message: str) -> None:
         team_id = team_id_of(order)
         if team_id is None:
             return
         team = self.store.find(Team, team_id)
         if team is None or team.status != TeamStatus.SUCCEEDED:
             raise TeamNotFormed(
-                "this group-buy order ships once its team is complete",
+                message,
                 team_id=str(team_id),
                 team_status=team.status if team else "not_opened",
             )

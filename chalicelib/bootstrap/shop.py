@@ -81,7 +81,7 @@ def build_shop(store: EventStore, rules: ShopRules, ports: ShopPorts) -> Shop:
         loyalty=loyalty,
         invites=invites,
         orders=orders,
-        after_sales=AfterSalesUseCases(store, orders, benefits, campaign_orders),
+        after_sales=AfterSalesUseCases(store, orders, benefits, campaign_orders, teams),
         payments=PaymentUseCases(store, orders, reactions, gateway=ports.payments),
         campaign_orders=campaign_orders,
         campaigns=campaigns,

@@ -323,7 +323,7 @@ class Order(Aggregate):
     # -- partial after-sales (after_sale.py) -------------------------------------
     def require_after_sales(self) -> None:
         """Some units may be asked back: paid, not completed, no whole-order
-        refund, not a group-buy or bargain order."""
+        refund, not a bargain order (a group-buy one once its team formed)."""
         kind = self.campaign.kind if self.campaign is not None else None
         rules.require_after_sales(self.status, self.refund_status, kind)
 

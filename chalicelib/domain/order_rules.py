@@ -49,17 +49,16 @@ def require_after_sales(
     status: OrderStatus, refund_status: RefundStatus, campaign_kind: str | None
 ) -> None:
     """Some units may be asked back: paid, not completed, no whole-order refund,
-    and an ordinary or flash-sale order. A group-buy order is refunded whole
-    when its team fails (teams.py `refund_automatically`, which does not read
-    the refund ledger, so a unit refunded before would be refunded twice); a
-    bargain order is one unit."""
+    and not a bargain order (one unit: refunded whole). A group-buy order also
+    needs its team formed, which the order does not know (teams.py
+    `require_after_sales`)."""
     require_status(status, REFUNDABLE, action="request after-sales for")
     if refund_status not in (RefundStatus.NONE, RefundStatus.REJECTED):
         raise InvalidTransition(
             f"the order has a whole-order refund that is {refund_status}",
             refund_status=str(refund_status),
         )
-    if campaign_kind not in (None, CampaignKind.FLASH_SALE):
+    if campaign_kind == CampaignKind.BARGAIN:
         raise InvalidTransition(
             f"{campaign_kind} orders are refunded whole", campaign_kind=campaign_kind
         )

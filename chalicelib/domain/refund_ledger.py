@@ -15,8 +15,9 @@ by the shop) holds the ledger in the same atomic write as the order
 refuses while it holds: a whole-order refund and a request racing on one order
 both write the ledger at the same version, the second write is refused,
 retried, and meets the first (409). A rejected whole-order refund releases the
-hold. The refunds approved automatically for campaign orders (teams.py,
-group_buy.py) need no hold, campaign orders being refunded whole only; nor
+hold. The refunds approved automatically for a failed group-buy team's
+orders (teams.py, group_buy.py) need no hold, no request claiming units of a
+group-buy order before its team formed; nor
 does one approved in the same write as the order's payment
 (order_reactions.py), before any request could be made. Closing an account
 refunds the paid orders it strands through the ledger too (after_sales.py

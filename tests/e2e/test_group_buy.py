@@ -16,14 +16,14 @@ import requests
 from tests.support.stack import ADMIN, Stack
 
 from .test_account_deletion import log_in
-from .test_after_sales import ADDRESS
+from .test_after_sales import ADDRESS, admin, ask
 from .test_closing_with_after_sales import interrupted_closing
 
 PICKUP = {"method": "pickup", "store_id": "s1"}
 GROUP_PRICE = 1990
 
 
-def define(stack: Stack, size: int, hours: int = 2, stock: int = 20) -> None:
+def define(stack: Stack, size: int, hours: int = 2, stock: int = 20, limit: int = 1) -> None:
     body = {
         "code": "tuan",
         "kind": "group_buy",
@@ -32,6 +32,7 @@ def define(stack: Stack, size: int, hours: int = 2, stock: int = 20) -> None:
         "starts_at": "2026-01-01T00:00:00+08:00",
         "ends_at": "2099-01-01T00:00:00+08:00",
         "rules": {"team_size": size, "team_hours": hours, "pay_minutes": 5},
+        "per_member_limit": limit,
     }
     status, answer = stack.call("POST", "/admin/campaigns", admin=True, body=body)
     assert status == 201, answer
@@ -245,3 +246,32 @@ def test_a_closing_that_refunds_a_seat_frees_it(stack: Stack) -> None:
     assert team.paid_order_ids == [leader["id"]] and team.is_forming
     joined(stack, team_id, "carol", "dave")  # bob's seat, free again
     assert stack.container.shop.group_buy.team(UUID(team_id)).status == "succeeded"
+
+
+def test_a_formed_teams_order_takes_partial_after_sales_a_forming_ones_does_not(
+    stack: Stack,
+) -> None:
+    """Before its team forms, a group-buy order is refunded whole if the team
+    fails, so after-sales waits for the team (409 team_not_formed); after, some
+    units come back to the campaign and the order stays paid for the rest."""
+    stack.list_product("tea", [("TEA", 6800, 50)])
+    define(stack, size=2, stock=10, limit=3)
+    alice = stack.login("alice")
+    body = {"sku_id": "TEA", "quantity": 3, "delivery": PICKUP}
+    status, leader = stack.call("POST", "/campaigns/tuan/teams", token=alice, body=body)
+    assert status == 201, leader
+    pay(stack, alice, leader["id"])
+    status, early = ask(stack, alice, leader["id"], "refund_only", {"TEA": 1})
+    assert (status, early["code"]) == (409, "team_not_formed"), early
+
+    joined(stack, leader["team_id"], "bob")
+    status, request = ask(stack, alice, leader["id"], "refund_only", {"TEA": 1})
+    assert (status, request["amount_fen"]) == (201, GROUP_PRICE), request
+    _, approved = admin(stack, request["id"], "approve")
+    assert stack.sandbox.complete_refund(approved["out_refund_no"]) == [204]
+
+    order = order_of(stack, leader["id"])
+    assert (order["status"], order["refunded_fen"]) == ("paid", GROUP_PRICE), order
+    item = stack.call("GET", "/campaigns/tuan")[1]["items"][0]
+    assert (item["left"], item["taken"]) == (10 - 4 + 1, 3)
+    assert stack.container.shop.group_buy.team(UUID(leader["team_id"])).status == "succeeded"
