@@ -57,6 +57,8 @@ class Settings:
     after_sales_days: int = 7
     shipping_fee_fen: int = 1000
     free_shipping_from_fen: int = 9900
+    pickup_stores: str = ""
+    """Comma-separated ids of the stores orders may be picked up at; empty: any id."""
 
     points_per_yuan_spent: int = 1
     checkin_points: int = 5
@@ -243,6 +245,7 @@ class Settings:
             shipping=ShippingPolicy(
                 fee_fen=self.shipping_fee_fen, free_from_fen=self.free_shipping_from_fen
             ),
+            pickup_stores=frozenset(s.strip() for s in self.pickup_stores.split(",") if s.strip()),
         )
 
 

@@ -144,6 +144,11 @@ class CheckoutUseCases:
         """The order for a priced checkout, with its coupon locked and points
         redeemed; returns it and the other aggregates to save with it. The
         address and a non-empty note are sealed under the member's key."""
+        if delivery.is_pickup:
+            try:
+                self.policy.require_pickup_store(delivery.store_id)
+            except ValueError as refused:
+                raise InvalidInput("delivery.store_id", str(refused)) from None
         member_id = checkout.member.id
         if address is not None:
             sealed = self.vault.seal_json(member_id, asdict(address))

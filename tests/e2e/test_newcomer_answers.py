@@ -2,7 +2,8 @@
 written one way (`lines[0].quantity`), a SKU not in the order a 400 naming it,
 days only as YYYY-MM-DD, an empty `category` refused, a null in a cart change
 naming its field, an idempotent unfavourite, operators' reviews without the
-paging rank, and outbox messages stamped by the shop's clock."""
+paging rank, outbox messages stamped by the shop's clock, and a pickup store
+the shop does not list refused."""
 
 from __future__ import annotations
 
@@ -125,3 +126,18 @@ def test_an_outbox_message_is_stamped_by_the_shops_clock(stack: Stack) -> None:
 
     (alert,) = [m for m in outbox["items"] if m["kind"] == "ops.low_stock"]
     assert alert["created_at"] == rank_time(stack.clock.now())
+
+
+def test_a_shop_that_lists_its_pickup_stores_refuses_another(stack: Stack) -> None:
+    stack.list_product("cup", [("CUP-A", 1999, 10)])
+    stack.container.settings.pickup_stores = "sz-01, sz-02"
+    stack.container.reread_rules()
+    alice = stack.login("alice")
+    before = stack.event_count()
+    elsewhere = {"method": "pickup", "store_id": "s1"}
+    body = {"lines": [{"sku_id": "CUP-A", "quantity": 1}], "delivery": elsewhere}
+    status, answer = stack.call("POST", "/orders", token=alice, body=body)
+    assert (status, fields_of(answer)) == (400, ["delivery.store_id"]), answer
+    assert stack.event_count() == before
+    body["delivery"] = {"method": "pickup", "store_id": "sz-02"}
+    assert stack.call("POST", "/orders", token=alice, body=body)[0] == 201
