@@ -124,6 +124,8 @@ def create_refund(sandbox: Sandbox, request: Request) -> Reply:
     amount = require_object(data, "amount")
     refund_fen, total_fen = require_fen(amount, "refund"), require_fen(amount, "total")
     notify_url = data.get("notify_url")
+    if "reason" in data:
+        require_str(data, "reason", max_len=80)  # WeChat Pay: 1 to 80 characters
     with sandbox.state.lock:
         txn = sandbox.state.transactions.get(out_trade_no)
         if txn is None:

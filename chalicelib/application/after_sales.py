@@ -37,11 +37,13 @@ from eventsourcing.domain import Aggregate
 from ..domain.after_sale import AfterSale, AfterSaleKind, after_sale_id_from_refund_no
 from ..domain.catalogue import Stock
 from ..domain.ids import stock_id_for
-from ..domain.order import Order
+from ..domain.member import Member
+from ..domain.order import Order, OrderStatus
 from ..domain.refund_ledger import RefundLedger, ledger_id_for
 from .benefits import Benefits
 from .campaign_orders import CampaignOrders
 from .errors import InvalidInput, NotFound
+from .order_reactions import ACCOUNT_CLOSED
 from .orders import OrderUseCases
 from .store import EventStore, retry_on_conflict
 from .teams import TeamReactions, refund_automatically
@@ -164,12 +166,30 @@ class AfterSalesUseCases:
 
     @retry_on_conflict
     def reject(self, after_sale_id: UUID, *, reason: str) -> None:
+        """The request ends unrefunded and its units may be asked again; on an
+        order stranded by its member's closing (it can no longer ship, and
+        nobody is left to ask), the shop refunds them at once instead."""
         after_sale = self.after_sale(after_sale_id)
         now = self.store.clock.now()
         after_sale.reject(reason=reason, at=now)
         ledger = self.store.load(RefundLedger, ledger_id_for(after_sale.order_id), "refund ledger")
         ledger.release(after_sale.id, at=now)
-        self.store.save(after_sale, ledger)
+        changed: list[Aggregate] = [after_sale, ledger]
+        order = self.orders.order(after_sale.order_id)
+        if self._stranded(order):
+            refunded = refund_unclaimed(order, ledger, ACCOUNT_CLOSED, now)
+            changed += [one for one in refunded if one is not ledger]
+            if any(one is order for one in refunded):  # refunded whole
+                changed += self.teams.on_refund_approved(order)
+        self.store.save(*changed)
+
+    def _stranded(self, order: Order) -> bool:
+        """A paid express order not shipped whose member has closed the account:
+        its address can no longer be read (members.py `close_account`)."""
+        if order.status != OrderStatus.PAID or order.delivery.is_pickup:
+            return False
+        member = self.store.find(Member, order.member_id)
+        return member is not None and member.closed
 
     @retry_on_conflict
     def submit_return(

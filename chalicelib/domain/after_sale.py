@@ -104,7 +104,7 @@ class AfterSale(Aggregate):
         if self.status == A.REQUESTED and self.kind == AfterSaleKind.RETURN_AND_REFUND:
             self._approved(at=at)
         else:
-            self._send_refund("approved by the shop", at)
+            self._send_refund(at)
 
     class Approved(Aggregate.Event):
         at: datetime
@@ -129,7 +129,7 @@ class AfterSale(Aggregate):
     def confirm_received(self, at: datetime) -> None:
         self._require(A.RETURNING, action="confirm the returned goods of")
         self._goods_received(at=at)
-        self._send_refund("returned goods received", at)
+        self._send_refund(at)
 
     class GoodsReceived(Aggregate.Event):
         at: datetime
@@ -138,14 +138,17 @@ class AfterSale(Aggregate):
     def _goods_received(self, at: datetime) -> None:
         self.status = A.REFUNDING
 
-    def _send_refund(self, reason: str, at: datetime) -> None:
+    def _send_refund(self, at: datetime) -> None:
+        """The refund WeChat Pay is asked for, with the request's reason (the
+        member's, or the shop's own for a request it made): the reason the
+        buyer's refund notice shows."""
         attempt = self.attempts + 1
         self._refund_approved(
             out_trade_no=self.order_id.hex,
             out_refund_no=f"{PREFIX}{self.id.hex}R{attempt:02d}",
             amount_fen=self.amount_fen,
             total_fen=self.total_fen,
-            reason=reason,
+            reason=self.reason,
             at=at,
         )
 

@@ -127,3 +127,46 @@ def test_with_no_claim_the_whole_order_is_refunded_once(stack: Stack) -> None:
     _, refunded = stack.call("GET", f"/admin/orders/{oid}", admin=True)
     assert (refunded["status"], refunded["refund_status"]) == ("refunded", "refunded")
     assert money_kept(stack) == 0
+
+
+def test_a_request_rejected_after_the_closing_is_refunded_by_the_shop(stack: Stack) -> None:
+    """Nobody is left to ask for those units again, and the order cannot ship."""
+    stack.list_product("cup", [("CUP-A", 1999, 10), ("CUP-B", 1500, 10)])
+    alice = log_in(stack, "alice")
+    token = alice["token"]
+    order = paid_express_order(stack, token)
+    oid, trade_no = order["id"], order["id"].replace("-", "")
+    _, first = ask(stack, token, oid, "refund_only", {"CUP-A": 3})
+    _, second = ask(stack, token, oid, "refund_only", {"CUP-B": 1})
+    interrupted_closing(stack, alice["member_id"])
+    assert stack.call("DELETE", "/me", token=token) == (200, {"closed": True})
+    assert refunds_of(stack, trade_no) == {}
+
+    assert admin(stack, second["id"], "reject", {"reason": "不符合"})[0] == 200
+    [(number, rest)] = refunds_of(stack, trade_no).items()
+    assert rest["refund"] == second["amount_fen"] and rest["reason"] == ACCOUNT_CLOSED
+    assert stack.sandbox.complete_refund(number, times=2) == [204, 204]
+    _, approved = admin(stack, first["id"], "approve")
+    assert stack.sandbox.complete_refund(approved["out_refund_no"], times=2) == [204, 204]
+    assert stack.sandbox.state.refunded(trade_no) == order["price"]["payable_fen"]
+    _, refunded = stack.call("GET", f"/admin/orders/{oid}", admin=True)
+    assert refunded["status"] == "refunded" and money_kept(stack) == 0
+
+
+def test_the_last_claim_rejected_after_the_closing_refunds_the_order_whole(stack: Stack) -> None:
+    stack.list_product("cup", [("CUP-A", 1999, 10), ("CUP-B", 1500, 10)])
+    alice = log_in(stack, "alice")
+    token = alice["token"]
+    order = paid_express_order(stack, token)
+    oid, trade_no = order["id"], order["id"].replace("-", "")
+    _, claim = ask(stack, token, oid, "refund_only", {"CUP-A": 3, "CUP-B": 1})
+    interrupted_closing(stack, alice["member_id"])
+    assert stack.call("DELETE", "/me", token=token) == (200, {"closed": True})
+
+    assert admin(stack, claim["id"], "reject", {"reason": "不符合"})[0] == 200
+    [(number, whole)] = refunds_of(stack, trade_no).items()
+    assert whole["refund"] == whole["total"] == order["price"]["payable_fen"]
+    assert stack.sandbox.complete_refund(number, times=2) == [204, 204]
+    _, refunded = stack.call("GET", f"/admin/orders/{oid}", admin=True)
+    assert (refunded["status"], refunded["refund_status"]) == ("refunded", "refunded")
+    assert money_kept(stack) == 0

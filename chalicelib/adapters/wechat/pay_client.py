@@ -22,6 +22,8 @@ from .paysign import (
 )
 
 CHINA = timezone(timedelta(hours=8))
+MAX_REFUND_REASON = 80
+"""WeChat Pay takes a refund reason of 1 to 80 characters (the buyer's notice shows it)."""
 
 
 def rfc3339_china(moment: datetime) -> str:
@@ -116,8 +118,8 @@ class WeChatPayClient:
             "notify_url": self.refund_notify_url,
             "amount": {"refund": refund_fen, "total": total_fen, "currency": "CNY"},
         }
-        if reason is not None:
-            payload["reason"] = reason
+        if reason:
+            payload["reason"] = reason[:MAX_REFUND_REASON]
         return self._call("POST", "/v3/refund/domestic/refunds", payload)
 
     def query_order(self, out_trade_no: str) -> dict[str, Any]:

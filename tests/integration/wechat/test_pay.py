@@ -146,6 +146,28 @@ def test_refund_is_idempotent_by_out_refund_no(pay: WeChatPayClient, sandbox: Sa
     assert err.value.code == "INVALID_REQUEST"
 
 
+def test_a_refund_reason_is_sent_within_wechat_pays_80_characters(
+    pay: WeChatPayClient, sandbox: Sandbox
+) -> None:
+    """A member's after-sales reason may be 200 characters; WeChat Pay takes 80."""
+    _prepay(pay, "ML8", total=1000)
+    sandbox.pay("ML8")
+    pay.create_refund(
+        out_trade_no="ML8", out_refund_no="RF8", refund_fen=400, total_fen=1000, reason="裂" * 200
+    )
+    assert sandbox.snapshot()["refunds"]["RF8"]["reason"] == "裂" * 80
+    too_long = {
+        "out_trade_no": "ML8",
+        "out_refund_no": "RF8-2",
+        "reason": "裂" * 81,
+        "amount": {"refund": 100, "total": 1000, "currency": "CNY"},
+    }
+    with pytest.raises(WeChatError) as err:  # the sandbox refuses what WeChat Pay would
+        pay._call("POST", "/v3/refund/domestic/refunds", too_long)
+    assert err.value.code == "PARAM_ERROR"
+    assert "RF8-2" not in sandbox.snapshot()["refunds"]
+
+
 def test_refund_of_unpaid_order_is_refused(pay: WeChatPayClient) -> None:
     _prepay(pay, "ML7")
     with pytest.raises(WeChatError) as err:
