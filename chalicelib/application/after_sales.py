@@ -208,7 +208,7 @@ class AfterSalesUseCases:
         self.store.save(after_sale, *self._units_back(order, after_sale.units))
 
     def _units_back(self, order: Order, units: dict[str, int]) -> list[Aggregate]:
-        """The units on sale again (a flash-sale order's to its campaign shard,
+        """The units on sale again (a campaign order's to its campaign shard,
         or to regular stock once the shard closed)."""
         if order.campaign is not None:
             return self.campaign_orders.stock_part_back(order, units)

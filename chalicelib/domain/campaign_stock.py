@@ -13,7 +13,7 @@ shards — is exact, and no shard ever goes below zero.
 limit holds even when the same member orders twice at once.
 
 A cancelled or refunded order gives all its units back (`give_back`); an
-after-sales request of a flash-sale order gives back only its units
+after-sales request of a campaign order gives back only its units
 (`give_back_part`, a separate event), and a later whole give-back gives back
 only what the order still holds.
 """

@@ -7,7 +7,7 @@ Two small lookup views name what an event leaves out: `shards` (a stock shard ->
 its campaign and SKU) and `orders` (a campaign order -> its campaign, kind and
 units, and whether those units count as sold).
 
-- units_sold: units of paid campaign orders, less those refunded (a flash-sale
+- units_sold: units of paid campaign orders, less those refunded (a campaign
   order's after-sales refunds take off their units). A payment that reaches
   an order after it closed (Order.PaidAfterClose) is no sale.
 - participants: paid places ever taken — for a group-buy each paid seat
@@ -173,7 +173,7 @@ def _refunded(e: Order.Refunded, views: ViewWriter) -> None:
 
 
 def _after_sale_refunded(e: Order.AfterSaleRefunded, views: ViewWriter) -> None:
-    """Units of a paid flash-sale order refunded by after-sales stop counting
+    """Units of a paid campaign order refunded by after-sales stop counting
     as sold; the order's last ones end its sale."""
     order_id = str(e.originator_id)
     doc = views.get(ORDERS, order_id)
