@@ -22,9 +22,9 @@ refund frees the member's campaign limit by its units (`limit_part_back`).
 
 A whole-order refund holds the same ledger (orders.py), so a whole-order
 refund and a request racing on one order never both pass. The shop's own
-refund of a paid order it cannot fulfil (`refund_unclaimed`: closing an
-account, members.py) goes through the ledger as well, so it never refunds a
-unit a request claims.
+refund of a paid order its member's closing stranded (shop_refunds.py: at the
+closing, members.py, and when a request of it is rejected after) goes through
+the ledger as well, so it never refunds a unit a request claims.
 """
 
 from __future__ import annotations
@@ -38,74 +38,15 @@ from ..domain.after_sale import AfterSale, AfterSaleKind, after_sale_id_from_ref
 from ..domain.catalogue import Stock
 from ..domain.ids import stock_id_for
 from ..domain.member import Member
-from ..domain.order import Order, OrderStatus
+from ..domain.order import Order
 from ..domain.refund_ledger import RefundLedger, ledger_id_for
 from .benefits import Benefits
 from .campaign_orders import CampaignOrders
 from .errors import InvalidInput, NotFound
-from .order_reactions import ACCOUNT_CLOSED
 from .orders import OrderUseCases
+from .shop_refunds import awaits_shipping, claim, refund_stranded
 from .store import EventStore, retry_on_conflict
-from .teams import TeamReactions, refund_automatically
-
-
-def refund_unclaimed(
-    order: Order, ledger: RefundLedger | None, reason: str, now: datetime
-) -> list[Aggregate]:
-    """The shop refunds on its own what no after-sales request of the order
-    claims; returns what changed, for the caller to save in one write with the
-    order's ledger (a request racing it writes the same ledger: one of the two
-    is retried and meets the other).
-
-    Nothing claimed (no ledger, or every claim released): the whole order is
-    refunded (a whole refund the member asked for is approved as it is) and
-    the ledger holds for it, as orders.py does. Some units claimed: only the
-    unclaimed rest, by a refund_only request on behalf of the order's member,
-    claimed and approved at once; its refund goes out and settles like any
-    approved request, and the claims keep their own flow. Every unit claimed,
-    or a whole refund already under way: nothing."""
-    if ledger is None or not ledger.has_claims:
-        if not refund_automatically(order, reason, now):
-            return []
-        held = ledger or RefundLedger(order_id=order.id)
-        if held.whole_refund:  # the member's own whole refund holds it already
-            return [order]
-        held.hold_for_whole_refund(at=now)
-        return [order, held]
-    rest = ledger.unclaimed(order.lines)
-    if not rest:
-        return []
-    after_sale = _claim(
-        ledger, order, order.member_id, AfterSaleKind.REFUND_ONLY, reason, rest, now
-    )
-    after_sale.approve(at=now)
-    return [ledger, after_sale]
-
-
-def _claim(
-    ledger: RefundLedger,
-    order: Order,
-    member_id: UUID,
-    kind: AfterSaleKind,
-    reason: str,
-    units: dict[str, int],
-    now: datetime,
-) -> AfterSale:
-    """A new request for the units, priced and claimed on the order's ledger."""
-    worth, shipping = ledger.price(units, order.lines, order.price)
-    after_sale = AfterSale(
-        order_id=order.id,
-        member_id=member_id,
-        kind=kind,
-        reason=reason,
-        units=units,
-        worth=worth,
-        shipping_fen=shipping,
-        total_fen=order.price.payable_fen,
-        at=now,
-    )
-    ledger.claim(after_sale.id, units, worth, shipping, now)
-    return after_sale
+from .teams import TeamReactions
 
 
 class AfterSalesUseCases:
@@ -154,7 +95,7 @@ class AfterSalesUseCases:
             wanted[sku_id] = wanted.get(sku_id, 0) + quantity
         ledger = self.ledger(order.id) or RefundLedger(order_id=order.id)
         now = self.store.clock.now()
-        after_sale = _claim(ledger, order, member_id, kind, reason, wanted, now)
+        after_sale = claim(ledger, order, member_id, kind, reason, wanted, now)
         self.store.save(ledger, after_sale)
         return after_sale.id
 
@@ -176,18 +117,12 @@ class AfterSalesUseCases:
         ledger.release(after_sale.id, at=now)
         changed: list[Aggregate] = [after_sale, ledger]
         order = self.orders.order(after_sale.order_id)
-        if self._stranded(order):
-            refunded = refund_unclaimed(order, ledger, ACCOUNT_CLOSED, now)
+        if awaits_shipping(order) and self._member_closed(order):
+            refunded = refund_stranded(order, ledger, self.teams, now)
             changed += [one for one in refunded if one is not ledger]
-            if any(one is order for one in refunded):  # refunded whole
-                changed += self.teams.on_refund_approved(order)
         self.store.save(*changed)
 
-    def _stranded(self, order: Order) -> bool:
-        """A paid express order not shipped whose member has closed the account:
-        its address can no longer be read (members.py `close_account`)."""
-        if order.status != OrderStatus.PAID or order.delivery.is_pickup:
-            return False
+    def _member_closed(self, order: Order) -> bool:
         member = self.store.find(Member, order.member_id)
         return member is not None and member.closed
 

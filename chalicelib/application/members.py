@@ -10,14 +10,13 @@ from eventsourcing.domain import Aggregate
 
 from ..domain.errors import DomainError
 from ..domain.member import Member
-from ..domain.order import Order, OrderStatus
+from ..domain.order import Order
 from ..domain.refund_ledger import RefundLedger, ledger_id_for
 from .accounts import Accounts
-from .after_sales import refund_unclaimed
 from .official_account import OfficialAccountUseCases
-from .order_reactions import ACCOUNT_CLOSED
 from .ports import Vault
 from .profiles import Profiles
+from .shop_refunds import awaits_shipping, refund_stranded
 from .store import EventStore, retry_on_conflict
 from .teams import TeamReactions
 
@@ -115,7 +114,7 @@ class MemberUseCases:
         write then conflicts and this runs again), or a closing interrupted after
         the deletion, leaves paid orders whose address can no longer be opened:
         they cannot ship, so closing goes on and refunds them in its write,
-        through each order's refund ledger (after_sales.refund_unclaimed): whole
+        through each order's refund ledger (shop_refunds.py): whole
         when no after-sales request claims a unit, else only the unclaimed units
         (a request the shop makes for them and approves at once), while the
         member's own requests go on as usual; a request racing the closing
@@ -137,11 +136,7 @@ class MemberUseCases:
         refunded: list[Aggregate] = []
         for order in waiting:
             ledger = self.store.find(RefundLedger, ledger_id_for(order.id))
-            changed = refund_unclaimed(order, ledger, ACCOUNT_CLOSED, now)
-            if any(one is order for one in changed):  # refunded whole
-                # a group-buy order leaves its team, as any approved refund does
-                changed += self.teams.on_refund_approved(order)
-            refunded += changed
+            refunded += refund_stranded(order, ledger, self.teams, now)
         member.close(now)
         wallet = self.accounts.wallet_of(member_id)
         wallet.close(now)
@@ -157,11 +152,5 @@ class MemberUseCases:
     def orders_awaiting_shipping(self, member: Member) -> list[Order]:
         """The member's paid express orders not shipped yet, found from the paid
         orders the member's spend records (write side: never stale)."""
-        waiting = []
-        for order_id in sorted(member.spend):
-            order = self.store.find(Order, UUID(order_id))
-            if order is None or order.delivery.is_pickup:
-                continue
-            if order.status == OrderStatus.PAID:
-                waiting.append(order)
-        return waiting
+        orders = (self.store.find(Order, UUID(order_id)) for order_id in sorted(member.spend))
+        return [order for order in orders if order is not None and awaits_shipping(order)]

@@ -44,7 +44,7 @@ def refund_automatically(order: Order, reason: str, now: datetime) -> bool:
     TeamReactions.require_after_sales, and a formed team never fails) and a
     payment refunded in the write that records it (order_reactions.py),
     before any request could exist. Closing an account refunds through
-    after_sales.refund_unclaimed, which calls this only when the ledger has no
+    shop_refunds.refund_unclaimed, which calls this only when the ledger has no
     claims, and holds the ledger with it."""
     if order.status not in REFUNDABLE:
         return False

@@ -20,7 +20,7 @@ orders (teams.py, group_buy.py) need no hold, no request claiming units of a
 group-buy order before its team formed; nor
 does one approved in the same write as the order's payment
 (order_reactions.py), before any request could be made. Closing an account
-refunds the paid orders it strands through the ledger too (after_sales.py
+refunds the paid orders it strands through the ledger too (shop_refunds.py
 `refund_unclaimed`): whole and held when nothing is claimed, else only the
 unclaimed units, by a request the shop makes and approves. A ledger that does
 not exist yet (every order before its first request or whole-order refund)

@@ -1,5 +1,5 @@
 """What the shop refunds on its own when an account closes on a paid order it
-can no longer ship (after_sales.refund_unclaimed), without I/O: the whole
+can no longer ship (shop_refunds.refund_unclaimed), without I/O: the whole
 order, holding its refund ledger, when no after-sales request claims a unit;
 only the unclaimed units, by a request it approves at once, when some are
 claimed; nothing when every unit is claimed or a whole refund is under way.
@@ -11,8 +11,8 @@ import random
 from datetime import timedelta
 from uuid import UUID, uuid4
 
-from chalicelib.application.after_sales import refund_unclaimed
 from chalicelib.application.order_reactions import ACCOUNT_CLOSED
+from chalicelib.application.shop_refunds import refund_unclaimed
 from chalicelib.domain.after_sale import AfterSale, AfterSaleKind, AfterSaleStatus
 from chalicelib.domain.order import Order, RefundStatus
 from chalicelib.domain.refund_ledger import RefundLedger
