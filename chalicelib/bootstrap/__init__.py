@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 from .container import Container
 
 if TYPE_CHECKING:
-    from .shop import build_shop, rules_from
+    from .rules import rules_from
+    from .shop import build_shop
 
 __all__ = ["Container", "build_shop", "container", "rules_from", "use"]
 
@@ -27,11 +28,16 @@ _current_lock = threading.Lock()
 
 
 def __getattr__(name: str) -> Any:
-    """`build_shop` and `rules_from` import every use case: only when asked for."""
-    if name in ("build_shop", "rules_from"):
-        from . import shop
+    """`build_shop` imports every use case, `rules_from` the policies: only when
+    asked for."""
+    if name == "build_shop":
+        from .shop import build_shop
 
-        return getattr(shop, name)
+        return build_shop
+    if name == "rules_from":
+        from .rules import rules_from
+
+        return rules_from
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

@@ -10,7 +10,7 @@ runtime's sender thread, next to the API), its own use cases are used.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from .once import BuiltOnce
 
@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from ..application.notify_sender import NotificationUseCases
     from ..application.official_account import OfficialAccountUseCases
     from ..application.store import EventStore
+
+T = TypeVar("T")
 
 
 def notification_use_cases(
@@ -66,22 +68,12 @@ class SenderParts:
         self._once = BuiltOnce()
 
     def accounts(self) -> Accounts:
-        shop = self._built_shop()
-        if shop is not None:
-            return shop.accounts
+        from ..application.accounts import Accounts
 
-        def build() -> Accounts:
-            from ..application.accounts import Accounts
-
-            return Accounts(self._store())
-
-        return self._once("accounts", build)
+        return self._part("accounts", lambda: Accounts(self._store()))
 
     def notifications(self) -> NotificationUseCases:
-        shop = self._built_shop()
-        if shop is not None:
-            return shop.notifications
-        return self._once(
+        return self._part(
             "notifications",
             lambda: notification_use_cases(
                 self._store(), self.accounts(), self._rules(), self._ports()
@@ -89,10 +81,15 @@ class SenderParts:
         )
 
     def official_account(self) -> OfficialAccountUseCases:
-        shop = self._built_shop()
-        if shop is not None:
-            return shop.official_account
-        return self._once(
+        return self._part(
             "official_account",
             lambda: official_account_use_cases(self._store(), self._rules(), self._ports()),
         )
+
+    def _part(self, name: str, build: Callable[[], T]) -> T:
+        """The shop's use case of that name when the shop is built, else `build()` once."""
+        shop = self._built_shop()
+        if shop is not None:
+            part: T = getattr(shop, name)
+            return part
+        return self._once(name, build)

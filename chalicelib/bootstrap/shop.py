@@ -1,6 +1,5 @@
 """Every use case of the shop, built with what it needs: the one place they are
-wired (`build_shop`), from the rules the settings give (`rules_from`, in
-rules.py, which the outbox sender reads without building the shop)."""
+wired (`build_shop`), from the rules the settings give (rules.py)."""
 
 from __future__ import annotations
 
@@ -35,10 +34,7 @@ from ..application.source_labels import SourceLabelUseCases
 from ..application.store import EventStore
 from ..application.subscriptions import SubscriptionUseCases
 from ..application.teams import TeamReactions
-from .rules import rules_from
 from .sender_parts import notification_use_cases, official_account_use_cases
-
-__all__ = ["build_shop", "rules_from"]
 
 
 def build_shop(store: EventStore, rules: ShopRules, ports: ShopPorts) -> Shop:
