@@ -144,11 +144,9 @@ class CheckoutUseCases:
         """The order for a priced checkout, with its coupon locked and points
         redeemed; returns it and the other aggregates to save with it. The
         address and a non-empty note are sealed under the member's key."""
-        if delivery.is_pickup:
-            try:
-                self.policy.require_pickup_store(delivery.store_id)
-            except ValueError as refused:
-                raise InvalidInput("delivery.store_id", str(refused)) from None
+        if delivery.is_pickup and not self.policy.picks_up_at(delivery.store_id):
+            stores = ", ".join(sorted(self.policy.pickup_stores))
+            raise InvalidInput("delivery.store_id", f"no such pickup store: one of {stores}")
         member_id = checkout.member.id
         if address is not None:
             sealed = self.vault.seal_json(member_id, asdict(address))

@@ -17,7 +17,6 @@ class OrderPolicy:
     pickup_stores: frozenset[str] = frozenset()
     """The stores that hand orders over (自提点); empty: any store id is taken."""
 
-    def require_pickup_store(self, store_id: str | None) -> None:
-        """ValueError unless the shop lists the store (or lists none)."""
-        if self.pickup_stores and store_id not in self.pickup_stores:
-            raise ValueError(f"no pickup store {store_id!r}: one of {sorted(self.pickup_stores)}")
+    def picks_up_at(self, store_id: str | None) -> bool:
+        """Whether orders may be picked up at the store: listed, or none listed."""
+        return not self.pickup_stores or store_id in self.pickup_stores

@@ -119,11 +119,10 @@ def _taken(e: CampaignStock.Taken, views: ViewWriter) -> None:
     _stock_moved(e, views, left=-e.quantity, taken=e.quantity)
 
 
-def _given_back(e: CampaignStock.GivenBack, views: ViewWriter) -> None:
-    _stock_moved(e, views, left=0 if e.to_regular else e.quantity, taken=-e.quantity)
-
-
-def _part_given_back(e: CampaignStock.PartGivenBack, views: ViewWriter) -> None:
+def _given_back(
+    e: CampaignStock.GivenBack | CampaignStock.PartGivenBack, views: ViewWriter
+) -> None:
+    """All of an order's units back, or some (after-sales): the same move."""
     _stock_moved(e, views, left=0 if e.to_regular else e.quantity, taken=-e.quantity)
 
 
@@ -195,7 +194,7 @@ HANDLERS: dict[type, Handler] = {
     CampaignStock.Allocated: _allocated,
     CampaignStock.Taken: _taken,
     CampaignStock.GivenBack: _given_back,
-    CampaignStock.PartGivenBack: _part_given_back,
+    CampaignStock.PartGivenBack: _given_back,
     CampaignStock.Closed: _closed,
     Order.Placed: _placed,
     Order.Paid: _paid,
