@@ -42,6 +42,19 @@ def interrupted_closing(stack: Stack, member_id: str) -> None:
     stack.container.vault.shred(UUID(member_id))
 
 
+def closed_with_requests(stack: Stack, *claims: dict[str, int]) -> tuple[dict[str, Any], list[Any]]:
+    """alice's paid express order with a refund_only request for each claim, then
+    her closing interrupted after her key's deletion, and run again."""
+    stack.list_product("cup", [("CUP-A", 1999, 10), ("CUP-B", 1500, 10)])
+    alice = log_in(stack, "alice")
+    token = alice["token"]
+    order = paid_express_order(stack, token)
+    requests = [ask(stack, token, order["id"], "refund_only", claim)[1] for claim in claims]
+    interrupted_closing(stack, alice["member_id"])
+    assert stack.call("DELETE", "/me", token=token) == (200, {"closed": True})
+    return order, requests
+
+
 def test_closing_refunds_only_the_units_no_request_claims(stack: Stack) -> None:
     product = stack.list_product("cup", [("CUP-A", 1999, 10), ("CUP-B", 1500, 10)])
     alice = log_in(stack, "alice")
@@ -86,16 +99,8 @@ def test_closing_refunds_only_the_units_no_request_claims(stack: Stack) -> None:
 
 
 def test_an_order_whose_every_unit_is_claimed_is_left_to_its_requests(stack: Stack) -> None:
-    stack.list_product("cup", [("CUP-A", 1999, 10), ("CUP-B", 1500, 10)])
-    alice = log_in(stack, "alice")
-    token = alice["token"]
-    order = paid_express_order(stack, token)
+    order, (first, second) = closed_with_requests(stack, {"CUP-A": 3}, {"CUP-B": 1})
     oid, trade_no = order["id"], order["id"].replace("-", "")
-    _, first = ask(stack, token, oid, "refund_only", {"CUP-A": 3})
-    _, second = ask(stack, token, oid, "refund_only", {"CUP-B": 1})
-    interrupted_closing(stack, alice["member_id"])
-
-    assert stack.call("DELETE", "/me", token=token) == (200, {"closed": True})
 
     assert refunds_of(stack, trade_no) == {}
     for request in (first, second):
@@ -131,15 +136,8 @@ def test_with_no_claim_the_whole_order_is_refunded_once(stack: Stack) -> None:
 
 def test_a_request_rejected_after_the_closing_is_refunded_by_the_shop(stack: Stack) -> None:
     """Nobody is left to ask for those units again, and the order cannot ship."""
-    stack.list_product("cup", [("CUP-A", 1999, 10), ("CUP-B", 1500, 10)])
-    alice = log_in(stack, "alice")
-    token = alice["token"]
-    order = paid_express_order(stack, token)
+    order, (first, second) = closed_with_requests(stack, {"CUP-A": 3}, {"CUP-B": 1})
     oid, trade_no = order["id"], order["id"].replace("-", "")
-    _, first = ask(stack, token, oid, "refund_only", {"CUP-A": 3})
-    _, second = ask(stack, token, oid, "refund_only", {"CUP-B": 1})
-    interrupted_closing(stack, alice["member_id"])
-    assert stack.call("DELETE", "/me", token=token) == (200, {"closed": True})
     assert refunds_of(stack, trade_no) == {}
 
     assert admin(stack, second["id"], "reject", {"reason": "不符合"})[0] == 200
@@ -154,14 +152,8 @@ def test_a_request_rejected_after_the_closing_is_refunded_by_the_shop(stack: Sta
 
 
 def test_the_last_claim_rejected_after_the_closing_refunds_the_order_whole(stack: Stack) -> None:
-    stack.list_product("cup", [("CUP-A", 1999, 10), ("CUP-B", 1500, 10)])
-    alice = log_in(stack, "alice")
-    token = alice["token"]
-    order = paid_express_order(stack, token)
+    order, (claim,) = closed_with_requests(stack, {"CUP-A": 3, "CUP-B": 1})
     oid, trade_no = order["id"], order["id"].replace("-", "")
-    _, claim = ask(stack, token, oid, "refund_only", {"CUP-A": 3, "CUP-B": 1})
-    interrupted_closing(stack, alice["member_id"])
-    assert stack.call("DELETE", "/me", token=token) == (200, {"closed": True})
 
     assert admin(stack, claim["id"], "reject", {"reason": "不符合"})[0] == 200
     [(number, whole)] = refunds_of(stack, trade_no).items()
