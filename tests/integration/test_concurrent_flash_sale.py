@@ -8,6 +8,7 @@ from datetime import timedelta
 from uuid import UUID
 
 from chalicelib.application.campaign_orders import OrderTerms
+from chalicelib.bootstrap import Container
 from chalicelib.domain.campaign_stock import CampaignStock
 from chalicelib.domain.errors import OutOfStock
 from chalicelib.domain.values import CampaignItem, CampaignRules, Delivery, SkuSpec
@@ -16,6 +17,20 @@ from tests.support.runtimes import Running
 
 PICKUP = Delivery(method="pickup", store_id="s1")
 MEMBERS, STOCK = 200, 50
+
+
+def paid_flash_order(c: Container, member_id: UUID, quantity: int, n: int) -> UUID:
+    order_id = c.shop.flash_sale.place_flash_order(
+        "double11", member_id=member_id, sku_id="TEA", quantity=quantity, terms=OrderTerms(PICKUP)
+    )
+    order = c.shop.orders.order(order_id)
+    c.shop.payments.record_payment(
+        out_trade_no=order.out_trade_no,
+        transaction_id=f"42000{n:05d}",
+        amount_fen=order.price.payable_fen,
+        paid_at=c.now(),
+    )
+    return order_id
 
 
 def test_200_members_racing_for_50_units_buy_exactly_50(running: Running) -> None:
@@ -45,20 +60,7 @@ def test_200_members_racing_for_50_units_buy_exactly_50(running: Running) -> Non
         for i in range(MEMBERS)
     ]
 
-    def buy_and_pay(i: int) -> UUID:
-        order_id = c.shop.flash_sale.place_flash_order(
-            "double11", member_id=members[i], sku_id="TEA", quantity=1, terms=OrderTerms(PICKUP)
-        )
-        order = c.shop.orders.order(order_id)
-        c.shop.payments.record_payment(
-            out_trade_no=order.out_trade_no,
-            transaction_id=f"42000{i:05d}",
-            amount_fen=order.price.payable_fen,
-            paid_at=c.now(),
-        )
-        return order_id
-
-    won, lost = split(race(MEMBERS, buy_and_pay))
+    won, lost = split(race(MEMBERS, lambda i: paid_flash_order(c, members[i], 1, i)))
 
     assert len(won) == STOCK, sorted({f"{type(e).__name__}: {e}" for e in lost})
     assert all(isinstance(error, OutOfStock) for error in lost), {

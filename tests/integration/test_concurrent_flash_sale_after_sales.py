@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import timedelta
 from uuid import UUID
 
-from chalicelib.application.campaign_orders import OrderTerms
 from chalicelib.bootstrap import Container
 from chalicelib.domain.after_sale import AfterSale, AfterSaleKind
 from chalicelib.domain.campaign_stock import CampaignStock
@@ -20,26 +19,14 @@ from chalicelib.domain.values import CampaignItem, CampaignRules, Delivery, SkuS
 from tests.support.races import race, split
 from tests.support.runtimes import Running
 
+from .test_concurrent_flash_sale import paid_flash_order
+
 PICKUP = Delivery(method="pickup", store_id="s1")
 REGULAR, CAMPAIGN, ALICE_UNITS, BUYERS = 80, 10, 4, 12
 
 
 def member(c: Container, name: str) -> UUID:
     return c.shop.logins.log_in(openid=f"o-{name}", unionid=None, scene=None, query={})[0]
-
-
-def paid_flash_order(c: Container, member_id: UUID, quantity: int, n: int) -> UUID:
-    order_id = c.shop.flash_sale.place_flash_order(
-        "double11", member_id=member_id, sku_id="TEA", quantity=quantity, terms=OrderTerms(PICKUP)
-    )
-    order = c.shop.orders.order(order_id)
-    c.shop.payments.record_payment(
-        out_trade_no=order.out_trade_no,
-        transaction_id=f"42000{n:05d}",
-        amount_fen=order.price.payable_fen,
-        paid_at=c.now(),
-    )
-    return order_id
 
 
 def one_shard_sale_with_refunds_in_flight(c: Container) -> tuple[UUID, list[AfterSale]]:
