@@ -16,12 +16,12 @@ STATUSES = ("sent", "failed", "suppressed", "dispatched")
 def _day() -> str:
     """`?day=YYYY-MM-DD`, today in Beijing when absent."""
     from ..application.errors import InvalidInput
-    from ..domain.calendar import beijing_date
+    from ..domain.calendar import beijing_day
     from .schemas import plausible_day
 
     given = query_param(bp, "day")
     if given is None:
-        return beijing_date(container().now()).isoformat()
+        return beijing_day(container().now())
     try:
         return plausible_day(given).isoformat()
     except ValueError as error:

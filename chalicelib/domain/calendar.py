@@ -12,6 +12,11 @@ def beijing_date(moment: datetime) -> date:
     return moment.astimezone(BEIJING).date()
 
 
+def beijing_day(moment: datetime) -> str:
+    """The Beijing day as `YYYY-MM-DD`, as read models key their days."""
+    return beijing_date(moment).isoformat()
+
+
 def start_of_beijing_day(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=BEIJING)
 

@@ -33,7 +33,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from .calendar import beijing_date
+from .calendar import beijing_day
 
 FIRST_VISIT = "first_visit"
 REGISTERED = "registered"
@@ -155,7 +155,7 @@ def contribution(journey: Journey) -> Contribution | None:
             continue
         worst = max(worst, delay_days(visit.at, touch.at))
         delays.append(worst if worst <= MAX_WINDOW_DAYS else None)
-    return Contribution(beijing_date(visit.at).isoformat(), visit.source, tuple(delays))
+    return Contribution(beijing_day(visit.at), visit.source, tuple(delays))
 
 
 def empty_reached() -> dict[str, list[int]]:

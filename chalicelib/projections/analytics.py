@@ -41,6 +41,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ..domain.attribution import INVITE, Source, converts, last_touch, source_of
+from ..domain.calendar import beijing_day
 from ..domain.member import Member
 from ..domain.order import Order
 from ..domain.referral import Referral
@@ -60,7 +61,6 @@ from .analytics_counters import (
     count_cohort,
     count_day,
     count_source,
-    day_of,
     source_key,
     week_of_day,
 )
@@ -71,7 +71,7 @@ from .base import Doc, Handler, ViewWriter, day_source_rank, plain
 def _fresh_member(registered_at: datetime | None) -> Doc:
     return {
         "registered_at": None if registered_at is None else plain(registered_at),
-        "registered_day": None if registered_at is None else day_of(registered_at),
+        "registered_day": None if registered_at is None else beijing_day(registered_at),
         "acquisition": None,
         "invited": False,
         "converted": False,
@@ -88,7 +88,7 @@ def _fresh_member(registered_at: datetime | None) -> Doc:
 
 def _registered(member_id: str, at: datetime, views: ViewWriter) -> None:
     views.put(MEMBERS, member_id, _fresh_member(at))
-    day = day_of(at)
+    day = beijing_day(at)
     count_day(views, day, new_members=1)
     count_cohort(views, RETENTION_DAYS, day, members=1)
     count_cohort(views, RETENTION_WEEKS, week_of_day(day), members=1)
@@ -115,7 +115,7 @@ def _visit(views: ViewWriter, member_id: str, source: Source, at: datetime) -> N
     doc = views.get(MEMBERS, member_id) or _fresh_member(None)
     if doc["registered_day"] is not None and doc["acquisition"] is None:
         _acquire(views, doc, INVITE if doc["invited"] else source.key)
-    day = day_of(at)
+    day = beijing_day(at)
     active = 0 if day in doc["active_days"] else 1
     if active:
         doc["active_days"].append(day)
@@ -180,7 +180,7 @@ def _on_placed(e: Order.Placed, views: ViewWriter) -> None:
         member.get("last_visit_source"),
         e.placed_at,
     )
-    count(views, day_of(e.placed_at), source, orders_placed=1)
+    count(views, beijing_day(e.placed_at), source, orders_placed=1)
     views.put(ORDERS, str(e.originator_id), {"source": source, "member_id": member_id})
 
 
@@ -197,7 +197,7 @@ def _forget_member(views: ViewWriter, e: Any, order: Doc) -> None:
 
 def _on_paid(e: Order.Paid, views: ViewWriter) -> None:
     order = _order(views, e)
-    day = day_of(e.at)
+    day = beijing_day(e.at)
     key = source_key(views, day, order["source"])
     member_id = order["member_id"]
     member = None if member_id is None else views.get(MEMBERS, member_id)
@@ -233,7 +233,7 @@ def _repurchase(views: ViewWriter, member: Doc, paid_at: datetime) -> None:
     first = member.get("first_paid_at")
     if first is None:
         member["first_paid_at"] = plain(paid_at)
-        day = day_of(paid_at)
+        day = beijing_day(paid_at)
         count_cohort(views, RETENTION_DAYS, day, first_payers=1)
         count_cohort(views, RETENTION_WEEKS, week_of_day(day), first_payers=1)
         return
@@ -241,14 +241,14 @@ def _repurchase(views: ViewWriter, member: Doc, paid_at: datetime) -> None:
     if member.get("repurchased") or not repurchases(first_at, paid_at):
         return
     member["repurchased"] = True
-    day = day_of(first_at)
+    day = beijing_day(first_at)
     count_cohort(views, RETENTION_DAYS, day, repurchasers=1)
     count_cohort(views, RETENTION_WEEKS, week_of_day(day), repurchasers=1)
 
 
 def _on_paid_after_close(e: Order.PaidAfterClose, views: ViewWriter) -> None:
     order = _order(views, e)
-    count(views, day_of(e.at), order["source"], late_paid_fen=e.amount_fen)
+    count(views, beijing_day(e.at), order["source"], late_paid_fen=e.amount_fen)
     _forget_member(views, e, order)
 
 
@@ -260,7 +260,7 @@ def _on_cancelled(e: Order.Cancelled, views: ViewWriter) -> None:
 
 def _on_refunded(e: Order.Refunded, views: ViewWriter) -> None:
     order = _order(views, e)
-    count(views, day_of(e.at), order["source"], refunds=1, refunded_fen=e.amount_fen)
+    count(views, beijing_day(e.at), order["source"], refunds=1, refunded_fen=e.amount_fen)
 
 
 # -- labels ---------------------------------------------------------------------
@@ -272,7 +272,7 @@ def _on_labelled(e: SourceLabels.Labelled, views: ViewWriter) -> None:
 def _on_after_sale_refunded(e: Order.AfterSaleRefunded, views: ViewWriter) -> None:
     """A partial refund counts as a refund of its amount (GMV = paid − refunded)."""
     order = _order(views, e)
-    count(views, day_of(e.at), order["source"], refunds=1, refunded_fen=e.amount_fen)
+    count(views, beijing_day(e.at), order["source"], refunds=1, refunded_fen=e.amount_fen)
 
 
 HANDLERS: dict[type, Handler] = {

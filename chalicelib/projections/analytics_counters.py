@@ -4,9 +4,8 @@ registration cohort's, each read, added to and written back in one call."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
-from ..domain.calendar import beijing_date
 from ..domain.retention import DAY_COUNTERS, REPURCHASE_COUNTERS, WEEK_COUNTERS, week_of
 from ..domain.shop_metrics import DAY_COUNTS, SOURCE_COUNTS
 from .base import Doc, ViewWriter, day_source_rank
@@ -19,10 +18,6 @@ LABELS = "labels"
 RETENTION_DAYS = "retention_days"
 RETENTION_WEEKS = "retention_weeks"
 MAX_SOURCES_PER_DAY = 200
-
-
-def day_of(moment: datetime) -> str:
-    return beijing_date(moment).isoformat()
 
 
 def group_of(source: str) -> str:

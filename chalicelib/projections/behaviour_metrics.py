@@ -23,14 +23,14 @@ events other projections read share the log)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from ..domain import behaviour_metrics as metrics
 from ..domain.attribution import DIRECT
 from ..domain.behaviour import MAX_AGE
 from ..domain.behaviour_event import INSTALL_LINKED, BehaviourEvent
-from ..domain.calendar import beijing_date
+from ..domain.calendar import beijing_day
 from .base import Doc, Handler, ViewWriter, day_source_rank
 
 DAYS = "days"
@@ -39,10 +39,6 @@ SEARCHES = "searches"
 SUBJECTS = "subjects"
 MAX_SOURCES_PER_DAY = 200
 MARK_DAYS = MAX_AGE.days + 1
-
-
-def day_of(moment: datetime) -> str:
-    return beijing_date(moment).isoformat()
 
 
 # -- counters -------------------------------------------------------------------
@@ -120,7 +116,7 @@ def _uncount(views: ViewWriter, mark: str) -> None:
 
 # -- events ---------------------------------------------------------------------
 def _on_launch(e: BehaviourEvent.Recorded, views: ViewWriter, who: str, doc: Doc) -> None:
-    day = day_of(e.at)
+    day = beijing_day(e.at)
     source = metrics.launch_source(e.fields).key
     key = _capped(views, day, source)
     _count_day(views, day, launches=1)
@@ -132,14 +128,14 @@ def _on_launch(e: BehaviourEvent.Recorded, views: ViewWriter, who: str, doc: Doc
 
 def _on_viewed(e: BehaviourEvent.Recorded, views: ViewWriter, who: str, doc: Doc) -> None:
     """A product view, checkout view or share: once per visitor and day."""
-    day = day_of(e.at)
+    day = beijing_day(e.at)
     key = _capped(views, day, doc["last_source"] or DIRECT)
     _unique(views, doc, day, metrics.UNIQUE[e.kind], key)
     _save(views, who, doc, day)
 
 
 def _on_search(e: BehaviourEvent.Recorded, views: ViewWriter, who: str, doc: Doc) -> None:
-    day = day_of(e.at)
+    day = beijing_day(e.at)
     _count_day(views, day, searches=1)
     term = metrics.search_term(e.fields.get("text"))
     if term is None:
@@ -167,7 +163,7 @@ def _on_linked(e: BehaviourEvent.Recorded, views: ViewWriter) -> None:
             joined["marks"].append(mark)
     joined["last_source"] = install["last_source"] or joined["last_source"]
     install["member"], install["marks"] = member, []
-    day = day_of(e.at)
+    day = beijing_day(e.at)
     _save(views, e.subject, install, day)
     _save(views, member, joined, day)
 

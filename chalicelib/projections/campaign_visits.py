@@ -27,7 +27,7 @@ from typing import Any
 from ..domain import campaign_visits as rules
 from ..domain.behaviour_event import INSTALL_LINKED, BehaviourEvent
 from ..domain.behaviour_metrics import member_of_link
-from ..domain.calendar import beijing_date
+from ..domain.calendar import beijing_day
 from ..domain.mirrored_facts import ACCOUNT_CLOSED
 from .base import Doc, Handler, ViewWriter
 
@@ -116,7 +116,7 @@ def _on_recorded(e: BehaviourEvent.Recorded, views: ViewWriter) -> None:
     code = rules.campaign_of(e.kind, e.fields)
     if code is None:
         return
-    day = beijing_date(e.at).isoformat()
+    day = beijing_day(e.at)
     who = _counted_as(views, e.subject)
     if e.kind == rules.SHARED:
         _first(views, who, code, day, SHARERS)

@@ -24,7 +24,7 @@ from typing import Any
 
 from ..domain import oa_metrics as rules
 from ..domain.behaviour_event import BehaviourEvent
-from ..domain.calendar import beijing_date
+from ..domain.calendar import beijing_day
 from ..domain.mirrored_facts import ACCOUNT_CLOSED, FOLLOWED
 from .base import Doc, Handler, ViewWriter, rank_time
 
@@ -65,7 +65,7 @@ def _check(views: ViewWriter, member: Doc) -> None:
 
 def _on_prompt(e: BehaviourEvent.Recorded, views: ViewWriter, member_id: str) -> None:
     member, at = _member(views, member_id), rank_time(e.at)
-    day = beijing_date(e.at).isoformat()
+    day = beijing_day(e.at)
     prompts = member["days"].get(day)
     if prompts is None:
         member["days"][day] = {"first": at, "last": at, "followed": False}

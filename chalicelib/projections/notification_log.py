@@ -15,10 +15,9 @@ nothing here needs state from elsewhere.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from ..domain.calendar import beijing_date
+from ..domain.calendar import beijing_day
 from ..domain.notification import Notification
 from .base import Handler, ViewWriter, plain, rank_time
 
@@ -27,16 +26,12 @@ BY_STATUS = "by_status"
 DAILY = "daily"
 
 
-def day_of(moment: datetime) -> str:
-    return beijing_date(moment).isoformat()
-
-
 def status_group(day: str, status: str) -> str:
     return f"{day}/{status}"
 
 
 def _count(views: ViewWriter, e: Any, counter: str, reason: str | None = None) -> None:
-    day, template = day_of(e.at), e.template_id or e.trigger
+    day, template = beijing_day(e.at), e.template_id or e.trigger
     key = f"{day}:{template}"
     doc = views.get(DAILY, key) or {
         "day": day,
@@ -73,7 +68,7 @@ def _record(views: ViewWriter, e: Any, status: str | None, **changes: Any) -> No
     doc.update(changes, at=plain(e.at), template_id=template_id or doc["template_id"])
     if status is not None:
         doc["status"] = status
-    day, rank = day_of(e.at), rank_time(e.at)
+    day, rank = beijing_day(e.at), rank_time(e.at)
     doc["day"] = day
     views.put(NOTIFICATIONS, e.intent_id, doc, group=day, rank=rank)
     views.put(BY_STATUS, e.intent_id, doc, group=status_group(day, doc["status"]), rank=rank)

@@ -37,7 +37,7 @@ from typing import Any
 from uuid import UUID
 
 from ..domain import oa_metrics as rules
-from ..domain.calendar import beijing_date
+from ..domain.calendar import beijing_date, beijing_day
 from ..domain.follower import Follower
 from ..domain.identity import WeChatIdentity
 from ..domain.ids import identity_id_for
@@ -51,10 +51,6 @@ FOLLOWERS = "followers"
 IDENTITIES = "identities"
 MEMBERS = "members"
 ORDERS = "orders"
-
-
-def _day_of(moment: datetime) -> str:
-    return beijing_date(moment).isoformat()
 
 
 def _count(views: ViewWriter, day: str, **deltas: int) -> None:
@@ -110,7 +106,7 @@ def _link(views: ViewWriter, identity: Doc) -> None:
     if follower["first_followed_at"] is None:
         return
     follower["member_id"], member["follower_id"] = member_id, follower_id
-    first_day = _day_of(datetime.fromisoformat(follower["first_followed_at"]))
+    first_day = beijing_day(datetime.fromisoformat(follower["first_followed_at"]))
     if not follower["linked"]:
         follower["linked"] = True
         _count(views, first_day, linked=1)
@@ -176,7 +172,7 @@ def _on_followed(e: Follower.Followed, views: ViewWriter) -> None:
     follower.update(following=True, followed_at=plain(e.at), followed_version=e.originator_version)
     if follower["first_followed_at"] is None:
         follower["first_followed_at"] = plain(e.at)
-    _count(views, _day_of(e.at), gained=1)
+    _count(views, beijing_day(e.at), gained=1)
     views.put(FOLLOWERS, follower_id, follower)
     _file(views, follower_id, follower, e.unionid_key)
 
@@ -187,7 +183,7 @@ def _on_unfollowed(e: Follower.Unfollowed, views: ViewWriter) -> None:
     if follower is None or not follower["following"]:
         return
     follower["following"] = False
-    _count(views, _day_of(e.at), lost=1)
+    _count(views, beijing_day(e.at), lost=1)
     followed = beijing_date(datetime.fromisoformat(follower["followed_at"]))
     if rules.leaves_early(followed, beijing_date(e.at)):
         _count(views, followed.isoformat(), left_early=1)
@@ -294,8 +290,8 @@ def _on_paid(e: Order.Paid, views: ViewWriter) -> None:
     followed = datetime.fromisoformat(follower["first_followed_at"])
     if follower["first_paid_at"] is None and e.at >= followed:
         follower["first_paid_at"] = plain(e.at)
-        _count(views, _day_of(followed), linked_payers=1)
-    _repurchase(views, follower, _day_of(followed), [e.at])
+        _count(views, beijing_day(followed), linked_payers=1)
+    _repurchase(views, follower, beijing_day(followed), [e.at])
     views.put(FOLLOWERS, follower_id, follower)
 
 

@@ -38,7 +38,7 @@ from datetime import datetime
 from typing import Any
 
 from ..domain.attribution import last_touch, source_of
-from ..domain.calendar import beijing_date
+from ..domain.calendar import beijing_day
 from ..domain.campaign import Campaign
 from ..domain.coupons import CouponTemplate, CouponWallet
 from ..domain.member import Member
@@ -55,10 +55,6 @@ COUPON_DAYS = "coupon_days"
 ORDERS = "orders"
 MEMBERS = "members"
 MAX_SOURCES_PER_DAY = 50
-
-
-def day_of(moment: datetime) -> str:
-    return beijing_date(moment).isoformat()
 
 
 def coupon_rank(day: str, template_id: str) -> str:
@@ -147,7 +143,7 @@ def _on_template(e: CouponTemplate.Defined, views: ViewWriter) -> None:
 def _on_issued(e: CouponTemplate.Issued, views: ViewWriter) -> None:
     template_id = str(e.originator_id)
     views.put(COUPONS, e.coupon_id, {"template_id": template_id})
-    _count_coupon(views, template_id, day_of(e.at), issued=1)
+    _count_coupon(views, template_id, beijing_day(e.at), issued=1)
 
 
 def _template_of(views: ViewWriter, coupon_id: str | None) -> str | None:
@@ -158,7 +154,7 @@ def _template_of(views: ViewWriter, coupon_id: str | None) -> str | None:
 def _on_used(e: CouponWallet.Used, views: ViewWriter) -> None:
     template_id = _template_of(views, e.coupon_id)
     if template_id is not None:
-        _count_coupon(views, template_id, day_of(e.at), used=1)
+        _count_coupon(views, template_id, beijing_day(e.at), used=1)
 
 
 def _on_given_back(e: CouponWallet.Returned | CouponWallet.Lapsed, views: ViewWriter) -> None:
@@ -167,7 +163,7 @@ def _on_given_back(e: CouponWallet.Returned | CouponWallet.Lapsed, views: ViewWr
     order = views.get(ORDERS, e.order_id)
     template_id = _template_of(views, e.coupon_id)
     if order is not None and order["paid"] and template_id is not None:
-        _count_coupon(views, template_id, day_of(e.at), returned=1)
+        _count_coupon(views, template_id, beijing_day(e.at), returned=1)
 
 
 # -- members ----------------------------------------------------------------------
@@ -219,7 +215,7 @@ def _on_placed(e: Order.Placed, views: ViewWriter) -> None:
     if campaign_id is not None:
         joined = 0 if campaign_id in member["joined"] else 1
         member["joined"] += [campaign_id] * joined
-        day = day_of(e.placed_at)
+        day = beijing_day(e.placed_at)
         _count_campaign(views, campaign_id, day, orders_placed=1, participants=joined)
     member["pending"].append(order_id)
     views.put(MEMBERS, member_id, member)
@@ -254,7 +250,7 @@ def _on_paid(e: Order.Paid, views: ViewWriter) -> None:
     member_id = order["member_id"]
     order["paid"] = True
     member = _settle(views, order_id, order)
-    day = day_of(e.at)
+    day = beijing_day(e.at)
     _count_order(views, order, day, orders_paid=1, paid_fen=e.amount_fen)
     campaign_id, template_id = order["campaign_id"], order["template_id"]
     if template_id is not None:
@@ -269,7 +265,7 @@ def _on_paid(e: Order.Paid, views: ViewWriter) -> None:
 def _on_paid_after_close(e: Order.PaidAfterClose, views: ViewWriter) -> None:
     order = views.get(ORDERS, str(e.originator_id))
     if order is not None:
-        _count_order(views, order, day_of(e.at), late_paid_fen=e.amount_fen)
+        _count_order(views, order, beijing_day(e.at), late_paid_fen=e.amount_fen)
 
 
 def _on_cancelled(e: Order.Cancelled, views: ViewWriter) -> None:
@@ -286,14 +282,14 @@ def _on_cancelled(e: Order.Cancelled, views: ViewWriter) -> None:
 def _on_refunded(e: Order.Refunded, views: ViewWriter) -> None:
     order = views.get(ORDERS, str(e.originator_id))
     if order is not None:
-        _count_order(views, order, day_of(e.at), refunds=1, refunded_fen=e.amount_fen)
+        _count_order(views, order, beijing_day(e.at), refunds=1, refunded_fen=e.amount_fen)
 
 
 def _on_after_sale_refunded(e: Order.AfterSaleRefunded, views: ViewWriter) -> None:
     """A partial refund counts as a refund of its amount."""
     order = views.get(ORDERS, str(e.originator_id))
     if order is not None:
-        _count_order(views, order, day_of(e.at), refunds=1, refunded_fen=e.amount_fen)
+        _count_order(views, order, beijing_day(e.at), refunds=1, refunded_fen=e.amount_fen)
 
 
 HANDLERS: dict[type, Handler] = {
