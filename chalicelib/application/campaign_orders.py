@@ -95,7 +95,14 @@ class CampaignOrders:
         bargain_id: str = "",
     ) -> tuple[Order, list[Aggregate]]:
         """A campaign order and every other aggregate to save with it: a stock
-        shard, the member's entry, the coupon wallet and the points account."""
+        shard, the member's entry, the coupon wallet and the points account.
+
+        The shards are looked at first: a buyer who finds the campaign sold
+        out learns it before the order is priced, which is most of a flash
+        sale's buyers once its stock is gone. The shard found is loaded again
+        just before taking from it, so that concurrent buyers conflict only
+        when they take from it at the same moment, not while they are priced."""
+        found = self._shard_with(campaign, sku_id, quantity)
         checkout = self.campaign_check_out(
             campaign,
             member_id=member_id,
@@ -110,7 +117,7 @@ class CampaignOrders:
         entry_id = CampaignEntry.create_id(campaign.id, member_id)
         entry = self.store.find(CampaignEntry, entry_id)
         entry = entry or CampaignEntry(campaign_id=campaign.id, member_id=member_id)
-        shard = self._shard_with(campaign, sku_id, quantity)
+        shard = self._shard_with(campaign, sku_id, quantity, first=found.shard)
         ref = CampaignRef(
             kind=str(campaign.kind),
             campaign_id=str(campaign.id),
@@ -137,10 +144,13 @@ class CampaignOrders:
             for n in range(campaign.shards)
         ]
 
-    def _shard_with(self, campaign: Campaign, sku_id: str, quantity: int) -> CampaignStock:
-        """A shard holding `quantity` units, starting the search at a random
-        shard so concurrent buyers spread over all of them."""
-        first = random.randrange(campaign.shards)
+    def _shard_with(
+        self, campaign: Campaign, sku_id: str, quantity: int, first: int | None = None
+    ) -> CampaignStock:
+        """A shard holding `quantity` units, starting the search at `first`, by
+        default at a random shard so concurrent buyers spread over all of them."""
+        if first is None:
+            first = random.randrange(campaign.shards)
         left = 0
         for step in range(campaign.shards):
             number = (first + step) % campaign.shards

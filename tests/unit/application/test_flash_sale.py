@@ -93,6 +93,23 @@ def test_never_sold_beyond_its_stock(shop: Shop) -> None:
     assert shop.campaigns.campaign_stock("flash")["tea-250"] == {"stock": 3, "left": 0, "taken": 3}
 
 
+def test_a_buyer_who_comes_too_late_hears_sold_out_before_the_order_is_priced(
+    shop: Shop,
+) -> None:
+    define_flash(shop, stock=1, limit=0, shards=1)
+    shop.campaigns.start_campaign("flash")
+    first, late = member(shop, "first"), member(shop, "late")
+    buy(shop, first)
+    with pytest.raises(OutOfStock, match="sold out"):
+        shop.flash_sale.place_flash_order(
+            "flash",
+            member_id=late,
+            sku_id="tea-250",
+            quantity=1,
+            terms=OrderTerms(EXPRESS, quote_id="a-quote-from-before-the-price-changed"),
+        )
+
+
 def test_an_unpaid_flash_order_gives_its_units_back_after_five_minutes(
     shop: Shop, clock: FixedClock, member_id: UUID
 ) -> None:
