@@ -59,6 +59,9 @@ class Order(Aggregate):
         self.transaction_id: str | None = None
         self.out_refund_no: str | None = None
         self.refund_count = 0
+        self.refund_reason = ""
+        """The reason of the whole refund asked for or approved last: the one an
+        approval sends to WeChat Pay, again when a failed refund is retried."""
         self.shipped_at: datetime | None = None
         self.received_at: datetime | None = None
         self.refunded_fen = 0
@@ -221,6 +224,7 @@ class Order(Aggregate):
     @event(RefundRequested)
     def _refund_requested(self, reason: str, at: datetime) -> None:
         self.refund_status = RefundStatus.REQUESTED
+        self.refund_reason = reason
 
     def refund_by_shop(self, reason: str, at: datetime) -> None:
         """The shop refunds on its own initiative (e.g. a complaint after the
@@ -230,8 +234,11 @@ class Order(Aggregate):
         self._approve_refund(reason=reason, at=at)
 
     def approve_refund(self, at: datetime) -> None:
+        """The member's request (or a failed refund) approved: the refund
+        carries the member's own reason, which WeChat Pay shows in the buyer's
+        refund notice; a retried refund carries the reason it was approved with."""
         rules.require_refund_to_decide(self.refund_status, "no refund to approve")
-        self._approve_refund(reason="approved by the shop", at=at)
+        self._approve_refund(reason=self.refund_reason, at=at)
 
     def _approve_refund(self, reason: str, at: datetime) -> None:
         self._refund_approved(
@@ -254,6 +261,7 @@ class Order(Aggregate):
         self.refund_count += 1
         self.out_refund_no = out_refund_no
         self.refund_status = RefundStatus.APPROVED
+        self.refund_reason = reason
 
     def reject_refund(self, reason: str, at: datetime) -> None:
         rules.require_refund_to_decide(self.refund_status, "no refund request to reject")

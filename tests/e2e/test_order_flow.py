@@ -90,7 +90,8 @@ def test_two_members_order_pay_ship_receive_and_refund(stack: Stack) -> None:
     status, approved = stack.call("POST", f"/admin/orders/{oid}/refund/approve", admin=True)
     assert status == 200 and approved["refund_status"] == "approved"
     out_refund_no = approved["refund"]["out_refund_no"]
-    assert stack.sandbox.snapshot()["refunds"][out_refund_no]["refund"] == 13600
+    sent = stack.sandbox.snapshot()["refunds"][out_refund_no]
+    assert (sent["refund"], sent["reason"]) == (13600, "茶叶受潮")  # the buyer's notice shows it
     _, outbox = stack.call("GET", "/admin/outbox", admin=True)
     refunds = [m for m in outbox["items"] if m["kind"] == "wechatpay.refund"]
     assert [(m["id"], m["status"]) for m in refunds] == [(out_refund_no, "sent")]

@@ -71,7 +71,7 @@ def test_a_whole_refund_the_member_asked_for_is_approved_under_its_hold() -> Non
 
     assert refund_unclaimed(order, ledger, ACCOUNT_CLOSED, AT) == [order]
 
-    assert approved_reasons(order) == ["approved by the shop"]
+    assert approved_reasons(order) == ["not as described"]  # the member's own reason
     assert then(ledger) == [] and ledger.whole_refund
 
 

@@ -84,6 +84,26 @@ def test_approving_assigns_a_32_character_out_refund_no_for_the_whole_amount() -
     assert order.refund_status == RefundStatus.APPROVED
 
 
+def test_an_approved_request_refunds_with_the_members_own_reason() -> None:
+    order = given_order("paid", refund="requested")
+
+    order.approve_refund(at=AT)
+
+    assert [e.reason for e in then(order)] == ["not as described"]
+
+
+def test_a_failed_refund_is_retried_with_the_reason_it_was_approved_with() -> None:
+    order = given_order("shipped")
+    order.refund_by_shop(reason="complaint after the window", at=AT)
+    assert order.out_refund_no is not None
+    order.record_refund_failure(order.out_refund_no, "ABNORMAL", AT)
+    then(order)
+
+    order.approve_refund(at=AT + timedelta(hours=1))
+
+    assert [e.reason for e in then(order)] == ["complaint after the window"]
+
+
 def test_the_out_refund_no_is_deterministic_per_order() -> None:
     first = given_order("paid", refund="approved")
     second = given_order("paid", refund="approved")
