@@ -1,14 +1,13 @@
 """Flash sale under contention: threads of buyers racing for one campaign SKU
-(its units spread over stock shards) versus the same threads placing ordinary
-orders each on a SKU of its own. Sold must equal stock exactly.
+(its units spread over stock shards). Sold must equal stock exactly.
 
-The limit that does the same work is the same threads placing and paying
-flash-sale orders without contention: each thread on a flash sale of its own
-(its own campaign, SKU and 8 shards), so every order loads and saves a
-campaign, a member's entry and a shard as in the race, and only the race's
-conflicts, retries and sold-out buyers are left out. The ordinary orders stay
-as a second row: they leave out the campaign's work too, and are what the
-figures before this limit were measured against.
+The limit does the same work: the same threads placing and paying flash-sale
+orders without contention, each in a flash sale of its own (its own campaign,
+SKU and 8 shards), so every order loads and saves a campaign, a member's entry
+and a shard as in the race; only the race's conflicts, retries and sold-out
+buyers are left out. Ordinary orders, each thread on a SKU of its own, are a
+second row: they leave out the campaign's work too, and are what the figures
+before this limit were measured against.
 
 Both runs' buyers are the same members, each with a personal-data key made
 before either run (as a member who has given an address before has one): a
