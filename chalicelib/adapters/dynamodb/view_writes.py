@@ -2,22 +2,35 @@
 a batch's writes (reads see them, and a key read once is not read again), and
 the transaction whose parts commit them with the move of each projection's
 position (views.py's DynamoDBViewStore sends them). The keys of view items
-are made here."""
+are made here. What the writer and the transaction need of the store is
+`ViewItems`, so this module does not import views.py (which imports it)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from ...projections.base import BatchTooLarge, Doc, rank_time
 from ..view_json import to_json
-from .connection import MAX_TRANSACTION_ITEMS
+from .connection import MAX_TRANSACTION_ITEMS, Tables
 
-if TYPE_CHECKING:
-    from .views import DynamoDBViewStore
+
+class ViewItems(Protocol):
+    """The view store, as its writes use it (views.py's DynamoDBViewStore)."""
+
+    tables: Tables
+    now: Callable[[], str]
+
+    def read_text(self, pk: str) -> str | None: ...
+
+    def outbox_has(self, message_id: str) -> bool: ...
+
+    def move(self, projection: str, generation: int, after: int, upto: int) -> dict[str, Any]: ...
+
+    def still_at(self, projection: str, generation: int, after: int) -> dict[str, Any]: ...
 
 
 def generation_name(projection: str, generation: int) -> str:
@@ -36,7 +49,7 @@ class DynamoDBViewWriter:
     """Buffers a batch's writes until the batch commits; reads see them, and a
     key read once is not read again."""
 
-    def __init__(self, store: DynamoDBViewStore, projection: str, generation: int) -> None:
+    def __init__(self, store: ViewItems, projection: str, generation: int) -> None:
         self._store = store
         self._projection = projection
         self._generation = generation
@@ -133,7 +146,7 @@ class DynamoDBViewTransaction:
     If the rest alone is over 100, the part is BatchTooLarge (the runner splits
     the batch)."""
 
-    def __init__(self, store: DynamoDBViewStore) -> None:
+    def __init__(self, store: ViewItems) -> None:
         self._store = store
         self.parts: list[tuple[list[dict[str, Any]], list[str]]] = []
         self.spills: list[list[dict[str, Any]]] = []
