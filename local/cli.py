@@ -17,7 +17,7 @@ from tqdm import tqdm
 
 from chalicelib import bootstrap
 from chalicelib.clock import Clock
-from chalicelib.settings import Settings
+from chalicelib.settings import Settings, SettingsError
 from sandbox import Sandbox, ensure_keyring
 from sandbox.message_table import message_table
 
@@ -294,4 +294,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--to", dest="end", required=True, help="last Beijing day, YYYY-MM-DD")
     p.set_defaults(func=export_behaviour)
     args = parser.parse_args(argv)
-    args.func(args)
+    try:
+        args.func(args)
+    except SettingsError as error:  # an operator's setting: what is wrong, not a traceback
+        raise SystemExit(f"manage.py: {error}") from None

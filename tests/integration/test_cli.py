@@ -261,6 +261,19 @@ def test_cli_errors_are_one_line_naming_the_server_run_used(local_run: LocalRun)
         assert _one_line_error(stopped.manage(*args)) == not_running
 
 
+def test_bad_settings_are_named_without_a_traceback(tmp_path: Path) -> None:
+    bad = {**_local_env(), "MINILOOP_UNPAID_TIMEOUT_MIN": "0", "MINILOOP_RUNTIME": "cloud"}
+    for args in (("run",), ("tick",), ("rebuild", "all")):
+        refused = _manage(tmp_path, *args, env=bad)
+        assert refused.returncode != 0 and refused.stdout == "", refused
+        assert "Traceback" not in refused.stderr, refused.stderr
+        assert refused.stderr.splitlines() == [
+            "manage.py: 2 invalid settings",
+            "  MINILOOP_RUNTIME: Input should be 'embedded' or 'aws'",
+            "  MINILOOP_UNPAID_TIMEOUT_MIN: Input should be greater than or equal to 1",
+        ]
+
+
 def test_the_clock_moves_by_durations_and_refuses_nonsense_in_one_line(tmp_path: Path) -> None:
     assert "(real time)" in _manage(tmp_path, "clock", "show").stdout
     for args, says in [
