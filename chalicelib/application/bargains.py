@@ -20,7 +20,7 @@ from ..domain.campaign import Campaign, CampaignKind
 from ..domain.order import Order
 from .accounts import Accounts
 from .campaign_orders import CampaignOrders, OrderTerms
-from .checkout import CheckoutUseCases
+from .catalogue_lines import line_for
 from .errors import InvalidInput, NotFound
 from .store import EventStore, retry_on_conflict
 
@@ -34,12 +34,10 @@ class BargainUseCases:
         self,
         store: EventStore,
         accounts: Accounts,
-        checkout: CheckoutUseCases,
         campaign_orders: CampaignOrders,
     ) -> None:
         self.store = store
         self.accounts = accounts
-        self.checkout = checkout
         self.campaign_orders = campaign_orders
 
     def bargain(self, bargain_id: UUID, member_id: UUID | None = None) -> Bargain:
@@ -65,7 +63,7 @@ class BargainUseCases:
         if existing is not None:
             return existing, False
         self.accounts.active_member(member_id)
-        _, line = self.checkout.line_for(sku_id, 1, field="sku_id")
+        _, line = line_for(self.store, sku_id, 1, field="sku_id")
         now = self.store.clock.now()
         bargain = Bargain(
             campaign_id=campaign.id,

@@ -23,6 +23,7 @@ from ..domain.ids import campaign_id_for, stock_id_for
 from ..domain.order import Order
 from ..domain.values import Address, CampaignRef, Delivery
 from .accounts import Accounts
+from .catalogue_lines import line_for
 from .checkout import Checkout, CheckoutUseCases
 from .errors import InvalidInput, NotFound
 from .store import EventStore
@@ -77,7 +78,7 @@ class CampaignOrders:
         if campaign.item(sku_id) is None:
             raise InvalidInput("sku_id", f"{sku_id!r} is not part of campaign {campaign.code}")
         member = self.accounts.active_member(member_id)
-        _, line = self.checkout.line_for(sku_id, quantity, field="sku_id")
+        _, line = line_for(self.store, sku_id, quantity, field="sku_id")
         line = replace(line, unit_price_fen=unit_price_fen)
         level = replace(self.accounts.level_of(member), discount_percent=100)
         return self.checkout.priced(member, [line], [], level, pickup, coupon_id, points)

@@ -21,7 +21,7 @@ from ..domain.errors import DomainError
 from ..domain.ids import stock_id_for
 from ..domain.values import CampaignItem, CampaignRules
 from .campaign_orders import CampaignOrders
-from .checkout import CheckoutUseCases
+from .catalogue_lines import line_for
 from .errors import InvalidInput
 from .store import EventStore, retry_on_conflict
 
@@ -42,11 +42,8 @@ def default_shards(items: list[CampaignItem]) -> int:
 class CampaignAdminUseCases:
     """The operators' campaign use cases."""
 
-    def __init__(
-        self, store: EventStore, checkout: CheckoutUseCases, campaign_orders: CampaignOrders
-    ) -> None:
+    def __init__(self, store: EventStore, campaign_orders: CampaignOrders) -> None:
         self.store = store
-        self.checkout = checkout
         self.campaign_orders = campaign_orders
 
     def define_campaign(
@@ -67,7 +64,7 @@ class CampaignAdminUseCases:
         if problem is not None:
             raise InvalidInput(*problem)
         for index, item in enumerate(items):
-            _, line = self.checkout.line_for(item.sku_id, 1, field=f"items[{index}].sku_id")
+            _, line = line_for(self.store, item.sku_id, 1, field=f"items[{index}].sku_id")
             if kind == CampaignKind.BARGAIN and item.price_fen + rules.helps_needed > (
                 line.unit_price_fen
             ):

@@ -10,16 +10,15 @@ from uuid import UUID
 from ..domain.cart import Cart, cart_id_for
 from .accounts import Accounts
 from .cart_lines import shown_lines
-from .checkout import CheckoutUseCases
+from .catalogue_lines import line_for
 from .errors import InvalidInput, NotFound
 from .store import EventStore, retry_on_conflict
 
 
 class CartUseCases:
-    def __init__(self, store: EventStore, accounts: Accounts, checkout: CheckoutUseCases) -> None:
+    def __init__(self, store: EventStore, accounts: Accounts) -> None:
         self.store = store
         self.accounts = accounts
-        self.checkout = checkout
 
     def cart_of(self, member_id: UUID) -> Cart:
         """The member's cart (a new, empty one when they never had one)."""
@@ -32,7 +31,7 @@ class CartUseCases:
         has no such SKU, 409 `not_on_sale` when it is off sale); a new line
         remembers the unit price in effect now as the price seen."""
         self.accounts.active_member(member_id)
-        _, line = self.checkout.line_for(sku_id, quantity, field="sku_id")
+        _, line = line_for(self.store, sku_id, quantity, field="sku_id")
         cart = self.cart_of(member_id)
         cart.add(sku_id, quantity, line.unit_price_fen, self.store.clock.now())
         self.store.save(cart)

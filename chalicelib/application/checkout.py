@@ -9,10 +9,9 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from ..domain.catalogue import Product, Stock
+from ..domain.catalogue import Stock
 from ..domain.coupons import CouponWallet
 from ..domain.errors import DomainError, InsufficientPoints
-from ..domain.ids import stock_id_for
 from ..domain.member import Member
 from ..domain.offers import (
     CheckoutOffers,
@@ -28,7 +27,8 @@ from ..domain.policy import OrderPolicy
 from ..domain.pricing import quote_id
 from ..domain.values import Address, CampaignRef, Delivery, Level, OrderLine, PriceBreakdown
 from .accounts import Accounts
-from .errors import InvalidInput, NotFound
+from .catalogue_lines import cart_lines
+from .errors import InvalidInput
 from .ports import Vault
 from .store import EventStore
 
@@ -85,7 +85,7 @@ class CheckoutUseCases:
         """The priced cart; with `pick_best` and no `coupon_id`, the member's
         coupon that saves the most on it (domain/offers.py) is applied."""
         member = self.accounts.active_member(member_id)
-        lines, stocks = self._cart(items)
+        lines, stocks = cart_lines(self.store, items)
         level = self.accounts.level_of(member)
         if pick_best and coupon_id is None:
             coupon_id = self._best_coupon(member.id, lines, self.rules(level, pickup))
@@ -182,55 +182,3 @@ class CheckoutUseCases:
                 quote_id=checkout.quote_id,
                 payable_fen=checkout.price.payable_fen,
             )
-
-    def _cart(
-        self, items: list[tuple[str, int]]
-    ) -> tuple[list[OrderLine], list[tuple[Stock, int]]]:
-        quantities: dict[str, int] = {}
-        first_line: dict[str, int] = {}
-        for index, (sku_id, quantity) in enumerate(items):
-            quantities[sku_id] = quantities.get(sku_id, 0) + quantity
-            first_line.setdefault(sku_id, index)
-        lines: list[OrderLine] = []
-        stocks: list[tuple[Stock, int]] = []
-        products: dict[str, Product] = {}
-        for sku_id, quantity in quantities.items():
-            field = f"lines[{first_line[sku_id]}].sku_id"
-            stock, line = self.line_for(sku_id, quantity, field=field, products=products)
-            lines.append(line)
-            stocks.append((stock, quantity))
-        return lines, stocks
-
-    def line_for(
-        self,
-        sku_id: str,
-        quantity: int,
-        field: str,
-        products: dict[str, Product] | None = None,
-    ) -> tuple[Stock, OrderLine]:
-        """The SKU's stock and an order line for it at the catalogue price in
-        effect now; InvalidInput names `field` when the catalogue has no such
-        SKU, NotOnSale (409) when it or its product is off sale. `products`
-        keeps the products a cart loaded, so one cart sees one version of each."""
-        seen = {} if products is None else products
-        try:
-            stock = self.store.load(Stock, stock_id_for(sku_id), "SKU")
-            product = seen.get(stock.product_id) or self.store.load(
-                Product, UUID(stock.product_id), "product"
-            )
-        except NotFound:
-            raise InvalidInput(field, f"no SKU {sku_id!r} in the catalogue") from None
-        seen[stock.product_id] = product
-        spec = product.sku(sku_id)
-        if spec is None:
-            raise InvalidInput(field, f"no SKU {sku_id!r} in the catalogue")
-        product.require_on_sale(sku_id)
-        line = OrderLine(
-            product_id=str(product.id),
-            sku_id=sku_id,
-            title=f"{product.title} {spec.name}".strip(),
-            unit_price_fen=product.price_at(sku_id, self.store.clock.now()),
-            quantity=quantity,
-            category=product.category,
-        )
-        return stock, line

@@ -58,9 +58,9 @@ def build_shop(store: EventStore, rules: ShopRules, ports: ShopPorts) -> Shop:
     teams = TeamReactions(store)
     reactions = OrderReactions(store, benefits, campaign_orders, teams, BargainReactions(store))
     orders = OrderUseCases(store, checkout, reactions, policy=rules.order_policy)
-    campaigns = CampaignAdminUseCases(store, checkout, campaign_orders)
+    campaigns = CampaignAdminUseCases(store, campaign_orders)
     group_buy = GroupBuyUseCases(store, campaign_orders)
-    cart = CartUseCases(store, accounts, checkout)
+    cart = CartUseCases(store, accounts)
     official_account = official_account_use_cases(store, rules, ports)
     return Shop(
         store=store,
@@ -83,7 +83,7 @@ def build_shop(store: EventStore, rules: ShopRules, ports: ShopPorts) -> Shop:
         campaigns=campaigns,
         flash_sale=FlashSaleUseCases(store, campaign_orders),
         group_buy=group_buy,
-        bargains=BargainUseCases(store, accounts, checkout, campaign_orders),
+        bargains=BargainUseCases(store, accounts, campaign_orders),
         reservations=ReservationUseCases(store, accounts, campaign_orders),
         subscriptions=SubscriptionUseCases(
             store, accounts, template_book=rules.template_book, credits_from=rules.credits_from
