@@ -19,9 +19,9 @@ if TYPE_CHECKING:
     from .adapters.idempotency import IdempotencyKeys
     from .adapters.outbox_dispatch import Outbox, OutboxDispatcher
     from .adapters.pii import KeyStore
-    from .adapters.rate_limits import RateLimits
     from .adapters.sqlite_views import SQLiteViewStore
     from .adapters.sqs_queue import OutboxQueue
+    from .application.ports import RateLimits
 
 
 class ReadModels(ViewStore, PagedViewReader, Protocol):

@@ -2,8 +2,9 @@
 units a key may spend per window (windows start at multiples of the window's
 length since the epoch, by the injected clock).
 
-`take` spends the units only when they all fit, atomically, and otherwise says
-how long until the window ends (nothing spent). Embedded: a table in the
+`take` (the RateLimits port, application/ports.py) spends the units only
+when they all fit, atomically, and otherwise says how long until the window
+ends (nothing spent). Embedded: a table in the
 behaviour log's SQLite file. AWS: `rate#<key>#<window>` items of the
 `<prefix>-idempotency` table (short-lived request bookkeeping with a TTL),
 counted with one conditional UpdateItem."""
@@ -13,14 +14,9 @@ from __future__ import annotations
 import time
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from .sqlite_db import SQLiteDatabase
-
-
-class RateLimits(Protocol):
-    def take(self, key: str, units: int, limit: int, window_s: int, now: datetime) -> int | None:
-        """None when spent; else the seconds until the window ends."""
 
 
 def _window(now: datetime, window_s: int) -> tuple[int, int]:

@@ -33,6 +33,15 @@ class DueTimers(Protocol):
         (team_expiry)."""
 
 
+class RateLimits(Protocol):
+    """Fixed-window limits shared by every process of a runtime
+    (adapters/rate_limits.py): `take` spends `units` of `key`'s window only
+    when they all fit."""
+
+    def take(self, key: str, units: int, limit: int, window_s: int, now: datetime) -> int | None:
+        """None when spent; else the seconds until the window ends."""
+
+
 class Vault(Protocol):
     """Seals personal data under its owner's own key (adapters/pii): a member's,
     or an official-account follower's (keyed by the follower id)."""

@@ -9,11 +9,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from uuid import UUID
 
-from ..adapters.rate_limits import RateLimits
 from ..clock import Clock
 from ..domain.behaviour import Rejection, Tracked, check_item, install_subject
 from ..domain.behaviour_event import INSTALL_LINKED
 from .behaviour_log import BehaviourLog, NewBehaviour
+from .ports import RateLimits
 
 
 class RateLimited(Exception):
