@@ -15,7 +15,7 @@ from .state import AccessToken
 from .web import Reply, Request
 
 if TYPE_CHECKING:
-    from .server import Sandbox
+    from .core import SandboxCore
 
 TOKEN_TTL_S = 7200
 INVALID_TOKEN = (40001, "invalid credential, access_token is invalid or not latest")
@@ -29,7 +29,7 @@ def ok(**fields: Any) -> Reply:
     return Reply(200, {"errcode": 0, "errmsg": "ok", **fields})
 
 
-def check_app(sandbox: Sandbox, appid: Any, secret: Any) -> Reply | None:
+def check_app(sandbox: SandboxCore, appid: Any, secret: Any) -> Reply | None:
     """None when appid/secret are one of the sandbox's apps, else WeChat's refusal."""
     secrets_by_appid = {
         sandbox.keyring.appid: sandbox.keyring.app_secret,
@@ -42,7 +42,7 @@ def check_app(sandbox: Sandbox, appid: Any, secret: Any) -> Reply | None:
     return None
 
 
-def stable_token(sandbox: Sandbox, request: Request) -> Reply:
+def stable_token(sandbox: SandboxCore, request: Request) -> Reply:
     data = request.json()
     refusal = check_app(sandbox, data.get("appid"), data.get("secret"))
     if refusal is not None:
@@ -63,7 +63,7 @@ def stable_token(sandbox: Sandbox, request: Request) -> Reply:
     return Reply(200, {"access_token": token.value, "expires_in": remaining})
 
 
-def check_token(sandbox: Sandbox, request: Request, appid: str) -> Reply | None:
+def check_token(sandbox: SandboxCore, request: Request, appid: str) -> Reply | None:
     """None when ``?access_token=`` is ``appid``'s current token, else WeChat's refusal."""
     value = request.query.get("access_token")
     if not value:

@@ -18,7 +18,7 @@ from .state import new_id, transaction_id_for
 from .web import Reply, Request, SandboxError, require_str
 
 if TYPE_CHECKING:
-    from .server import Sandbox
+    from .core import SandboxCore
 
 
 def _times(data: dict[str, Any]) -> int:
@@ -29,7 +29,7 @@ def _times(data: dict[str, Any]) -> int:
 
 
 def payment_notification(
-    sandbox: Sandbox,
+    sandbox: SandboxCore,
     out_trade_no: str,
     *,
     amount_total: int | None = None,
@@ -57,7 +57,7 @@ def payment_notification(
     return signed_headers(sandbox, body, timestamp=timestamp, bad_signature=bad_signature), body
 
 
-def pay(sandbox: Sandbox, out_trade_no: str, times: int = 1) -> list[int]:
+def pay(sandbox: SandboxCore, out_trade_no: str, times: int = 1) -> list[int]:
     """The payer pays: the order becomes SUCCESS and is notified ``times`` times."""
     with sandbox.state.lock:
         txn = sandbox.state.transactions.get(out_trade_no)
@@ -76,7 +76,7 @@ def pay(sandbox: Sandbox, out_trade_no: str, times: int = 1) -> list[int]:
 
 
 def complete_refund(
-    sandbox: Sandbox, out_refund_no: str, status: str = "SUCCESS", times: int = 1
+    sandbox: SandboxCore, out_refund_no: str, status: str = "SUCCESS", times: int = 1
 ) -> list[int]:
     """The refund ends (SUCCESS, CLOSED) or goes ABNORMAL; REFUND.* is notified."""
     if status not in REFUND_SUMMARIES:
@@ -106,7 +106,7 @@ def complete_refund(
     return [sandbox.deliver(url, signed_headers(sandbox, body), body) for _ in range(times)]
 
 
-def login_codes_endpoint(sandbox: Sandbox, request: Request) -> Reply:
+def login_codes_endpoint(sandbox: SandboxCore, request: Request) -> Reply:
     data = request.json()
     unionid = data.get("unionid", True)
     if not isinstance(unionid, bool):
@@ -125,20 +125,20 @@ def _optional_digits(data: dict[str, Any], name: str, sizes: range) -> str | Non
     return value
 
 
-def phone_codes_endpoint(sandbox: Sandbox, request: Request) -> Reply:
+def phone_codes_endpoint(sandbox: SandboxCore, request: Request) -> Reply:
     data = request.json()
     phone = _optional_digits(data, "phone", range(5, 16))
     country_code = _optional_digits(data, "country_code", range(1, 5)) or "86"
     return Reply(200, mint_phone_code(sandbox, require_str(data, "user"), phone, country_code))
 
 
-def pay_endpoint(sandbox: Sandbox, request: Request) -> Reply:
+def pay_endpoint(sandbox: SandboxCore, request: Request) -> Reply:
     data = request.json()
     deliveries = pay(sandbox, require_str(data, "out_trade_no"), _times(data))
     return Reply(200, {"deliveries": deliveries})
 
 
-def complete_refund_endpoint(sandbox: Sandbox, request: Request, out_refund_no: str) -> Reply:
+def complete_refund_endpoint(sandbox: SandboxCore, request: Request, out_refund_no: str) -> Reply:
     data = request.json()
     status = data.get("status", "SUCCESS")
     if not isinstance(status, str):
@@ -147,5 +147,5 @@ def complete_refund_endpoint(sandbox: Sandbox, request: Request, out_refund_no: 
     return Reply(200, {"deliveries": deliveries})
 
 
-def state_endpoint(sandbox: Sandbox, request: Request) -> Reply:
+def state_endpoint(sandbox: SandboxCore, request: Request) -> Reply:
     return Reply(200, sandbox.state.snapshot())

@@ -15,7 +15,7 @@ from .state import new_id
 from .web import Reply, Request, SandboxError
 
 if TYPE_CHECKING:
-    from .server import Sandbox
+    from .core import SandboxCore
 
 logger = logging.getLogger("sandbox")
 
@@ -46,12 +46,12 @@ _SECRETS = re.compile(r"((?:secret|js_code|access_token)=)[^&\s]*")
 class SandboxHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], sandbox: Sandbox) -> None:
+    def __init__(self, address: tuple[str, int], sandbox: SandboxCore) -> None:
         super().__init__(address, SandboxHandler)
         self.sandbox = sandbox
 
 
-def route(sandbox: Sandbox, request: Request) -> Reply:
+def route(sandbox: SandboxCore, request: Request) -> Reply:
     for method, pattern, endpoint in ROUTES:
         match = pattern.fullmatch(request.path)
         if match is not None:

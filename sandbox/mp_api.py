@@ -12,12 +12,12 @@ from .state import LoginCode, PhoneCode, openid_for, phone_for, unionid_for
 from .web import Reply, Request
 
 if TYPE_CHECKING:
-    from .server import Sandbox
+    from .core import SandboxCore
 
 CODE_TTL = timedelta(minutes=5)
 
 
-def mint_login_code(sandbox: Sandbox, user: str, unionid: bool = True) -> dict[str, Any]:
+def mint_login_code(sandbox: SandboxCore, user: str, unionid: bool = True) -> dict[str, Any]:
     """What ``wx.login`` would give the mini-program of ``user``."""
     code = secrets.token_hex(16)
     login = LoginCode(
@@ -33,7 +33,7 @@ def mint_login_code(sandbox: Sandbox, user: str, unionid: bool = True) -> dict[s
 
 
 def mint_phone_code(
-    sandbox: Sandbox, user: str, phone: str | None = None, country_code: str = "86"
+    sandbox: SandboxCore, user: str, phone: str | None = None, country_code: str = "86"
 ) -> dict[str, Any]:
     """What ``getPhoneNumber`` would give the mini-program of ``user`` (phone: digits)."""
     code = secrets.token_hex(16)
@@ -53,7 +53,7 @@ def mint_phone_code(
     }
 
 
-def jscode2session(sandbox: Sandbox, request: Request) -> Reply:
+def jscode2session(sandbox: SandboxCore, request: Request) -> Reply:
     query = request.query
     if query.get("appid") == sandbox.keyring.oa_appid:
         return errcode(40013, "invalid appid")
@@ -77,7 +77,7 @@ def jscode2session(sandbox: Sandbox, request: Request) -> Reply:
     return Reply(200, answer)
 
 
-def getuserphonenumber(sandbox: Sandbox, request: Request) -> Reply:
+def getuserphonenumber(sandbox: SandboxCore, request: Request) -> Reply:
     refusal = check_token(sandbox, request, sandbox.keyring.appid)
     if refusal is not None:
         return refusal

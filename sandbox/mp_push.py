@@ -20,7 +20,7 @@ from .state import openid_for
 from .web import Reply, Request, SandboxError, require_str
 
 if TYPE_CHECKING:
-    from .server import Sandbox
+    from .core import SandboxCore
 
 PUSH_PATH = "/webhooks/wechat/mini-program"
 POPUP = ("subscribe_msg_popup_event", "SubscribeMsgPopupEvent", "accept")
@@ -39,7 +39,7 @@ def _template_ids(template_ids: object) -> list[str]:
     return list(template_ids)
 
 
-def push_xml(sandbox: Sandbox, openid: str, kind: str, template_ids: list[str]) -> str:
+def push_xml(sandbox: SandboxCore, openid: str, kind: str, template_ids: list[str]) -> str:
     """The event with one ``<List>`` per template, as the push documentation shows it."""
     event, container, status = KINDS[kind]
     scene = f"<PopupScene>{POPUP_SCENE}</PopupScene>" if kind == "popup" else ""
@@ -58,7 +58,7 @@ def push_xml(sandbox: Sandbox, openid: str, kind: str, template_ids: list[str]) 
 
 
 def mp_push(
-    sandbox: Sandbox,
+    sandbox: SandboxCore,
     user: str,
     kind: str,
     template_ids: object,
@@ -92,7 +92,7 @@ def mp_push(
     return deliveries
 
 
-def push_endpoint(sandbox: Sandbox, request: Request) -> Reply:
+def push_endpoint(sandbox: SandboxCore, request: Request) -> Reply:
     """POST /sandbox/mp/push {user, template_ids, kind?: popup|change, safe?, times?, forge?}."""
     data = request.json()
     kind = data.get("kind", "popup")

@@ -20,7 +20,7 @@ from chalicelib.adapters.wechat import (
 from .state import Refund, Transaction
 
 if TYPE_CHECKING:
-    from .server import Sandbox
+    from .core import SandboxCore
 
 logger = logging.getLogger("sandbox")
 
@@ -29,7 +29,7 @@ _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
 def signed_headers(
-    sandbox: Sandbox, body: bytes, *, timestamp: int | None = None, bad_signature: bool = False
+    sandbox: SandboxCore, body: bytes, *, timestamp: int | None = None, bad_signature: bool = False
 ) -> dict[str, str]:
     """``Wechatpay-*`` headers as on notifications and API answers, by the platform key."""
     ts = timestamp if timestamp is not None else int(sandbox.clock.now().timestamp())
@@ -68,7 +68,7 @@ def payment_plaintext(
     }
 
 
-def refund_plaintext(sandbox: Sandbox, refund: Refund) -> dict[str, Any]:
+def refund_plaintext(sandbox: SandboxCore, refund: Refund) -> dict[str, Any]:
     plaintext: dict[str, Any] = {
         "mchid": sandbox.keyring.mchid,
         "out_trade_no": refund.out_trade_no,
@@ -90,7 +90,7 @@ def refund_plaintext(sandbox: Sandbox, refund: Refund) -> dict[str, Any]:
 
 
 def envelope(
-    sandbox: Sandbox,
+    sandbox: SandboxCore,
     *,
     notification_id: str,
     event_type: str,

@@ -15,18 +15,18 @@ from .state import openid_for, unionid_for
 from .web import Reply, Request
 
 if TYPE_CHECKING:
-    from .server import Sandbox
+    from .core import SandboxCore
 
 MINIPROGRAM_STATES = frozenset({"developer", "trial", "formal"})
 
 
-def _user(sandbox: Sandbox, appid: str, openid: Any) -> str | None:
+def _user(sandbox: SandboxCore, appid: str, openid: Any) -> str | None:
     """The user behind an openid of ``appid`` (an openid of the other app is unknown here)."""
     user = sandbox.state.users.get(openid) if isinstance(openid, str) else None
     return user if user is not None and openid_for(appid, user) == openid else None
 
 
-def subscribe_send(sandbox: Sandbox, request: Request) -> Reply:
+def subscribe_send(sandbox: SandboxCore, request: Request) -> Reply:
     appid = sandbox.keyring.appid
     refusal = check_token(sandbox, request, appid)
     if refusal is not None:
@@ -66,7 +66,7 @@ def subscribe_send(sandbox: Sandbox, request: Request) -> Reply:
     return ok(msgid=msgid)
 
 
-def _miniprogram_problem(sandbox: Sandbox, miniprogram: Any) -> Reply | None:
+def _miniprogram_problem(sandbox: SandboxCore, miniprogram: Any) -> Reply | None:
     if miniprogram is None:
         return None
     if not isinstance(miniprogram, dict) or miniprogram.get("appid") != sandbox.keyring.appid:
@@ -76,7 +76,7 @@ def _miniprogram_problem(sandbox: Sandbox, miniprogram: Any) -> Reply | None:
     return None
 
 
-def template_send(sandbox: Sandbox, request: Request) -> Reply:
+def template_send(sandbox: SandboxCore, request: Request) -> Reply:
     appid = sandbox.keyring.oa_appid
     refusal = check_token(sandbox, request, appid)
     if refusal is not None:
@@ -121,7 +121,7 @@ def template_send(sandbox: Sandbox, request: Request) -> Reply:
     return ok(msgid=msgid)
 
 
-def user_info(sandbox: Sandbox, request: Request) -> Reply:
+def user_info(sandbox: SandboxCore, request: Request) -> Reply:
     appid = sandbox.keyring.oa_appid
     refusal = check_token(sandbox, request, appid)
     if refusal is not None:

@@ -11,12 +11,12 @@ from .state import openid_for
 from .web import Reply, Request, SandboxError, require_str
 
 if TYPE_CHECKING:
-    from .server import Sandbox
+    from .core import SandboxCore
 
 MAX_TEMPLATES_PER_REQUEST = 3  # wx.requestSubscribeMessage takes at most three at a time
 
 
-def accept_subscribe(sandbox: Sandbox, user: str, template_ids: list[str]) -> dict[str, str]:
+def accept_subscribe(sandbox: SandboxCore, user: str, template_ids: list[str]) -> dict[str, str]:
     """The user taps "allow" for each template: one credit each; the client's result."""
     if not template_ids or len(template_ids) > MAX_TEMPLATES_PER_REQUEST:
         raise SandboxError(400, "PARAM_ERROR", "template_ids must hold one to three ids")
@@ -29,7 +29,7 @@ def accept_subscribe(sandbox: Sandbox, user: str, template_ids: list[str]) -> di
 
 
 def oa_push(
-    sandbox: Sandbox,
+    sandbox: SandboxCore,
     user: str,
     kind: str,
     *,
@@ -52,12 +52,12 @@ def oa_push(
     return deliveries
 
 
-def messages(sandbox: Sandbox) -> list[dict[str, Any]]:
+def messages(sandbox: SandboxCore) -> list[dict[str, Any]]:
     with sandbox.state.lock:
         return copy.deepcopy(sandbox.state.messaging.messages)
 
 
-def grants_endpoint(sandbox: Sandbox, request: Request) -> Reply:
+def grants_endpoint(sandbox: SandboxCore, request: Request) -> Reply:
     data = request.json()
     template_ids = data.get("template_ids")
     if not isinstance(template_ids, list):
@@ -72,7 +72,7 @@ def _optional(data: dict[str, Any], name: str, kind: type) -> Any:
     return value
 
 
-def push_endpoint(sandbox: Sandbox, request: Request) -> Reply:
+def push_endpoint(sandbox: SandboxCore, request: Request) -> Reply:
     data = request.json()
     given = {name: _optional(data, name, str) for name in ("scene", "key", "url", "content")}
     status = _optional(data, "status", str) or "success"
@@ -94,5 +94,5 @@ def push_endpoint(sandbox: Sandbox, request: Request) -> Reply:
     return Reply(200, {"deliveries": [{"status": s, "body": b} for s, b in deliveries]})
 
 
-def messages_endpoint(sandbox: Sandbox, request: Request) -> Reply:
+def messages_endpoint(sandbox: SandboxCore, request: Request) -> Reply:
     return Reply(200, {"messages": messages(sandbox)})

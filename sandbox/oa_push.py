@@ -25,7 +25,7 @@ from .state import openid_for
 from .web import SandboxError
 
 if TYPE_CHECKING:
-    from .server import Sandbox
+    from .core import SandboxCore
 
 logger = logging.getLogger("sandbox")
 
@@ -40,7 +40,7 @@ def original_id(oa_appid: str) -> str:
     return "gh_" + hashlib.sha256(oa_appid.encode()).hexdigest()[:12]
 
 
-def crypto_for(sandbox: Sandbox) -> PushCrypto:
+def crypto_for(sandbox: SandboxCore) -> PushCrypto:
     keyring = sandbox.keyring
     return PushCrypto(keyring.oa_token, keyring.oa_aes_key, keyring.oa_appid)
 
@@ -59,7 +59,7 @@ def _event(name: str, **more: str) -> Fields:
 
 
 def _action_fields(
-    sandbox: Sandbox, user: str, openid: str, kind: str, *, apply: bool, **given: Any
+    sandbox: SandboxCore, user: str, openid: str, kind: str, *, apply: bool, **given: Any
 ) -> Fields:
     """The fields after CreateTime; ``apply``: the action also changes the sandbox (a
     forged push is no action of the user's).  Runs under the state lock."""
@@ -88,7 +88,7 @@ def _action_fields(
 
 
 def push_xml(
-    sandbox: Sandbox, user: str, kind: str, *, apply: bool = True, **given: Any
+    sandbox: SandboxCore, user: str, kind: str, *, apply: bool = True, **given: Any
 ) -> tuple[str, str]:
     """``(FromUserName, xml)`` of the push; ``given``: scene, key, url, content, msgid, status."""
     if kind not in KINDS:
@@ -109,7 +109,7 @@ def push_xml(
 
 
 def signed_push(
-    sandbox: Sandbox, openid: str, xml: str, *, safe: bool, forge: bool = False
+    sandbox: SandboxCore, openid: str, xml: str, *, safe: bool, forge: bool = False
 ) -> tuple[str, bytes]:
     """(query string, body) of the POST: plain mode signs, safe mode also encrypts;
     ``forge`` signs with a token that is not the account's (an attacker's push)."""
@@ -126,7 +126,7 @@ def signed_push(
 
 
 def seal_push(
-    sandbox: Sandbox,
+    sandbox: SandboxCore,
     crypto: PushCrypto,
     to_user: str,
     openid: str,
@@ -173,7 +173,7 @@ def deliver_xml(url: str, body: bytes, timeout: float = 5.0) -> tuple[int, str]:
     return status, reply
 
 
-def open_reply(sandbox: Sandbox, body: str) -> dict[str, str]:
+def open_reply(sandbox: SandboxCore, body: str) -> dict[str, str]:
     """What the user would see from the app's passive reply: ``{}`` for "success" or
     nothing; an encrypted reply is verified and decrypted like WeChat does."""
     if body.strip() in ("", "success"):

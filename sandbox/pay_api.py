@@ -12,10 +12,10 @@ from .state import Refund, Transaction, refund_id_for
 from .web import Reply, Request, SandboxError, require_fen, require_object, require_str
 
 if TYPE_CHECKING:
-    from .server import Sandbox
+    from .core import SandboxCore
 
 
-def authenticate(sandbox: Sandbox, request: Request) -> None:
+def authenticate(sandbox: SandboxCore, request: Request) -> None:
     """401 SIGN_ERROR unless the merchant key signed exactly this request, recently."""
     header = request.headers.get("Authorization")
     if header is None:
@@ -50,7 +50,7 @@ def _time_expire(data: dict[str, Any]) -> datetime | None:
     return moment
 
 
-def jsapi(sandbox: Sandbox, request: Request) -> Reply:
+def jsapi(sandbox: SandboxCore, request: Request) -> Reply:
     authenticate(sandbox, request)
     data = request.json()
     if data.get("appid") != sandbox.keyring.appid or data.get("mchid") != sandbox.keyring.mchid:
@@ -116,7 +116,7 @@ def refund_view(refund: Refund) -> dict[str, Any]:
     return {name: value for name, value in view.items() if value is not None}
 
 
-def create_refund(sandbox: Sandbox, request: Request) -> Reply:
+def create_refund(sandbox: SandboxCore, request: Request) -> Reply:
     authenticate(sandbox, request)
     data = request.json()
     out_refund_no = require_str(data, "out_refund_no", max_len=64)
@@ -157,7 +157,7 @@ def create_refund(sandbox: Sandbox, request: Request) -> Reply:
     return Reply(200, refund_view(refund))
 
 
-def query_order(sandbox: Sandbox, request: Request, out_trade_no: str) -> Reply:
+def query_order(sandbox: SandboxCore, request: Request, out_trade_no: str) -> Reply:
     authenticate(sandbox, request)
     if request.query.get("mchid") != sandbox.keyring.mchid:
         raise SandboxError(400, "PARAM_ERROR", "mchid does not match")
