@@ -70,9 +70,15 @@ def log_in(shop: Shop, openid: str) -> UUID:
 
 def _settle(container: Container, projections: bool) -> None:
     """Waits for the sends the commits so far woke (they run in the background
-    sender thread): the run includes them, and each mark below sees them."""
-    if projections and not container.follow_on.settle(600):
+    sender thread), then for the behaviour projections to take in the facts the
+    sends copied into the behaviour log (their own background thread): the run
+    includes both, and each mark below sees them."""
+    if not projections:
+        return
+    if not container.follow_on.settle(600):
         raise AssertionError("the outbox sender did not finish")
+    if not container.behaviour_follow_on.settle(600):
+        raise AssertionError("the behaviour projections did not finish")
 
 
 def _last(shop: Shop) -> int:
