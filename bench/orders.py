@@ -13,6 +13,7 @@ from chalicelib.clock import SystemClock
 from chalicelib.domain.values import Address, Delivery, Level, SkuSpec
 from chalicelib.settings import Settings
 
+from .app_files import AppWrites, Recording
 from .raw import Commit, CommitLog, Durability, durability_of
 
 DELIVERY = Delivery(method="express")
@@ -37,6 +38,8 @@ class OrdersRun:
     """The commits of the warm-up order's record_payment."""
     durability: Durability
     """The event store's journal mode and `synchronous`."""
+    app_writes: AppWrites
+    """Everything else the run wrote: the behaviour log, the views, the keys."""
 
     @property
     def timed(self) -> tuple[Commit, ...]:
@@ -101,6 +104,9 @@ def run_orders(data_dir: Path, orders: int, *, projections: bool) -> tuple[Conta
     """Places and pays `orders` orders; returns the (open) container and timings,
     with the event store's commits recorded from the first one."""
     container = new_container(data_dir)
+    copies = data_dir / "bench-copies"
+    copies.mkdir(parents=True)
+    recording = Recording(container, copies)
     if projections:
         shop = container.shop
     else:  # the same use cases over a store that starts no follow-on work
@@ -133,6 +139,7 @@ def run_orders(data_dir: Path, orders: int, *, projections: bool) -> tuple[Conta
 
     first = _last(shop)
     timed_from = log.mark()
+    recording.mark()
     start = time.perf_counter()
     for n in range(orders):
         _order_and_pay(shop, buyers[n % BUYERS], n)
@@ -140,6 +147,7 @@ def run_orders(data_dir: Path, orders: int, *, projections: bool) -> tuple[Conta
     seconds = time.perf_counter() - start
     events = _last(shop) - first
     commits = tuple(log.commits)
+    app_writes = recording.stop()
     recorded = sum(len(c.rows) for c in commits[timed_from:] if c.table == "events")
     if events != recorded:  # the commit log must have seen every write of the run
         raise AssertionError(f"the log grew by {events} events, the commits hold {recorded}")
@@ -152,5 +160,6 @@ def run_orders(data_dir: Path, orders: int, *, projections: bool) -> tuple[Conta
         commits[before:placed],
         commits[placed:paid],
         durability_of(shop.store),
+        app_writes,
     )
     return container, run

@@ -23,6 +23,10 @@ def test_bench_runs_and_prints_the_table(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     assert "| measurement | value | limit | ratio |" in result.stdout
     assert "sold units vs stock" in result.stdout
+    assert "÷ the same reads and view writes raw" in result.stdout
+    assert "| orders placed + paid, with projections (default) ÷ all their transactions raw" in (
+        result.stdout
+    )
     assert "flash sale: sold vs stock, 16 threads (OK)" in result.stdout
     assert "| DynamoDB: events appended via recorder" in result.stdout
     assert "| DynamoDB: events indexed" in result.stdout
