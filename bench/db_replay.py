@@ -151,6 +151,26 @@ def replay(path: Path, units: Sequence[Unit], durability: Durability, *, untimed
         conn.close()
 
 
+def fastest_replay(
+    wrote: Path | str,
+    copies: Iterable[Path],
+    units: Sequence[Unit],
+    durability: Durability,
+    *,
+    untimed: int = 0,
+) -> float:
+    """Replays the units into each copy (`replay`) and returns the fastest.
+    Each copy must end with the rows of the file the application `wrote`:
+    otherwise the recording missed a write, and the limit would do less."""
+    expected = contents(wrote)
+    timings = []
+    for path in copies:
+        timings.append(replay(path, units, durability, untimed=untimed))
+        if contents(path) != expected:
+            raise AssertionError(f"the replay into {path.name} differs from {wrote}")
+    return min(timings)
+
+
 def _run(conn: sqlite3.Connection, units: Iterable[Unit]) -> None:
     for unit in units:
         for statement in unit:
