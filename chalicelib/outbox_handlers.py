@@ -14,11 +14,10 @@ import logging
 from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
-from uuid import UUID
 
 from .adapters.outbox_dispatch import Handler
-from .application.errors import InvalidInput, NotFound
-from .application.ports import Deferred, FollowerView
+from .application.errors import InvalidInput
+from .application.ports import Deferred
 from .clock import Clock
 from .domain.behaviour import member_subject
 from .domain.mirrored_facts import MIRROR_BEHAVIOUR, MirroredFact
@@ -38,7 +37,6 @@ from .projections.base import ViewReader
 
 if TYPE_CHECKING:
     from .adapters.wechat import WeChatPayClient
-    from .application.accounts import Accounts
     from .application.behaviour_log import BehaviourLog
     from .application.notify_sender import NotificationUseCases
     from .application.official_account import OfficialAccountUseCases
@@ -69,7 +67,6 @@ class OutboxHandlers:
         *,
         notifications: Callable[[], NotificationUseCases],
         official_account: Callable[[], OfficialAccountUseCases],
-        accounts: Callable[[], Accounts],
         views: ViewReader,
         pay_client: Callable[[], WeChatPayClient],
         clock: Clock,
@@ -77,7 +74,6 @@ class OutboxHandlers:
     ) -> None:
         self.notifications = notifications
         self.official_account = official_account
-        self.accounts = accounts
         self.views = views
         self.pay_client = pay_client
         self.clock = clock
@@ -112,7 +108,7 @@ class OutboxHandlers:
         if status == notification_queries.WAITING:
             self._wait(message)
         self.notifications().send_notification(
-            message, intent_status=status, follower=self._follower(message.member_id)
+            message, intent_status=status, follower_of=self.official_account().follower_of
         )
 
     def _wait(self, message: NotifyMessage) -> None:
@@ -150,10 +146,3 @@ class OutboxHandlers:
         subject = member_subject(fact.member_id)
         event = NewBehaviour(subject, fact.client_id, fact.kind, at, at.isoformat(), fact.fields)
         self.behaviour().record([event])
-
-    def _follower(self, member_id: UUID) -> FollowerView | None:
-        try:
-            member = self.accounts().member(member_id)
-        except NotFound:
-            return None
-        return self.official_account().follower_of(member.unionid)

@@ -28,6 +28,7 @@ Steps 2, 4, 5 and 6 write through notify_dispatch.py.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from ..domain.inbox import Inbox
@@ -52,6 +53,9 @@ from .store import EventStore, retry_on_conflict
 
 NO_CREDIT = 43101
 
+FollowerOf = Callable[[str | None], FollowerView | None]
+"""The official-account follower filed under a member's unionid, if any."""
+
 __all__ = ["NotificationUseCases"]
 
 
@@ -73,18 +77,19 @@ class NotificationUseCases:
         self._records = DispatchRecorder(store, accounts, template_book)
 
     def send_notification(
-        self, message: NotifyMessage, *, intent_status: str | None, follower: FollowerView | None
+        self, message: NotifyMessage, *, intent_status: str | None, follower_of: FollowerOf
     ) -> str:
         """`sent`, `failed` or `suppressed`; Deferred(until) when it must wait.
         intent_status: the intent's status in the read model ("cancelled": no
-        longer relevant); follower: the member's follower record, if any.
+        longer relevant); follower_of: finds the member's follower record by
+        the unionid of the member as loaded for the decision.
         A trigger that domain/notify_triggers.py does not know is InvalidInput."""
         trigger = TRIGGERS.get(message.trigger)
         if trigger is None:
             raise InvalidInput("trigger", f"no trigger {message.trigger!r}")
-        step = self._prepare(message, trigger, intent_status, follower, True)
+        step = self._prepare(message, trigger, intent_status, follower_of, True)
         while isinstance(step, Call):
-            step = self._call(message, trigger, step, intent_status, follower)
+            step = self._call(message, trigger, step, intent_status, follower_of)
         return step
 
     @retry_on_conflict
@@ -93,7 +98,7 @@ class NotificationUseCases:
         message: NotifyMessage,
         trigger: Trigger,
         status: str | None,
-        follower: FollowerView | None,
+        follower_of: FollowerOf,
         credit_ok: bool,
     ) -> str | Call:
         """Steps 1-4: an earlier outcome, an unfinished dispatch, or a new decision
@@ -108,6 +113,7 @@ class NotificationUseCases:
             message.intent_id, trigger.name, message.member_id, now
         )
         member = self.store.find(Member, message.member_id)
+        follower = None if member is None else follower_of(member.unionid)
         inbox = self.accounts.inbox_of(message.member_id)
         decision = self._decide(message, trigger, status, follower, member, inbox, credit_ok, now)
         if isinstance(decision, Send) and member is not None:
@@ -161,7 +167,7 @@ class NotificationUseCases:
         trigger: Trigger,
         call: Call,
         status: str | None,
-        follower: FollowerView | None,
+        follower_of: FollowerOf,
     ) -> str | Call:
         """Steps 5 and 6: WeChat is called, and its answer (or its loss) recorded."""
         try:
@@ -169,7 +175,7 @@ class NotificationUseCases:
         except MessageRefused as refused:
             if refused.code == NO_CREDIT and call.channel == SUBSCRIBE:
                 self._records.abandon(message, f"wechat {refused.code}", refund=False)
-                return self._prepare(message, trigger, status, follower, False)
+                return self._prepare(message, trigger, status, follower_of, False)
             return self._records.record_failure(message, f"wechat {refused.code}")
         except MessengerUnavailable as error:
             self._records.abandon(message, f"unavailable: {error}", refund=True)

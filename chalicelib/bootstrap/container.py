@@ -282,7 +282,6 @@ class Container:
         handlers = OutboxHandlers(
             notifications=parts.notifications,
             official_account=parts.official_account,
-            accounts=parts.accounts,
             views=self.views,
             pay_client=lambda: self.clients.pay_client,
             clock=self.clock,

@@ -203,7 +203,9 @@ def send(
     status: str | None = "queued",
 ) -> str:
     return shop.notifications.send_notification(
-        read_message(NotifyMessage.from_payload, payload), intent_status=status, follower=follower
+        read_message(NotifyMessage.from_payload, payload),
+        intent_status=status,
+        follower_of=lambda unionid: follower,
     )
 
 

@@ -22,7 +22,9 @@ MORNING = datetime(2026, 11, 2, 0, 0, tzinfo=UTC)  # 08:00 in Beijing
 def dispatcher(shop: Shop, outbox: MemoryOutbox, retries: list[tuple[str, timedelta]]) -> Any:
     def notify(payload: dict[str, Any]) -> None:
         shop.notifications.send_notification(
-            read_message(NotifyMessage.from_payload, payload), intent_status="queued", follower=None
+            read_message(NotifyMessage.from_payload, payload),
+            intent_status="queued",
+            follower_of=lambda unionid: None,
         )
 
     return OutboxDispatcher(

@@ -139,7 +139,7 @@ def test_a_template_message_delivery_report_lands_on_its_notification(
     shop.notifications.send_notification(
         read_message(NotifyMessage.from_payload, shipped),
         intent_status="queued",
-        follower=FollowerView(OPENID, following=True),
+        follower_of=lambda unionid: FollowerView(OPENID, following=True),
     )
     (sent,) = messenger.sent
     report = push("TEMPLATESENDJOBFINISH", MsgID="1000", Status="failed:user block")
