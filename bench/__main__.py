@@ -20,7 +20,7 @@ from .flash_sale import FlashRun, run_flash
 from .imports import measure as measure_imports
 from .orders import OrdersRun, run_orders
 from .oversell import Oversell, run_oversell
-from .raw import Commit, replay
+from .raw import Commit, fastest_replay
 from .rebuild import run_rebuilds
 from .table import Row, rate, ratio, render
 
@@ -73,11 +73,7 @@ def _commit_note(run: OrdersRun) -> str:
 
 def _fastest_replay(prefix: Path, run: OrdersRun) -> float:
     """The fastest of three raw replays of the run's commits, each into a fresh file."""
-    return min(
-        replay(prefix.with_name(f"{prefix.name}-{n}.sqlite"), run.commits, run.durability,
-               untimed=run.timed_from)
-        for n in range(3)
-    )  # fmt: skip
+    return fastest_replay(prefix, run.commits, run.durability, untimed=run.timed_from)
 
 
 def writes(tmp: Path, orders: int, rows: list[Row], notes: list[str]) -> tuple[Container, Saves]:

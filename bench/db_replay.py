@@ -24,6 +24,8 @@ from typing import Any
 
 from chalicelib.adapters.sqlite_db import SQLiteDatabase
 
+from .raw import Durability, connect, read_durability
+
 _ENDS = ("COMMIT", "ROLLBACK")
 
 
@@ -110,16 +112,8 @@ def recording(db: SQLiteDatabase) -> Iterator[StatementLog]:
         delattr(db, "connection")
 
 
-@dataclass(frozen=True)
-class Durability:
-    journal_mode: str
-    synchronous: int
-
-
 def durability_of(db: SQLiteDatabase) -> Durability:
-    conn = db.connection()
-    mode = str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower()
-    return Durability(mode, int(conn.execute("PRAGMA synchronous").fetchone()[0]))
+    return read_durability(db.connection().cursor())
 
 
 def copy(db: SQLiteDatabase, path: Path) -> None:
@@ -136,13 +130,9 @@ def replay(path: Path, units: Sequence[Unit], durability: Durability, *, untimed
     autocommit connection whose transactions are the recorded BEGIN and COMMIT,
     rows fetched whole as `sqlite3.Row`); the first `untimed` ones before the
     clock starts. Returns the seconds of the rest."""
-    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    conn = connect(path, durability)
     try:
         conn.row_factory = sqlite3.Row
-        mode = conn.execute(f"PRAGMA journal_mode={durability.journal_mode}").fetchone()[0]
-        if str(mode).lower() != durability.journal_mode:
-            raise RuntimeError(f"journal mode {mode}, wanted {durability.journal_mode}")
-        conn.execute(f"PRAGMA synchronous={durability.synchronous}")
         _run(conn, units[:untimed])
         start = time.perf_counter()
         _run(conn, units[untimed:])
